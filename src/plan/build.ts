@@ -1,0 +1,58 @@
+/**
+ * answers -> plan. Pure: no clock, no disk, no randomness. Each operation's recipe lives in
+ * `operations/<operation>.ts` and is listed once in `operations/index.ts`.
+ */
+import type { PlanAnswers } from "../answers/schema.js";
+import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
+import { sizeClass, type RecipeContext } from "./context.js";
+import { RECIPES, type RecipeResult } from "./operations/index.js";
+
+export class PlanError extends Error {
+  constructor(
+    message: string,
+    /** The answers field the problem is in, e.g. `details.new_name`. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The pre-flight list from the seed, asked of every plan. */
+const CHECKLIST = [
+  "A backup (or snapshot) taken and a restore tested recently",
+  "The plan rehearsed on a copy of production-sized data",
+  "Rollback steps read and understood by whoever runs the plan",
+  "Monitoring open: lock waits, replication lag, error rate, p95 latency",
+  "The team told when each phase runs",
+  "A read-only mode or feature flag ready in case a phase must pause writes",
+];
+
+export function buildPlan(answers: PlanAnswers): Plan {
+  const ctx: RecipeContext = {
+    answers,
+    engine: answers.engine,
+    version: answers.engine_version,
+    size: sizeClass(answers.approx_rows),
+    lockTimeoutMs: answers.downtime_tolerance === "none" ? 2000 : 5000,
+  };
+  const recipe = RECIPES[answers.operation];
+  if (!recipe) throw new PlanError(`operation ${answers.operation} is not supported yet`, "operation");
+  const result: RecipeResult = recipe(ctx);
+  const phases: Phase[] = result.phases.map((p, i) => ({ ...p, id: `${String(i + 1).padStart(2, "0")}-${p.kind}` }));
+  const checklist = [...CHECKLIST];
+  if (answers.rollback_need === "full") {
+    checklist.unshift("Point-in-time recovery (WAL archiving or binlog retention) in place before the first phase");
+  }
+  return {
+    version: PLAN_FORMAT_VERSION,
+    answers,
+    engine: answers.engine,
+    engineVersion: answers.engine_version,
+    summary: result.summary,
+    strategy: result.strategy,
+    phases,
+    warnings: result.warnings,
+    checklist,
+    files: [],
+  };
+}

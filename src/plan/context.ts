@@ -1,0 +1,20 @@
+/** What every recipe receives: the answers, resolved defaults, and the classes that steer the plan. */
+import type { Engine, PlanAnswers } from "../answers/schema.js";
+
+/** The seed's data-size classes: <10k synchronous, 10k-1M batched, >1M background worker. */
+export type SizeClass = "small" | "medium" | "large";
+
+export interface RecipeContext {
+  answers: PlanAnswers;
+  engine: Engine;
+  version: string;
+  size: SizeClass;
+  /** Short lock timeout (ms) put before every statement that takes a strong lock. */
+  lockTimeoutMs: number;
+}
+
+export function sizeClass(rows: number): SizeClass {
+  if (rows < 10_000) return "small";
+  if (rows <= 1_000_000) return "medium";
+  return "large";
+}

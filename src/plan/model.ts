@@ -1,0 +1,84 @@
+/**
+ * The plan model: typed data that every renderer (PLAN.md, each tool, JSON) reads.
+ * `plan --json` prints a `Plan`; its field names are a public contract.
+ */
+import type { Answers, Engine } from "../answers/schema.js";
+
+export const PLAN_FORMAT_VERSION = 1;
+
+export type PhaseKind = "expand" | "backfill" | "deploy" | "switch" | "contract" | "verify";
+
+/**
+ * Lock names as the engine names them. PostgreSQL: the table-level lock modes
+ * ("ACCESS EXCLUSIVE", "SHARE", "SHARE UPDATE EXCLUSIVE", "SHARE ROW EXCLUSIVE",
+ * "ROW EXCLUSIVE", ...). MySQL: the online DDL terms ("INSTANT", "INPLACE, LOCK=NONE",
+ * "COPY, LOCK=SHARED", "metadata lock"...). "none" for statements that lock nothing.
+ */
+export type LockName = string;
+
+export interface Statement {
+  sql: string;
+  /** false: must run outside a transaction block (CREATE INDEX CONCURRENTLY, a batched DO loop that commits...). */
+  transaction: boolean;
+  /** The strongest table lock the statement takes, as the engine names it. */
+  lock: LockName;
+  /** Tables the lock is taken on (unqualified or schema-qualified, unquoted). */
+  lockedTables?: string[];
+  /** Whether the statement rewrites the table (every row copied, indexes rebuilt). */
+  rewrite: boolean;
+  /** Whether it reads every row (scan) while holding `lock`. */
+  scan?: boolean;
+  /** Why this statement is written this way; shown in PLAN.md. */
+  why?: string;
+  /** A session setting, not a schema change (SET lock_timeout ...). */
+  setting?: boolean;
+  /** A batched data change: repeat until no rows are left (the SQL is one complete, resumable run). */
+  batched?: { table: string; batchSize: number; pauseMs: number };
+}
+
+export interface Check {
+  /** What the check proves, in words. */
+  description: string;
+  /** A read-only query that returns one row with a boolean column `ok`. */
+  sql: string;
+}
+
+export interface Phase {
+  /** Stable id, e.g. "01-expand"; file names derive from it. */
+  id: string;
+  /** Short human title, e.g. "Add the column (nullable, no default)". */
+  title: string;
+  kind: PhaseKind;
+  /** Why this phase exists and what it makes possible, for a newcomer. */
+  why: string;
+  statements: Statement[];
+  /** Statements that undo this phase, in order. Absent when `irreversible` is set. */
+  rollback?: Statement[];
+  /** Why this phase cannot be undone (data gone, enum value added...). */
+  irreversible?: string;
+  /** What the application must do (deployed) before the next phase starts. */
+  deploy?: string;
+  /** Checks to run after the phase. */
+  checks: Check[];
+  /** How long the phase may take at the stated size, and what the estimate rests on. */
+  estimate?: string;
+  /** What to do when the lock timeout fires. */
+  onLockTimeout?: string;
+}
+
+export interface Plan {
+  version: number;
+  answers: Answers;
+  engine: Engine;
+  engineVersion: string;
+  /** One line: what the plan does. */
+  summary: string;
+  /** The strategy and why it was chosen (single phase, expand/contract, window...). */
+  strategy: string;
+  phases: Phase[];
+  warnings: string[];
+  /** Pre-flight checklist items. */
+  checklist: string[];
+  /** Paths written or, with --dry-run, to be written (relative to --out). */
+  files: string[];
+}

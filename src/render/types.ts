@@ -1,0 +1,40 @@
+/** What a tool renderer produces from a plan. Paths are relative to the output folder, with `/`. */
+import type { Plan } from "../plan/model.js";
+import type { Tool } from "../answers/schema.js";
+
+export interface RenderedFile {
+  path: string;
+  content: string;
+}
+
+export interface PhaseFiles {
+  /** Files that carry this phase (up and down, or one file with both). */
+  files: string[];
+  /** The tool command that runs this phase, e.g. `alembic upgrade +1`. */
+  command: string;
+  /** The command that rolls this phase back, when the tool has one. */
+  rollbackCommand?: string;
+  /** Tool-specific remarks (a statement split into its own file, a tool idiom used...). */
+  notes?: string[];
+}
+
+export interface ToolOutput {
+  tool: Tool;
+  files: RenderedFile[];
+  /** Keyed by `Phase.id`; phases without SQL have no entry. */
+  phases: Record<string, PhaseFiles>;
+  /** Remarks for the whole plan (where to put the files, configuration needed...). */
+  notes: string[];
+}
+
+export interface RenderContext {
+  /** Fixed clock for timestamps in file names (tests pass a constant). */
+  now: Date;
+  /** A short snake_case name for the change, e.g. `add_status_to_accounts`. */
+  slug: string;
+}
+
+export interface ToolRenderer {
+  tool: Tool;
+  render(plan: Plan, ctx: RenderContext): ToolOutput;
+}
