@@ -2,19 +2,40 @@
  * The trees that ship with the tool. In the bundle they are baked in at build time
  * (scripts/build.mjs defines __SHIPPED_TREES__); from source (tests) they are loaded from trees/.
  */
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TreeSet } from "./model.js";
 import { formatTreeErrors, loadTrees } from "./load.js";
 
 declare const __SHIPPED_TREES__: TreeSet | undefined;
 
-/** The project root when running from source: src/trees/ -> ../.. */
-export const SOURCE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+/** The package root (the folder with our package.json), found upward from this module: works from src/ and dist/. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && JSON.parse(readFileSync(pkg, "utf8")).name === "migration-wizard") return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error("cannot find the migration-wizard package folder");
+    dir = up;
+  }
+}
+
+export function shippedTreesDir(): string {
+  return join(packageRoot(), "trees");
+}
 
 export function shippedTrees(): TreeSet {
   if (typeof __SHIPPED_TREES__ !== "undefined") return __SHIPPED_TREES__;
-  const result = loadTrees([join(SOURCE_ROOT, "trees")], { relativeTo: SOURCE_ROOT });
+  const root = packageRoot();
+  const result = loadTrees([join(root, "trees")], { relativeTo: root });
   if (!result.trees) throw new Error(formatTreeErrors(result.errors));
   return result.trees;
+}
+
+/** The shipped trees with a team's folder merged over them (same file name replaces, new names add). */
+export function treesWithOverrides(dir: string): { trees?: TreeSet; errors: string } {
+  const result = loadTrees([shippedTreesDir(), dir], { relativeTo: process.cwd() });
+  return { trees: result.trees, errors: result.errors.length ? formatTreeErrors(result.errors) : "" };
 }

@@ -1,0 +1,111 @@
+// Start-up benchmark. Every number is a ratio against `node -e 0` measured in the same run, so
+// the targets hold on any machine: first question on screen <= 2.0x, `plan --answers` <= 1.5x.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const cli = join(root, "dist", "cli.js");
+const runs = Number(process.env.BENCH_RUNS ?? 15);
+const tmp = mkdtempSync(join(tmpdir(), "mw-bench-"));
+const answers = join(tmp, "answers.yaml");
+writeFileSync(
+  answers,
+  `engine: postgresql
+engine_version: "16.2"
+operation: add_column
+table: accounts
+columns: [{name: status, type: text, nullable: false, default: "'active'"}]
+approx_rows: 50000000
+downtime_tolerance: none
+rollback_need: phase-level
+tool: raw-sql
+`,
+);
+
+// A pseudo-terminal of a fixed size (100x30), driven by Python's pty module (python3 is on every
+// machine here). Prints the milliseconds until `needle` appears on the screen, then kills the child.
+const PTY = String.raw`
+import os, pty, sys, time, select, signal, struct, fcntl, termios
+needle = sys.argv[1].encode()
+argv = sys.argv[2:]
+t0 = time.monotonic()
+pid, fd = pty.fork()
+if pid == 0:
+    os.environ["TERM"] = "xterm-256color"
+    os.environ.pop("CI", None)
+    os.execvp(argv[0], argv)
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+buf = b""
+found = None
+while time.monotonic() - t0 < 20:
+    r, _, _ = select.select([fd], [], [], 0.05)
+    if fd in r:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        buf += chunk
+        if needle in buf:
+            found = time.monotonic()
+            break
+ms = (found - t0) * 1000 if found else -1
+try:
+    os.kill(pid, signal.SIGKILL)
+except ProcessLookupError:
+    pass
+os.waitpid(pid, 0)
+print("%.2f" % ms)
+`;
+const ptyScript = join(tmp, "pty.py");
+writeFileSync(ptyScript, PTY);
+
+function timeProcess(cmd, args) {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, CI: "true" } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+function timePty(needle, argv) {
+  const r = spawnSync("python3", [ptyScript, needle, ...argv], { encoding: "utf8" });
+  const ms = Number(r.stdout.trim());
+  if (!(ms > 0)) throw new Error(`"${needle}" never appeared on screen: ${r.stderr}`);
+  return ms;
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function measure(fn) {
+  fn(); // warm the file cache
+  return median(Array.from({ length: runs }, fn));
+}
+
+const baseline = measure(() => timeProcess(process.execPath, ["-e", "0"]));
+const baselinePty = measure(() => timePty("ready", [process.execPath, "-e", "process.stdout.write('ready')"]));
+const nonInteractive = measure(() =>
+  timeProcess(process.execPath, [cli, "plan", "--answers", answers, "--out", join(tmp, "out"), "--force"]),
+);
+// The first question's prompt as the shipped trees word it.
+const needle = process.env.BENCH_NEEDLE ?? "What change";
+const firstQuestion = measure(() => timePty(needle, [process.execPath, cli]));
+rmSync(tmp, { recursive: true, force: true });
+
+const rows = [
+  ["node -e 0", baseline, baseline, null],
+  ["plan --answers (whole process)", nonInteractive, baseline, 1.5],
+  ["first question on screen (pty 100x30)", firstQuestion, baselinePty, 2.0],
+];
+let failed = false;
+console.log(`median of ${runs} runs each\n`);
+for (const [name, ms, base, target] of rows) {
+  const ratio = ms / base;
+  const verdict = target === null ? "" : ratio <= target ? `ok (target <= ${target}x)` : `OVER (target <= ${target}x)`;
+  if (target !== null && ratio > target) failed = true;
+  console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}x  ${verdict}`);
+}
+console.log(`\n(baseline for the pty row: node printing one word in the same pty, ${baselinePty.toFixed(1)} ms)`);
+process.exitCode = failed ? 1 : 0;

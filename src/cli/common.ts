@@ -1,0 +1,36 @@
+/** What every command shares: exit codes, the interactive decision, error printing. */
+
+export const EXIT = { ok: 0, failure: 1, usage: 2, cancelled: 130 } as const;
+
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT.usage,
+  ) {
+    super(message);
+  }
+}
+
+/** `CI=false` and `CI=0` mean "not CI", as most tools read it. */
+export function ciSet(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.CI;
+  return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+}
+
+/** Decided before anything renders: Ink's raw mode throws without a TTY. */
+export function isInteractive(): boolean {
+  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ciSet();
+}
+
+export function printError(message: string): void {
+  process.stderr.write(`migration-wizard: ${message.replace(/\n/g, "\n  ")}\n`);
+}
+
+export function noTtyMessage(command: string, missing: string[] = []): string {
+  const what = missing.length ? `the answers are missing ${missing.join(", ")}` : "no answers file was given";
+  return (
+    `cannot ask questions here (${ciSet() ? "CI is set" : "not a terminal"}) and ${what}.\n` +
+    `Pass every answer in a file: migration-wizard ${command} --answers answers.yaml\n` +
+    `(write one by running the wizard once in a terminal; it saves answers.yaml beside PLAN.md)`
+  );
+}

@@ -1,0 +1,61 @@
+/** `migration-wizard troubleshoot`: from a symptom or a pasted error to REPAIR.md and a repair migration. */
+import { AnswersError, loadAnswersFile } from "../answers/load.js";
+import type { Answers } from "../answers/schema.js";
+import { displayPath } from "../output/write.js";
+import { CliError, EXIT, noTtyMessage } from "./common.js";
+import { loadTreesFor, writeOrExplain } from "./plan-command.js";
+
+export interface TroubleshootOptions {
+  error?: string;
+  answers?: string;
+  out: string;
+  json?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+  trees?: string;
+}
+
+export async function troubleshootCommand(opts: TroubleshootOptions, interactive: boolean): Promise<number> {
+  let answers: Answers = { mode: "troubleshoot" } as Answers;
+  if (opts.answers) {
+    try {
+      answers = { ...loadAnswersFile(opts.answers), mode: "troubleshoot" };
+    } catch (e) {
+      if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
+      throw e;
+    }
+  }
+  const error = opts.error ?? (typeof answers.error === "string" ? answers.error : undefined);
+  const trees = await loadTreesFor(opts.trees);
+  const { troubleshoot } = await import("../troubleshoot/run.js");
+  const result = troubleshoot({ trees, answers, error });
+
+  if (result.status === "diagnosed") {
+    const paths = result.files.map((f) => f.path);
+    if (!opts.dryRun) writeOrExplain(opts.out, result.files, opts.force);
+    if (opts.json) {
+      process.stdout.write(JSON.stringify({ diagnosis: result.diagnosisId, answers: result.answers, files: paths }, null, 2) + "\n");
+    } else {
+      process.stdout.write(result.stdout.endsWith("\n") ? result.stdout : result.stdout + "\n");
+      process.stdout.write(`\n${opts.dryRun ? "Would write" : "Wrote"} to ${displayPath(opts.out)}/: ${paths.join(", ")}\n`);
+    }
+    return EXIT.ok;
+  }
+  if (!interactive) throw new CliError(`${result.message}\n${noTtyMessage("troubleshoot", result.missing)}`, EXIT.usage);
+
+  const { runInteractive } = await import("../ui/run.js");
+  return runInteractive({
+    trees,
+    mode: "troubleshoot",
+    prefill: result.prefill ?? answers,
+    onFinish: async ({ answers: final }) => {
+      const r = troubleshoot({ trees, answers: final, error });
+      if (r.status !== "diagnosed") throw new Error(r.message);
+      if (!opts.dryRun) writeOrExplain(opts.out, r.files, opts.force);
+      return {
+        files: r.files.map((f) => `${displayPath(opts.out)}/${f.path}`),
+        nextSteps: [`Read ${displayPath(opts.out)}/REPAIR.md: run its confirming queries before any repair`],
+      };
+    },
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * answers -> plan -> every file of a plan folder. Pure (the clock is passed in); the CLI and the
+ * interactive wizard both call this, then hand the files to src/output/write.ts.
+ */
+import { stringify } from "yaml";
+import type { Answers, PlanAnswers } from "../answers/schema.js";
+import { buildPlan } from "../plan/build.js";
+import type { Plan } from "../plan/model.js";
+import type { OutputFile } from "../output/write.js";
+import { renderPlanMarkdown } from "./plan-md.js";
+import { renderToolFiles } from "./tools/index.js";
+import type { ToolOutput } from "./types.js";
+import answersSchemaJson from "../../schemas/answers.schema.json";
+
+export const ANSWERS_SCHEMA_FILE = "answers.schema.json";
+
+/** A short snake_case name for the change: `add_column_status_to_accounts`. */
+export function slugFor(answers: Answers): string {
+  const table = (answers.table ?? "table").split(".").pop()!;
+  const col = answers.columns?.[0]?.name;
+  const op = answers.operation ?? "change";
+  const core = col ? `${op}_${col}_on_${table}` : `${op}_${table}`;
+  return core.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/_+/g, "_").slice(0, 60);
+}
+
+const KEY_ORDER = ["mode", "engine", "engine_version", "operation", "table", "columns", "approx_rows", "downtime_tolerance", "rollback_need", "tool", "details"];
+
+/** answers.yaml as written to disk: the schema line first, keys in contract order. */
+export function renderAnswersYaml(answers: Answers): string {
+  const ordered: Record<string, unknown> = {};
+  for (const k of KEY_ORDER) if ((answers as Record<string, unknown>)[k] !== undefined) ordered[k] = (answers as Record<string, unknown>)[k];
+  for (const [k, v] of Object.entries(answers)) if (!(k in ordered) && v !== undefined) ordered[k] = v;
+  return (
+    `# yaml-language-server: $schema=./${ANSWERS_SCHEMA_FILE}\n` +
+    "# Regenerate the same plan without the UI:  migration-wizard plan --answers answers.yaml --out DIR\n" +
+    stringify(ordered, { lineWidth: 0 })
+  );
+}
+
+export interface PlanOutputs {
+  plan: Plan;
+  tool: ToolOutput;
+  files: OutputFile[];
+}
+
+export function planOutputs(answers: PlanAnswers, now: Date): PlanOutputs {
+  const plan = buildPlan(answers);
+  const tool = renderToolFiles(plan, { now, slug: slugFor(answers) });
+  const files: OutputFile[] = [
+    { path: "PLAN.md", content: renderPlanMarkdown(plan, tool) },
+    { path: "answers.yaml", content: renderAnswersYaml(answers) },
+    { path: ANSWERS_SCHEMA_FILE, content: JSON.stringify(answersSchemaJson, null, 2) + "\n" },
+    ...tool.files,
+  ];
+  plan.files = files.map((f) => f.path);
+  return { plan, tool, files };
+}
