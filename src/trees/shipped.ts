@@ -36,6 +36,7 @@ export function shippedTrees(): TreeSet {
 
 /** The shipped trees with a team's folder merged over them (same file name replaces, new names add). */
 export function treesWithOverrides(dir: string): { trees?: TreeSet; errors: string } {
-  const result = loadTrees([shippedTreesDir(), dir], { relativeTo: process.cwd() });
+  // Merge over the baked-in set: no re-parsing of the shipped YAML.
+  const result = loadTrees([dir], { base: shippedTrees(), relativeTo: process.cwd() });
   return { trees: result.trees, errors: result.errors.length ? formatTreeErrors(result.errors) : "" };
 }
