@@ -1,0 +1,119 @@
+/**
+ * The root: owns the machine state, the single key handler and the end of the run.
+ * Components below only draw; every key goes through keys.ts into the pure machine.
+ */
+import { Box, Text, useApp, useInput, useStdout, type Key } from "ink";
+import { useEffect, useReducer, useState } from "react";
+import type { Answers } from "../answers/schema.js";
+import type { TreeSet } from "../trees/model.js";
+import { answeredLines, currentQuestion, offeredChoices, reduce, start, type PartialAnswers, type QuestionNode, type WizardState } from "../wizard/machine.js";
+import { Answered } from "./components/Answered.js";
+import { Header } from "./components/Header.js";
+import { OutcomeView, type Outcome } from "./components/Outcome.js";
+import { Question } from "./components/Question.js";
+import { Summary } from "./components/Summary.js";
+import { keyContext, keyToEvent, LEGEND } from "./keys.js";
+
+export interface FinishResult {
+  files: string[];
+  nextSteps: string[];
+}
+
+export interface AppProps {
+  trees: TreeSet;
+  mode: string;
+  prefill?: PartialAnswers;
+  /** Called once, after the summary is confirmed: writes the files and says what to do next. */
+  onFinish: (result: { outcome: string; answers: Answers }) => Promise<FinishResult>;
+  /** Called once with the exit code (0 written, 1 failed, 130 cancelled) just before the app exits. */
+  onExit?: (code: number) => void;
+}
+
+interface KeyPress {
+  input: string;
+  key: Key;
+}
+
+// Keys are mapped against the state they apply to, never a stale copy from an earlier render.
+function applyKey(state: WizardState, { input, key }: KeyPress): WizardState {
+  const event = keyToEvent(input, key, state);
+  return event ? reduce(state, event) : state;
+}
+
+/**
+ * How many choices and answered lines fit, so a frame stays shorter than the terminal (a taller frame
+ * makes Ink clear the screen on every key). Unknown height: no limits.
+ */
+function rowBudget(state: WizardState, node: QuestionNode, rows: number | undefined, columns: number) {
+  if (!rows) return {};
+  const chrome = 11; // title, progress, prompt, a wrapped hint, error, legend and the margins between them
+  const helpRows = state.showHelp ? Math.ceil(node.help.length / Math.max(20, columns - 8)) + 3 : 0;
+  const choiceCount = node.type === "choice" ? offeredChoices(node, state.answers).length : 0;
+  const choiceLimit = Math.max(5, rows - chrome - helpRows - 4);
+  const shownChoices = Math.min(choiceCount, choiceLimit) + (choiceCount > choiceLimit ? 2 : 0);
+  return { choiceLimit, answeredLimit: Math.max(1, rows - chrome - helpRows - shownChoices - 1) };
+}
+
+const EXIT_CODE: Record<Outcome["kind"], number | undefined> = { writing: undefined, written: 0, failed: 1, cancelled: 130 };
+
+export function App({ trees, mode, prefill, onFinish, onExit }: AppProps) {
+  const [state, dispatch] = useReducer(applyKey, undefined, () => start(trees, mode, prefill));
+  const [outcome, setOutcome] = useState<Outcome>();
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+
+  useInput((input, key) => {
+    if (!outcome) dispatch({ input, key });
+  });
+
+  useEffect(() => {
+    if (state.screen === "cancelled") setOutcome({ kind: "cancelled" });
+    if (state.screen !== "done" || !state.result) return;
+    setOutcome({ kind: "writing" });
+    onFinish(state.result).then(
+      (written) => setOutcome({ kind: "written", ...written }),
+      (error: unknown) => setOutcome({ kind: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
+    // Runs once per screen change: `done` and `cancelled` are final.
+  }, [state.screen]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    const code = outcome && EXIT_CODE[outcome.kind];
+    if (code === undefined) return;
+    onExit?.(code);
+    exit();
+  }, [outcome]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const node = currentQuestion(state);
+  const fileTitle = node ? trees.files.find((f) => f.name === node.tree)?.title : undefined;
+  const title = `migration-wizard${fileTitle ? ` · ${fileTitle}` : ""}`;
+
+  if (outcome) {
+    return (
+      <Box flexDirection="column">
+        <Header title="migration-wizard" />
+        <OutcomeView outcome={outcome} />
+      </Box>
+    );
+  }
+
+  const lines = answeredLines(state);
+  const budget = node ? rowBudget(state, node, stdout.rows, stdout.columns || 80) : {};
+  const finishLabel = state.outcome?.startsWith("diagnosis:") ? "Show the diagnosis" : "Write the files";
+  return (
+    <Box flexDirection="column">
+      <Header title={title} step={node ? state.step : undefined} total={node ? state.total : undefined} />
+      {node ? (
+        <>
+          <Answered lines={lines} limit={budget.answeredLimit} />
+          <Question state={state} node={node} choiceLimit={budget.choiceLimit} />
+        </>
+      ) : (
+        <Summary lines={lines} cursor={state.cursor} finishLabel={finishLabel} />
+      )}
+      <Box marginTop={1}>
+        <Text dimColor>{LEGEND[keyContext(state)]}</Text>
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,25 @@
+import { Box, Text } from "ink";
+import { offeredChoices, type QuestionNode, type WizardState } from "../../wizard/machine.js";
+import { ChoiceList } from "./ChoiceList.js";
+import { TextField } from "./TextField.js";
+
+/** The current question: its prompt, the choices or the input, and the help when toggled. */
+export function Question({ state, node, choiceLimit }: { state: WizardState; node: QuestionNode; choiceLimit?: number }) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>{`? ${node.prompt}`}</Text>
+      <Box marginLeft={2} flexDirection="column">
+        {node.type === "choice" ? (
+          <ChoiceList choices={offeredChoices(node, state.answers)} cursor={state.cursor} limit={choiceLimit} />
+        ) : (
+          <TextField buffer={state.buffer} placeholder={node.placeholder} error={state.error} optional={node.optional} />
+        )}
+      </Box>
+      {state.showHelp ? (
+        <Box marginTop={1} marginLeft={2} borderStyle="round" paddingX={1} alignSelf="flex-start">
+          <Text>{node.help}</Text>
+        </Box>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,59 @@
+/**
+ * The one table of keys: which key does what on which screen. App's single useInput hands every
+ * key press to `keyToEvent`, which consults the machine state it is applied to, so no key is ever
+ * interpreted against a stale screen.
+ */
+import type { Key } from "ink";
+import { currentQuestion, type WizardEvent, type WizardState } from "../wizard/machine.js";
+
+/** Where the key lands: a list of choices, a text input (empty or not), or the summary. */
+export type KeyContext = "choice" | "input" | "input-empty" | "summary" | "none";
+
+export function keyContext(state: WizardState): KeyContext {
+  if (state.screen === "summary") return "summary";
+  const node = currentQuestion(state);
+  if (!node) return "none";
+  if (node.type === "choice") return "choice";
+  return state.buffer === "" ? "input-empty" : "input";
+}
+
+interface Binding {
+  matches: (input: string, key: Key) => boolean;
+  on: KeyContext[];
+  event: (input: string) => WizardEvent;
+}
+
+const ALL: KeyContext[] = ["choice", "input", "input-empty", "summary"];
+const TYPING: KeyContext[] = ["input", "input-empty"];
+// Ink 6 reports the Backspace key of most terminals (DEL, 0x7f) as key.delete; Ctrl-H as key.backspace.
+const isBackspace = (key: Key) => key.backspace || key.delete;
+
+/** First match wins, so the order below is the precedence. */
+const BINDINGS: Binding[] = [
+  { matches: (i, k) => k.ctrl && i === "c", on: ALL, event: () => ({ type: "cancel" }) },
+  // Esc also sets key.meta in Ink 6, so it must be matched before anything that excludes meta.
+  { matches: (_, k) => k.escape, on: ALL, event: () => ({ type: "back" }) },
+  { matches: (_, k) => k.return, on: ALL, event: () => ({ type: "confirm" }) },
+  { matches: (i, k) => k.upArrow || i === "k", on: ["choice", "summary"], event: () => ({ type: "move", by: -1 }) },
+  { matches: (i, k) => k.downArrow || i === "j", on: ["choice", "summary"], event: () => ({ type: "move", by: 1 }) },
+  { matches: (i) => /^[1-9]$/.test(i), on: ["choice"], event: (i) => ({ type: "select", number: Number(i) }) },
+  { matches: (i) => i === "?", on: ["choice", "input-empty"], event: () => ({ type: "toggle_help" }) },
+  { matches: (_, k) => isBackspace(k), on: ["input"], event: () => ({ type: "erase" }) },
+  { matches: (_, k) => isBackspace(k), on: ["choice", "input-empty", "summary"], event: () => ({ type: "back" }) },
+  { matches: (i, k) => i !== "" && !k.ctrl && !k.meta, on: TYPING, event: (i) => ({ type: "type", text: i }) },
+];
+
+export function keyToEvent(input: string, key: Key, state: WizardState): WizardEvent | undefined {
+  const context = keyContext(state);
+  const binding = BINDINGS.find((b) => b.on.includes(context) && b.matches(input, key));
+  return binding?.event(input);
+}
+
+/** The key legend line per context, kept beside the table it describes. */
+export const LEGEND: Record<KeyContext, string> = {
+  choice: "↑/↓ or j/k move · 1-9 pick · Enter confirm · Esc back · ? help · Ctrl-C quit",
+  "input-empty": "type your answer · Enter confirm · Esc or Backspace back · ? help · Ctrl-C quit",
+  input: "type your answer · Backspace erase · Enter confirm · Esc back · Ctrl-C quit",
+  summary: "↑/↓ or j/k choose a line · Enter edit it (or write) · Esc back · Ctrl-C quit",
+  none: "",
+};
