@@ -11,10 +11,13 @@ export class CliError extends Error {
   }
 }
 
-/** `CI=false` and `CI=0` mean "not CI", as most tools read it. */
+/**
+ * Read exactly as Ink reads it (the is-in-ci package): CI or CONTINUOUS_INTEGRATION present and not
+ * "0" or "false". Ink draws nothing until exit under CI, so the two must agree.
+ */
 export function ciSet(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env.CI;
-  return v !== undefined && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+  const on = (key: string) => key in env && env[key] !== "0" && env[key] !== "false";
+  return on("CI") || on("CONTINUOUS_INTEGRATION");
 }
 
 /** Decided before anything renders: Ink's raw mode throws without a TTY. */

@@ -10,7 +10,7 @@ import type { OutputFile } from "../output/write.js";
 import { renderPlanMarkdown } from "./plan-md.js";
 import { renderToolFiles } from "./tools/index.js";
 import type { ToolOutput } from "./types.js";
-import answersSchemaJson from "../../schemas/answers.schema.json";
+import answersSchemaJson from "../../schemas/answers.schema.json" with { type: "json" };
 
 export const ANSWERS_SCHEMA_FILE = "answers.schema.json";
 
