@@ -1,0 +1,123 @@
+/**
+ * The wizard in a real terminal: tmux runs the built CLI, send-keys types, capture-pane reads the
+ * screen. Skipped (at run time) where tmux is absent.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { afterAll, describe, expect, it } from "vitest";
+import { CLI } from "../support/cli.js";
+
+const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
+const session = `mw-e2e-${process.pid}`;
+const dir = mkdtempSync(join(tmpdir(), "mw-tmux-"));
+const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+
+afterAll(() => {
+  if (hasTmux) spawnSync("tmux", ["kill-session", "-t", session]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function screen(): string {
+  return tmux("capture-pane", "-p", "-t", session);
+}
+
+async function waitFor(pattern: RegExp, ms = 15_000): Promise<string> {
+  const end = Date.now() + ms;
+  let last = "";
+  while (Date.now() < end) {
+    last = screen();
+    if (pattern.test(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${pattern}; the screen was:\n${last}`);
+}
+
+/** Waits for the question, then answers it. Text is typed literally; keys are tmux key names. */
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One key at a time, at a typist's pace: keys that arrive in one chunk read as a paste. */
+async function press(...keys: string[]): Promise<void> {
+  for (const k of keys) {
+    tmux("send-keys", "-t", session, k);
+    await pause(60);
+  }
+}
+
+async function answer(question: RegExp, text: string | null, key = "Enter"): Promise<void> {
+  await waitFor(question);
+  if (text !== null) {
+    tmux("send-keys", "-t", session, "-l", text);
+    await pause(150);
+  }
+  await press(key);
+}
+
+describe.skipIf(!hasTmux)("the wizard in a real terminal (tmux)", () => {
+  it("starts, asks, goes back, writes the plan folder and exits 0", async () => {
+    const out = join(dir, "out");
+    const exitFile = join(dir, "exit");
+    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} plan --out out; echo $? > ${exitFile}`;
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "40", "bash", "-c", cmd);
+
+    await answer(/What change do you want to make\?/, null); // Enter on the first choice: add a column
+    await answer(/Which table\?/, "accounts");
+    await answer(/Name of the new column\?/, "stauts");
+    // Typo: go back from the next question with Esc and fix the name.
+    await waitFor(/Its SQL type\?/);
+    tmux("send-keys", "-t", session, "Escape");
+    await waitFor(/\? Name of the new column\?/);
+    // The old answer comes back in the field: erase it (6 characters) and type the right one.
+    await waitFor(/stauts/);
+    await press(...Array(6).fill("BSpace"));
+    await answer(/\? Name of the new column\?/, "status");
+    await answer(/\? Its SQL type\?/, "text");
+    await answer(/May it be NULL\?/, null, "1");
+    await answer(/Default value/, "'active'");
+    await answer(/Which database engine\?/, null, "1");
+    await answer(/Which PostgreSQL version/, "16.2");
+    await answer(/How many rows|how many rows/i, null, "4");
+    await answer(/How long may writes/, null, "1");
+    await answer(/What must you be able to undo\?/, null, "2");
+    await answer(/Which migration tool/, null, "2"); // plain SQL files
+    const summary = await waitFor(/Review your answers/);
+    expect(summary).toMatch(/status/);
+    tmux("send-keys", "-t", session, "Enter");
+
+    await waitFor(/Wrote \d+ files/);
+    const end = Date.now() + 10_000;
+    while (!existsSync(exitFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(exitFile, "utf8").trim()).toBe("0");
+
+    const answers = parse(readFileSync(join(out, "answers.yaml"), "utf8"));
+    expect(answers).toMatchObject({
+      engine: "postgresql",
+      engine_version: "16.2",
+      operation: "add_column",
+      table: "accounts",
+      columns: [{ name: "status", type: "text", default: "'active'" }],
+      tool: "raw-sql",
+    });
+    expect(readFileSync(join(out, "PLAN.md"), "utf8")).toMatch(/accounts/);
+    const sql = readdirSync(join(out, "migrations"));
+    expect(sql.some((f) => f.endsWith(".up.sql"))).toBe(true);
+    expect(sql.some((f) => f.endsWith(".down.sql"))).toBe(true);
+  });
+
+  it("Ctrl-C exits 130 and writes nothing", async () => {
+    const exitFile = join(dir, "exit2");
+    spawnSync("tmux", ["kill-session", "-t", session]);
+    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${CLI} plan --out cancelled; echo $? > ${exitFile}`;
+    tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "40", "bash", "-c", cmd);
+    await answer(/What change do you want to make\?/, null);
+    await answer(/Which table\?/, "accounts");
+    await waitFor(/Name of the new column\?/);
+    tmux("send-keys", "-t", session, "C-c");
+    const end = Date.now() + 10_000;
+    while (!existsSync(exitFile) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(exitFile, "utf8").trim()).toBe("130");
+    expect(existsSync(join(dir, "cancelled"))).toBe(false);
+  });
+});
