@@ -1,0 +1,283 @@
+/**
+ * change_column_type. PostgreSQL rewrites the table and its indexes under ACCESS EXCLUSIVE, except for
+ * binary-coercible changes (varchar growth or to text, numeric precision up at the same scale, timestamp to
+ * timestamptz when the session zone is UTC on 12+), which are one catalog step. Otherwise, without downtime:
+ * new column + sync trigger + batched backfill + (indexes, constraints) + a short swap by renames + later drop.
+ * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE).
+ */
+import type { Column } from "../../answers/schema.js";
+import { PlanError } from "../build.js";
+import type { RecipeContext } from "../context.js";
+import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { backfillPhase } from "../recipes/batched-update.js";
+import { defaultClause, defaultSql, requireType } from "../recipes/column-defaults.js";
+import * as estimate from "../recipes/estimate.js";
+import { notNullPhases } from "../recipes/not-null.js";
+import { mayBlockForScan } from "../recipes/size-policy.js";
+import { copySyncTrigger, qualifyColumn } from "../recipes/sync-trigger.js";
+import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import type { Recipe, RecipeResult } from "./index.js";
+
+interface TypeShape {
+  base: string;
+  args: number[];
+}
+
+const ALIASES: Record<string, string> = {
+  "character varying": "varchar",
+  decimal: "numeric",
+  "timestamp without time zone": "timestamp",
+  "timestamp with time zone": "timestamptz",
+  int: "integer",
+  int4: "integer",
+  int8: "bigint",
+};
+
+export function typeShape(type: string): TypeShape {
+  const m = /^\s*([A-Za-z][A-Za-z0-9_ ]*?)\s*(?:\(([^)]*)\))?\s*$/.exec(type.toLowerCase());
+  if (!m) return { base: type.toLowerCase().trim(), args: [] };
+  const base = ALIASES[m[1].trim()] ?? m[1].trim();
+  return { base, args: m[2] ? m[2].split(",").map((x) => Number(x.trim())) : [] };
+}
+
+/** Why the change needs no rewrite on PostgreSQL, or undefined when it does. */
+export function pgBinaryCoercible(from: string, to: string, version: string): string | undefined {
+  const a = typeShape(from);
+  const b = typeShape(to);
+  if (a.base === "varchar" && b.base === "text") return "varchar to text is binary-coercible: no rewrite, no index rebuild.";
+  if (a.base === "varchar" && b.base === "varchar") {
+    if (b.args.length === 0) return "Removing a varchar length limit needs no rewrite.";
+    if (a.args.length && b.args[0] >= a.args[0]) return "Growing a varchar limit needs no rewrite: existing values already fit.";
+  }
+  if (a.base === "text" && b.base === "varchar" && b.args.length === 0) return "text to varchar without a limit is binary-coercible.";
+  if (a.base === "numeric" && b.base === "numeric") {
+    if (b.args.length === 0) return "Removing numeric's precision limit needs no rewrite.";
+    if (a.args.length && b.args[0] >= a.args[0] && (b.args[1] ?? 0) === (a.args[1] ?? 0)) {
+      return "Raising numeric precision at the same scale needs no rewrite.";
+    }
+  }
+  if (a.base === "timestamp" && b.base === "timestamptz" && versionAtLeast(version, "12")) {
+    return "From PostgreSQL 12, timestamp to timestamptz needs no rewrite when the session TimeZone is UTC (the statement sets it).";
+  }
+  return undefined;
+}
+
+/** MySQL: VARCHAR growth that keeps the same number of length bytes (utf8mb4: up to 63 characters is one byte). */
+function mysqlInplace(from: string, to: string): boolean {
+  const a = typeShape(from);
+  const b = typeShape(to);
+  if (a.base !== "varchar" || b.base !== "varchar" || !a.args.length || !b.args.length) return false;
+  if (b.args[0] < a.args[0]) return false;
+  return (a.args[0] <= 63) === (b.args[0] <= 63);
+}
+
+function inputs(ctx: RecipeContext): { column: Column; from: string; to: string } {
+  const column = ctx.answers.columns?.[0];
+  if (!column) throw new PlanError("change_column_type needs the column (with its current type) in columns[0]", "columns");
+  const from = requireType(column);
+  const to = ctx.answers.details?.new_type;
+  if (!to) throw new PlanError("change_column_type needs the new type", "details.new_type");
+  return { column, from, to };
+}
+
+function typeCheck(ctx: RecipeContext, column: string, type: string) {
+  const args = typeShape(type).args;
+  // A regtype cast drops the length/precision, so those are compared on the formatted type.
+  const modifier = args.length ? ` AND format_type(atttypid, atttypmod) LIKE ${literal(`%(${args.join(",")})`)}` : "";
+  return {
+    description: `${column} has type ${type}`,
+    sql: `SELECT atttypid = ${literal(type)}::regtype${modifier} AS ok FROM pg_attribute WHERE attrelid = ${regclass(ctx.engine, ctx.answers.table)} AND attname = ${literal(column)};`,
+  };
+}
+
+function mysql(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+  const inplace = mysqlInplace(from, to);
+  const tail = `${column.nullable === false ? " NOT NULL" : ""}${defaultSql(column.default) !== undefined ? ` DEFAULT ${defaultClause(ctx.engine, column)}` : ""}`;
+  const algo = inplace ? "ALGORITHM=INPLACE, LOCK=NONE" : "ALGORITHM=COPY, LOCK=SHARED";
+  const warnings = [
+    "MODIFY COLUMN restates the whole definition: the nullability, default, charset and comment given here replace the old ones, so copy them from SHOW CREATE TABLE.",
+  ];
+  if (!inplace && ctx.size !== "small") {
+    warnings.push(
+      "A type change copies the table with writes blocked for the whole copy. Without downtime use gh-ost (no foreign keys, no triggers on the table) or pt-online-schema-change (beware: its INSERT IGNORE copy silently drops rows that collide on a new unique index).",
+    );
+  }
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to}${inplace ? " in place" : ""}`,
+    strategy: inplace
+      ? "Single phase: growing a VARCHAR within the same length-byte count (utf8mb4: up to 63 characters stays on one byte) is an in-place metadata change."
+      : "Single phase with a table copy (ALGORITHM=COPY): reads continue, writes wait. For large tables run it through gh-ost or pt-online-schema-change instead.",
+    phases: [
+      finishPhase(ctx, {
+        title: `Change ${column.name} to ${to}`,
+        kind: "switch",
+        why: inplace
+          ? "The new length needs the same number of length bytes, so InnoDB only updates metadata; reads and writes continue."
+          : "MySQL has no online path for this type change: the explicit ALGORITHM makes the cost visible.",
+        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${to}${tail}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
+        rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${from}${tail}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
+        checks: [
+          {
+            description: `${column.name} has the new type`,
+            sql: `SELECT LOWER(COLUMN_TYPE) = LOWER(${literal(to.replace(/\s+/g, ""))}) AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)} AND COLUMN_NAME = ${literal(column.name)};`,
+          },
+        ],
+        estimate: inplace ? estimate.catalogOnly(ctx) : estimate.rewrite(ctx.answers.approx_rows),
+      }),
+    ],
+    warnings,
+  };
+}
+
+function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+  const using = ctx.answers.details?.using;
+  const usingClause = using ? ` USING ${using}` : "";
+  const cheap = pgBinaryCoercible(from, to, ctx.version);
+  const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
+
+  if (cheap && !using) {
+    return {
+      summary: `Change ${table}.${column.name} from ${from} to ${to} (catalog only)`,
+      strategy: `Single phase: ${cheap} The ACCESS EXCLUSIVE lock is brief, so only the lock timeout matters.`,
+      phases: [
+        finishPhase(ctx, {
+          title: `Change ${column.name} to ${to}`,
+          kind: "expand",
+          why: cheap,
+          statements: [
+            ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
+            stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
+          ],
+          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
+          checks: [typeCheck(ctx, column.name, to)],
+          estimate: estimate.catalogOnly(ctx),
+        }),
+      ],
+      warnings: tz ? ["timestamp values are interpreted as UTC when they become timestamptz: make sure they were stored in UTC."] : [],
+    };
+  }
+
+  if (mayBlockForScan(ctx)) {
+    return {
+      summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
+      strategy:
+        `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
+        `${ctx.answers.approx_rows.toLocaleString("en-US")} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
+      phases: [
+        finishPhase(ctx, {
+          title: `Change ${column.name} to ${to} (rewrites the table)`,
+          kind: "expand",
+          why: "Reads and writes wait for the whole rewrite.",
+          statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${usingClause};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
+          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
+          checks: [typeCheck(ctx, column.name, to)],
+          estimate: estimate.rewrite(ctx.answers.approx_rows),
+        }),
+      ],
+      warnings: [],
+    };
+  }
+
+  const newName = `${column.name}_new`;
+  const oldName = `${column.name}_old`;
+  const n = quoteIdent(ctx.engine, newName);
+  const o = quoteIdent(ctx.engine, oldName);
+  const convert = using ?? `${c}::${to}`;
+  const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
+  const expand = finishPhase(ctx, {
+    title: `Add ${newName} (${to}) kept in step with ${column.name}`,
+    kind: "expand",
+    why: `The new column is added empty (catalog only) and a trigger fills it from ${column.name} on every insert and update, so it never falls behind while the backfill runs.`,
+    statements: [stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }), ...trigger.create],
+    rollback: [...trigger.drop, stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])],
+    checks: [
+      {
+        description: `${newName} exists`,
+        sql: `SELECT count(*) = 1 AS ok FROM pg_attribute WHERE attrelid = ${regclass(ctx.engine, table)} AND attname = ${literal(newName)} AND NOT attisdropped;`,
+      },
+    ],
+    estimate: estimate.catalogOnly(ctx),
+  });
+  const backfill = backfillPhase(
+    ctx,
+    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${convert}`, pending: `${n} IS DISTINCT FROM (${convert})`, label: `${table}.${newName}` },
+    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
+  );
+  const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
+  const swapStatements = [
+    ...trigger.drop,
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
+    ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "Nothing writes the old column any more; it must not reject inserts." })] : []),
+    ...(defaultSql(column.default) !== undefined
+      ? [
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP DEFAULT;`, "ACCESS EXCLUSIVE", [table]),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
+        ]
+      : []),
+  ];
+  const swapBack = [
+    ...(defaultSql(column.default) !== undefined
+      ? [
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`, "ACCESS EXCLUSIVE", [table]),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
+        ]
+      : []),
+    stmt(`UPDATE ${t} SET ${o} = ${c}::${from} WHERE ${o} IS DISTINCT FROM ${c}::${from};`, "ROW EXCLUSIVE", [table], {
+      why: "Copies back values written since the swap (batch it like the backfill on a large table).",
+    }),
+    ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], { scan: true })] : []),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${n};`, "ACCESS EXCLUSIVE", [table]),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${c};`, "ACCESS EXCLUSIVE", [table]),
+    ...trigger.create,
+  ];
+  const swap = finishPhase(ctx, {
+    title: `Swap ${newName} in for ${column.name}`,
+    kind: "switch",
+    why:
+      "One short transaction: drop the trigger and swap the names, so the application (same column name) reads and writes the new type from the next query. " +
+      `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
+      "they are what makes the swap instant.",
+    statements: swapStatements,
+    rollback: swapBack,
+    checks: [typeCheck(ctx, column.name, to)],
+    estimate: estimate.catalogOnly(ctx),
+    deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${oldName} can go.`,
+  });
+  const drop = finishPhase(ctx, {
+    title: `Drop ${oldName}`,
+    kind: "contract",
+    why: "The old column is no longer used by anything.",
+    statements: [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." })],
+    irreversible: `The old ${from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
+    checks: [
+      {
+        description: `${oldName} is gone`,
+        sql: `SELECT count(*) = 0 AS ok FROM pg_attribute WHERE attrelid = ${regclass(ctx.engine, table)} AND attname = ${literal(oldName)} AND NOT attisdropped;`,
+      },
+    ],
+    estimate: estimate.catalogOnly(ctx),
+  });
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} without a long lock (new column, backfill, swap)`,
+    strategy:
+      `${from} to ${to} rewrites the table and every index under ACCESS EXCLUSIVE, which at about ${ctx.answers.approx_rows.toLocaleString("en-US")} rows ` +
+      `and "${ctx.answers.downtime_tolerance}" tolerance would block the application too long. Instead: a new column kept in step by a trigger, ` +
+      "a batched backfill, indexes and constraints built concurrently, a swap by renames in one short transaction, and the old column dropped last.",
+    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNull, swap, drop],
+    warnings: [
+      `Indexes, constraints, foreign keys (including ones in other tables pointing at ${column.name}), views and grants on ${column.name} must be recreated on ${newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
+    ],
+  };
+}
+
+export const changeColumnType: Recipe = (ctx) => {
+  const { column, from, to } = inputs(ctx);
+  return ctx.engine === "mysql" ? mysql(ctx, column, from, to) : postgres(ctx, column, from, to);
+};

@@ -1,0 +1,74 @@
+/**
+ * create_table. Safe on its own: the new table is locked only by its creator. Inline foreign keys take
+ * SHARE ROW EXCLUSIVE on each referenced table (writes to it wait), so a short lock timeout still comes first.
+ */
+import type { Column } from "../../answers/schema.js";
+import { PlanError } from "../build.js";
+import type { RecipeContext } from "../context.js";
+import { quoteIdent, quoteTable } from "../sql.js";
+import { columnDefinition } from "../recipes/column-defaults.js";
+import * as estimate from "../recipes/estimate.js";
+import { finishPhase, literal, stmt } from "../recipes/statements.js";
+import type { Recipe } from "./index.js";
+
+/** `customers(id)` -> table and column. */
+function parseReference(ref: string, index: number): { table: string; column: string } {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)?)\s*\(\s*([A-Za-z_][A-Za-z0-9_$]*)\s*\)\s*$/.exec(ref);
+  if (!m) throw new PlanError(`references must look like table(column), got ${ref}`, `columns.${index}.references`);
+  return { table: m[1], column: m[2] };
+}
+
+export const createTable: Recipe = (ctx: RecipeContext) => {
+  const columns: Column[] = ctx.answers.columns ?? [];
+  if (columns.length === 0) throw new PlanError("create_table needs its columns", "columns");
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const pkName = ctx.answers.details?.primary_key ?? (columns.some((c) => c.name === "id") ? "id" : undefined);
+  const refs = columns.map((c, i) => (c.references ? parseReference(c.references, i) : undefined));
+  const lines = columns.map((c, i) => {
+    let line = columnDefinition(ctx.engine, c, { index: i });
+    const ref = refs[i];
+    if (ref) line += ` REFERENCES ${quoteTable(ctx.engine, ref.table)} (${quoteIdent(ctx.engine, ref.column)})`;
+    return line;
+  });
+  if (pkName) {
+    if (!columns.some((c) => c.name === pkName)) throw new PlanError(`primary key ${pkName} is not among the columns`, "details.primary_key");
+    lines.push(`PRIMARY KEY (${quoteIdent(ctx.engine, pkName)})`);
+  }
+  const referenced = [...new Set(refs.filter((r) => r !== undefined).map((r) => r!.table))];
+  const pg = ctx.engine === "postgresql";
+  const create = stmt(`CREATE TABLE ${t} (\n  ${lines.join(",\n  ")}\n);`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [table, ...referenced], {
+    why: referenced.length
+      ? `Only the new table is locked exclusively (nobody uses it yet); each referenced table (${referenced.join(", ")}) gets SHARE ROW EXCLUSIVE for the moment the foreign key is attached, which blocks writes to it, hence the lock timeout.`
+      : "The new table is invisible to other sessions until commit: nothing waits.",
+  });
+  const exists = pg
+    ? `SELECT to_regclass(${literal(t)}) IS NOT NULL AS ok;`
+    : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)};`;
+  const warnings: string[] = [];
+  if (!pkName) warnings.push("The table has no primary key: batched backfills, logical replication and most online schema tools need one.");
+  if (pg && referenced.length) {
+    warnings.push(
+      `PostgreSQL does not index foreign-key columns by itself: add an index on ${columns.filter((_, i) => refs[i]).map((c) => c.name).join(", ")} so deletes on the referenced table do not scan this one.`,
+    );
+  }
+  for (const c of columns) if (pg && /^json\b/i.test(c.type ?? "")) warnings.push(`${c.name} is json: prefer jsonb (json has no equality operator, so DISTINCT and GROUP BY over it fail).`);
+  return {
+    summary: `Create table ${table}`,
+    strategy:
+      "Single phase: creating a table is additive and old code ignores it." +
+      (referenced.length ? " The lock timeout guards the brief write lock on the referenced tables." : ""),
+    phases: [
+      finishPhase(ctx, {
+        title: `Create ${table}`,
+        kind: "expand",
+        why: "A new table breaks nothing; deploy code that uses it afterwards.",
+        statements: [create],
+        rollback: [stmt(`DROP TABLE IF EXISTS ${t};`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [table, ...referenced])],
+        checks: [{ description: `${table} exists`, sql: exists }],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+    ],
+    warnings,
+  };
+};

@@ -1,0 +1,178 @@
+/**
+ * drop_table. Takes ACCESS EXCLUSIVE on the table and on every table whose foreign keys point at it. So:
+ * remove the code, deploy, drop the incoming foreign keys one by one (each a short lock on two tables),
+ * rename to an archive name when rollback matters (undoable), then drop.
+ */
+import { PlanError } from "../build.js";
+import type { RecipeContext } from "../context.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import * as estimate from "../recipes/estimate.js";
+import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
+import type { Statement } from "../model.js";
+import type { Recipe } from "./index.js";
+
+function parseChild(ref: string): { table: string; column: string } {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_$.]*)\s*\(\s*([A-Za-z_][A-Za-z0-9_$]*)\s*\)\s*$/.exec(ref);
+  if (!m) throw new PlanError(`referenced_by entries look like table(column), got ${ref}`, "details.referenced_by");
+  return { table: m[1], column: m[2] };
+}
+
+export const dropTable: Recipe = (ctx: RecipeContext) => {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const pg = ctx.engine === "postgresql";
+  const pk = ctx.answers.details?.primary_key ?? "id";
+  const children = (ctx.answers.details?.referenced_by ?? []).map(parseChild);
+  const archive = constraintName(bareName(table), "archived");
+  const archiveTable = table.includes(".") ? `${table.split(".")[0]}.${archive}` : archive;
+  const a = quoteTable(ctx.engine, archiveTable);
+  const keepArchive = ctx.answers.rollback_need !== "none";
+  const strong = pg ? "ACCESS EXCLUSIVE" : "metadata lock";
+
+  const phases: PhaseDraft[] = [
+    {
+      title: `Remove every use of ${table} from the application`,
+      kind: "deploy",
+      why: "Dropping a table that running code still queries makes those queries fail. Remove the model, queries, jobs and reports that use it first.",
+      statements: [],
+      rollback: [],
+      checks: [],
+      deploy: `Deploy the version without ${table}; check the query logs (or pg_stat_user_tables.seq_scan / idx_scan not moving) that nothing reads it any more.`,
+      estimate: estimate.DEPLOY_ESTIMATE,
+    },
+  ];
+
+  if (children.length) {
+    const drops: Statement[] = [];
+    const readds: Statement[] = [];
+    for (const child of children) {
+      const fk = constraintName(bareName(child.table), child.column, "fkey");
+      const ct = quoteTable(ctx.engine, child.table);
+      drops.push(
+        pg
+          ? stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${quoteIdent(ctx.engine, fk)};`, "ACCESS EXCLUSIVE", [child.table, table], {
+              why: `Briefly locks both ${child.table} and ${table}. ${fk} is PostgreSQL's default name: check the real one with \\d ${child.table}.`,
+            })
+          : stmt(`ALTER TABLE ${ct} DROP FOREIGN KEY ${quoteIdent(ctx.engine, fk)};`, "INPLACE, LOCK=NONE", [child.table], {
+              why: `Check the real constraint name with SHOW CREATE TABLE ${child.table}.`,
+            }),
+      );
+      readds.push(
+        ...(pg
+          ? [stmt(
+              `ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)}) NOT VALID;`,
+              "SHARE ROW EXCLUSIVE",
+              [child.table, table],
+              { why: "NOT VALID: re-attached without scanning existing rows." },
+            ),
+            stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, table], {
+              scan: true,
+              why: `Scans ${child.table} without blocking its writes; on a large table run it as its own step after the re-add has committed.`,
+            }),
+          ]
+          : [
+              stmt(
+                `ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)}), ALGORITHM=COPY;`,
+                "COPY, LOCK=SHARED",
+                [child.table],
+                { rewrite: true },
+              ),
+            ]),
+      );
+    }
+    phases.push(
+      finishPhase(ctx, {
+        title: `Drop the foreign keys that point at ${table}`,
+        kind: "contract",
+        why: "Each foreign key is dropped on its own, so each statement holds its locks on just two tables for a moment, instead of one DROP TABLE ... CASCADE locking them all at once.",
+        statements: drops.flatMap((d) => [d]),
+        rollback: readds,
+        checks: pg
+          ? [
+              {
+                description: `No foreign key references ${table}`,
+                sql: `SELECT count(*) = 0 AS ok FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass(${literal(t)});`,
+              },
+            ]
+          : [
+              {
+                description: `No foreign key references ${table}`,
+                sql: `SELECT COUNT(*) = 0 AS ok FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ${literal(bareName(table))};`,
+              },
+            ],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+    );
+  }
+
+  if (keepArchive) {
+    phases.push(
+      finishPhase(ctx, {
+        title: `Rename ${table} to ${archive}`,
+        kind: "switch",
+        why:
+          `Renaming first is a reversible drop: anything that still uses ${table} fails loudly now, while the data is one rename away. ` +
+          "Keep it for a while (a release cycle) before dropping.",
+        statements: [
+          pg
+            ? stmt(`ALTER TABLE ${t} RENAME TO ${quoteIdent(ctx.engine, archive)};`, strong, [table])
+            : stmt(`RENAME TABLE ${t} TO ${a};`, strong, [table]),
+        ],
+        rollback: [
+          pg
+            ? stmt(`ALTER TABLE ${a} RENAME TO ${quoteIdent(ctx.engine, bareName(table))};`, strong, [archiveTable])
+            : stmt(`RENAME TABLE ${a} TO ${t};`, strong, [archiveTable]),
+        ],
+        checks: [
+          {
+            description: `${table} is gone and ${archive} exists`,
+            sql: pg
+              ? `SELECT to_regclass(${literal(t)}) IS NULL AND to_regclass(${literal(a)}) IS NOT NULL AS ok;`
+              : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(archive)};`,
+          },
+        ],
+        estimate: estimate.catalogOnly(ctx),
+        deploy: "Wait (a release cycle, or as long as your rollback window) and watch for errors naming the old table before dropping.",
+      }),
+    );
+  }
+
+  const target = keepArchive ? a : t;
+  phases.push(
+    finishPhase(ctx, {
+      title: `Drop ${keepArchive ? archive : table}`,
+      kind: "contract",
+      why: "Nothing uses the table and no foreign key points at it, so the drop locks only the table itself, briefly.",
+      statements: [stmt(`DROP TABLE ${target};`, strong, [keepArchive ? archiveTable : table], { why: "Removes the table and its indexes; the files are freed at commit." })],
+      irreversible: "The table and its data are deleted: only a backup (or point-in-time recovery) brings them back.",
+      checks: [
+        {
+          description: "The table is gone",
+          sql: pg
+            ? `SELECT to_regclass(${literal(target)}) IS NULL AS ok;`
+            : `SELECT COUNT(*) = 0 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(keepArchive ? archiveTable : table))};`,
+        },
+      ],
+      estimate: estimate.catalogOnly(ctx),
+    }),
+  );
+  return {
+    summary: `Drop table ${table} safely`,
+    strategy:
+      "Contract step by step: remove the code, drop incoming foreign keys one at a time" +
+      (keepArchive ? ", rename the table to an archive name (the undoable part), and only later drop it." : ", then drop the table."),
+    phases,
+    warnings: [
+      ...(children.length
+        ? []
+        : [
+            pg
+              ? `No referencing tables given (details.referenced_by): check with SELECT conrelid::regclass, conname FROM pg_constraint WHERE confrelid = to_regclass('${t.replace(/'/g, "''")}'); if any exist, DROP TABLE fails (it would need CASCADE, which locks them all at once).`
+              : `No referencing tables given (details.referenced_by): check information_schema.REFERENTIAL_CONSTRAINTS for REFERENCED_TABLE_NAME = '${bareName(table)}' first; MySQL refuses to drop a referenced table.`,
+          ]),
+      ctx.answers.rollback_need === "full"
+        ? "Take a backup of the table (pg_dump -t / mysqldump) before the final drop: it is the only way back."
+        : "The final drop cannot be undone; a backup of the table is cheap insurance.",
+    ],
+  };
+};

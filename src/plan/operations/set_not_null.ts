@@ -1,0 +1,51 @@
+/**
+ * set_not_null. `SET NOT NULL` scans the whole table under ACCESS EXCLUSIVE; the NOT NULL pattern
+ * (src/plan/recipes/not-null.ts) avoids that. NULLs must be gone first: an optional backfill does it.
+ */
+import { PlanError } from "../build.js";
+import type { RecipeContext } from "../context.js";
+import { quoteIdent } from "../sql.js";
+import { backfillPhase } from "../recipes/batched-update.js";
+import { notNullPhases } from "../recipes/not-null.js";
+import type { Recipe } from "./index.js";
+
+export const setNotNull: Recipe = (ctx: RecipeContext) => {
+  const column = ctx.answers.columns?.[0];
+  if (!column) throw new PlanError("set_not_null needs the column in columns[0]", "columns");
+  const table = ctx.answers.table;
+  const c = quoteIdent(ctx.engine, column.name);
+  const fill = ctx.answers.details?.set;
+  const backfill = fill
+    ? [
+        {
+          ...backfillPhase(
+            ctx,
+            {
+              table,
+              primaryKey: ctx.answers.details?.primary_key ?? "id",
+              set: fill,
+              pending: ctx.answers.details?.backfill_where ?? `${c} IS NULL`,
+              label: `${table}.${column.name}`,
+            },
+            `Gives every row that still has NULL in ${column.name} a value, so the constraint can hold.`,
+          ),
+          rollback: undefined,
+          irreversible: "The NULLs were replaced; which rows had them is not recorded (restore from a backup to get them back, or fix forward).",
+        },
+      ]
+    : [];
+  const phases = notNullPhases(ctx, table, { ...column, nullable: false });
+  const warnings = fill
+    ? []
+    : [`No backfill given (details.set): if ${column.name} still has NULLs, validation fails. Run the first check beforehand, or add details.set.`];
+  return {
+    summary: `Make ${table}.${column.name} NOT NULL${phases.length > 1 ? " without a long lock" : ""}`,
+    strategy:
+      phases.length > 1
+        ? "The NOT NULL pattern: a NOT VALID constraint (instant), validated separately without blocking traffic, then the real NOT NULL " +
+          "where the version allows it without a scan. A plain SET NOT NULL would hold ACCESS EXCLUSIVE for a full-table scan."
+        : "One statement: at this size and downtime tolerance the scan under a blocking lock is short (or MySQL does it online).",
+    phases: [...backfill, ...phases],
+    warnings,
+  };
+};

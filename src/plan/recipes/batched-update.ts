@@ -1,0 +1,174 @@
+/**
+ * The data-change step of a plan: one plain UPDATE for a small table, otherwise keyset batches over the
+ * primary key that commit and pause between batches. PostgreSQL has no `UPDATE ... LIMIT`; each batch
+ * covers a primary-key range found by walking the PK index, so it never rescans finished rows, and
+ * re-running it skips rows already done (the `pending` predicate).
+ */
+import type { RecipeContext } from "../context.js";
+import type { Statement } from "../model.js";
+import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import * as estimate from "./estimate.js";
+import { batchSettings } from "./size-policy.js";
+import { bareName, stmt, type PhaseDraft } from "./statements.js";
+
+export interface BackfillSpec {
+  table: string;
+  /** The primary-key column that orders the batches. */
+  primaryKey: string;
+  /** The SET list as SQL, names already quoted: `"fullName" = first || ' ' || last`. */
+  set: string;
+  /** SQL predicate true for rows that still need the change (makes every batch idempotent). */
+  pending: string;
+  /** What is being filled, for titles and text: `accounts.status`. */
+  label: string;
+}
+
+/** The statements of the backfill, and the text explaining how to run them. */
+export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { statements: Statement[]; how: string; cleanup?: Statement[] } {
+  const t = quoteTable(ctx.engine, spec.table);
+  const pk = quoteIdent(ctx.engine, spec.primaryKey);
+  const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
+  const rowLock: Pick<Statement, "lock" | "lockedTables" | "rewrite"> = { lock: "ROW EXCLUSIVE", lockedTables: [spec.table], rewrite: false };
+  const worker = backgroundJob
+    ? " At this size run it as a background job (a worker process or `nohup psql -f ... &` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) simply start it again; finished rows are skipped."
+    : "";
+
+  if (ctx.size === "small") {
+    return {
+      statements: [
+        {
+          sql: `UPDATE ${t} SET ${spec.set} WHERE ${spec.pending};`,
+          transaction: true,
+          ...rowLock,
+          why: "Under 10k rows one statement finishes in well under a second; batching would only add steps.",
+        },
+      ],
+      how: "A single UPDATE: the table is small enough that its row locks are held only briefly.",
+    };
+  }
+
+  if (ctx.engine === "mysql") {
+    return {
+      statements: [
+        {
+          sql: `UPDATE ${t} SET ${spec.set} WHERE ${spec.pending} ORDER BY ${pk} LIMIT ${batchSize};`,
+          transaction: true,
+          ...rowLock,
+          lock: "ROW LOCKS",
+          batched: { table: spec.table, batchSize, pauseMs },
+          why:
+            `One batch of ${batchSize} rows in primary-key order; each run commits on its own (autocommit). ` +
+            `Repeat it until it reports 0 rows affected, sleeping ${pauseMs} ms between runs and watching replica lag.`,
+        },
+      ],
+      how:
+        `Run the batch statement in a loop until it affects 0 rows, pausing ${pauseMs} ms between runs (a small script or ` +
+        `pt-archiver-style job); each batch is idempotent because it only touches rows where \`${spec.pending}\`.${worker}`,
+    };
+  }
+
+  if (versionAtLeast(ctx.version, "11")) {
+    const sql = [
+      "DO $$",
+      "DECLARE",
+      `  batch_start ${t}.${pk}%TYPE;`,
+      `  batch_end ${t}.${pk}%TYPE;`,
+      "  batches bigint := 0;",
+      "BEGIN",
+      `  SELECT min(${pk}) INTO batch_start FROM ${t};`,
+      "  WHILE batch_start IS NOT NULL LOOP",
+      `    SELECT max(${pk}) INTO batch_end FROM (`,
+      `      SELECT ${pk} FROM ${t} WHERE ${pk} >= batch_start ORDER BY ${pk} LIMIT ${batchSize}`,
+      "    ) AS batch;",
+      `    UPDATE ${t} SET ${spec.set}`,
+      `      WHERE ${pk} BETWEEN batch_start AND batch_end AND (${spec.pending});`,
+      "    COMMIT;",
+      "    batches := batches + 1;",
+      `    IF batches % 100 = 0 THEN RAISE NOTICE '${spec.label}: % batches done, up to key %', batches, batch_end; END IF;`,
+      `    PERFORM pg_sleep(${pauseMs / 1000});`,
+      `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
+      "  END LOOP;",
+      "END $$;",
+    ].join("\n");
+    return {
+      statements: [
+        {
+          sql,
+          transaction: false,
+          ...rowLock,
+          batched: { table: spec.table, batchSize, pauseMs },
+          why:
+            `Keyset batches of ${batchSize} rows over the primary key; each batch commits (PostgreSQL 11+ allows COMMIT in a DO block ` +
+            "run outside a transaction) so row locks stay short and vacuum can keep up, and it pauses between batches to let replicas catch up.",
+        },
+      ],
+      how:
+        "Run the DO block outside a transaction block (it commits after every batch). It is one complete, resumable run: " +
+        `if it stops, run it again and rows already done are skipped by \`${spec.pending}\`.${worker}`,
+    };
+  }
+
+  // PostgreSQL 10: no COMMIT inside DO. A cursor table remembers the next key, so each run of the batch
+  // statement is its own transaction and continues where the previous one stopped.
+  const cursor = constraintName("mw_backfill", bareName(spec.table), "cursor");
+  const cursorTable = spec.table.includes(".") ? `${spec.table.split(".")[0]}.${cursor}` : cursor;
+  const c = quoteTable(ctx.engine, cursorTable);
+  const batchSql = [
+    "WITH batch AS (",
+    `  SELECT ${pk} AS batch_key FROM ${t} WHERE ${pk} >= (SELECT next_key FROM ${c}) ORDER BY ${pk} LIMIT ${batchSize}`,
+    "), done AS (",
+    `  UPDATE ${t} SET ${spec.set} FROM batch WHERE ${t}.${pk} = batch.batch_key AND (${spec.pending})`,
+    ")",
+    `UPDATE ${c} SET next_key = (SELECT min(${pk}) FROM ${t} WHERE ${pk} > (SELECT max(batch_key) FROM batch))`,
+    "RETURNING next_key;",
+  ].join("\n");
+  return {
+    statements: [
+      {
+        sql: `CREATE TABLE IF NOT EXISTS ${c} AS SELECT min(${pk}) AS next_key FROM ${t};`,
+        transaction: true,
+        lock: "ACCESS SHARE",
+        lockedTables: [spec.table],
+        rewrite: false,
+        why: "A one-row table that remembers where the batches got to, so every batch is its own short transaction (PostgreSQL 10 cannot COMMIT inside a DO block).",
+      },
+      {
+        sql: batchSql,
+        transaction: true,
+        ...rowLock,
+        batched: { table: spec.table, batchSize, pauseMs },
+        why:
+          `One keyset batch of ${batchSize} rows; it returns the next key to process. Repeat it (each run commits) until it returns ` +
+          `an empty next_key, pausing ${pauseMs} ms between runs, e.g. in psql: \`\\watch 1\` and stop when next_key is empty.`,
+      },
+    ],
+    how:
+      `PostgreSQL 10 cannot commit inside a DO block, so run the batch statement repeatedly, each in its own transaction, until it ` +
+      `returns an empty next_key (a shell loop around \`psql -c\`, or psql's \`\\watch\`). When it is done, drop the cursor table: ` +
+      `\`DROP TABLE ${c};\` (rolling this phase back drops it too, so a later re-run starts from the first key). ` +
+      `Re-running is safe: rows already done are skipped by \`${spec.pending}\`.${worker}`,
+    cleanup: [stmt(`DROP TABLE IF EXISTS ${c};`, "none", [], { why: "Removes the backfill's cursor table." })],
+  };
+}
+
+/** A complete backfill phase (kind `backfill`), with its check that no row is left pending. */
+export function backfillPhase(ctx: RecipeContext, spec: BackfillSpec, why: string): PhaseDraft {
+  const { statements, how, cleanup } = backfillStatements(ctx, spec);
+  const { batchSize, pauseMs } = batchSettings(ctx);
+  const rows = ctx.answers.approx_rows;
+  return {
+    title: `Backfill ${spec.label}`,
+    kind: "backfill",
+    why: `${why} Never in the same transaction as the DDL: a long transaction would hold its locks for the whole backfill. ${how}`,
+    statements,
+    checks: [
+      {
+        description: `No row still needs the backfill (${spec.pending})`,
+        sql: `SELECT count(*) = 0 AS ok FROM ${quoteTable(ctx.engine, spec.table)} WHERE ${spec.pending};`,
+      },
+    ],
+    estimate: ctx.size === "small" ? estimate.single(rows) : estimate.batched(rows, batchSize, pauseMs),
+    // The data change itself has nothing to undo (the earlier phase's rollback removes the column); only helpers go.
+    rollback: cleanup ?? [],
+  };
+}

@@ -1,0 +1,193 @@
+/**
+ * The NOT NULL pattern. `SET NOT NULL` takes ACCESS EXCLUSIVE and scans the whole table. Instead:
+ * add `CHECK (c IS NOT NULL) NOT VALID` (instant), `VALIDATE` it in its own transaction (a scan under
+ * SHARE UPDATE EXCLUSIVE, which does not block reads or writes), then on PostgreSQL >= 12 `SET NOT NULL`
+ * skips its scan because the validated check proves it, and the check can go. On 10 and 11 the validated
+ * check stays as the guarantee. PostgreSQL 18 has `NOT NULL ... NOT VALID` itself, so no check is needed.
+ * A NOT VALID constraint is still enforced on every later INSERT and UPDATE, so it is added only after
+ * the backfill has left no NULL behind.
+ */
+import type { Column } from "../../answers/schema.js";
+import type { RecipeContext } from "../context.js";
+import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { requireType } from "./column-defaults.js";
+import * as estimate from "./estimate.js";
+import { mayBlockForScan } from "./size-policy.js";
+import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "./statements.js";
+
+export function notNullCheckName(table: string, column: string): string {
+  return constraintName(bareName(table), column, "not_null");
+}
+
+function noNullsCheck(ctx: RecipeContext, table: string, column: string) {
+  return {
+    description: `No NULL left in ${column}`,
+    sql: `SELECT count(*) = 0 AS ok FROM ${quoteTable(ctx.engine, table)} WHERE ${quoteIdent(ctx.engine, column)} IS NULL;`,
+  };
+}
+
+function attnotnullCheck(ctx: RecipeContext, table: string, column: string) {
+  return {
+    description: `${column} is marked NOT NULL in the catalog`,
+    sql: `SELECT attnotnull AS ok FROM pg_attribute WHERE attrelid = ${regclass(ctx.engine, table)} AND attname = ${literal(column)};`,
+  };
+}
+
+function validatedCheck(ctx: RecipeContext, table: string, name: string) {
+  return {
+    description: `Constraint ${name} exists and is validated`,
+    sql: `SELECT coalesce(bool_and(convalidated), false) AS ok FROM pg_constraint WHERE conrelid = ${regclass(ctx.engine, table)} AND conname = ${literal(name)};`,
+  };
+}
+
+/**
+ * Phases that make `column` NOT NULL once no NULL is left in it. `column.type` is needed on MySQL,
+ * whose MODIFY restates the whole definition.
+ */
+export function notNullPhases(ctx: RecipeContext, table: string, column: Column): PhaseDraft[] {
+  const rows = ctx.answers.approx_rows;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+
+  if (ctx.engine === "mysql") {
+    const def = `${c} ${requireType(column)} NOT NULL`;
+    return [
+      finishPhase(ctx, {
+        title: `Make ${column.name} NOT NULL`,
+        kind: "contract",
+        why:
+          "MySQL makes a column NOT NULL by rebuilding the table in place; with LOCK=NONE reads and writes continue during the rebuild " +
+          "(strict SQL mode must be on, or the statement is refused). It fails if any NULL is left, so it runs after the backfill.",
+        statements: [
+          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${def}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+            rewrite: true,
+            why: "Online rebuild: the brief metadata locks at the start and end are the only blocking moments.",
+          }),
+        ],
+        rollback: [
+          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${requireType(column)} NULL, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+            rewrite: true,
+          }),
+        ],
+        checks: [noNullsCheck(ctx, table, column.name)],
+        estimate: estimate.rewrite(rows),
+      }),
+    ];
+  }
+
+  if (mayBlockForScan(ctx)) {
+    return [
+      finishPhase(ctx, {
+        title: `Make ${column.name} NOT NULL`,
+        kind: "contract",
+        why:
+          "SET NOT NULL scans the table under ACCESS EXCLUSIVE to prove there is no NULL. At this size and downtime tolerance the scan " +
+          "is short enough to accept, so the check-constraint detour is not worth its extra steps.",
+        statements: [
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
+            scan: true,
+            why: "One statement: blocks reads and writes while it scans the table.",
+          }),
+        ],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table])],
+        checks: [attnotnullCheck(ctx, table, column.name)],
+        estimate: estimate.scan(rows, "under ACCESS EXCLUSIVE"),
+      }),
+    ];
+  }
+
+  const name = notNullCheckName(table, column.name);
+  const n = quoteIdent(ctx.engine, name);
+  const dropIt = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table]);
+  const validate = finishPhase(ctx, {
+    title: `Validate the NOT NULL constraint on ${column.name}`,
+    kind: "verify",
+    why:
+      "VALIDATE CONSTRAINT scans the table to prove no row has a NULL, holding only SHARE UPDATE EXCLUSIVE: reads and writes carry on. " +
+      "It runs in its own transaction so the ACCESS EXCLUSIVE lock from adding the constraint was released long before. " +
+      "If it fails, a NULL is still there: rerun the backfill and validate again.",
+    statements: [
+      stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${n};`, "SHARE UPDATE EXCLUSIVE", [table], {
+        scan: true,
+        why: "The full scan happens here, without blocking the application.",
+      }),
+    ],
+    rollback: [],
+    checks: [validatedCheck(ctx, table, name), ...(versionAtLeast(ctx.version, "18") ? [attnotnullCheck(ctx, table, column.name)] : [])],
+    estimate: estimate.scan(rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
+  });
+
+  if (versionAtLeast(ctx.version, "18")) {
+    return [
+      finishPhase(ctx, {
+        title: `Add NOT NULL on ${column.name} as NOT VALID`,
+        kind: "expand",
+        why:
+          "PostgreSQL 18 can add a NOT NULL constraint as NOT VALID: new and updated rows are checked at once, existing rows are " +
+          "not scanned, so the ACCESS EXCLUSIVE lock lasts milliseconds. Validation follows separately.",
+        statements: [
+          stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} NOT NULL ${c} NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
+            why: "Catalog only: no scan.",
+          }),
+        ],
+        rollback: [dropIt],
+        checks: [noNullsCheck(ctx, table, column.name)],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+      validate,
+    ];
+  }
+
+  const addCheck = finishPhase(ctx, {
+    title: `Add CHECK (${column.name} IS NOT NULL) as NOT VALID`,
+    kind: "expand",
+    why:
+      "A NOT VALID check constraint is enforced for new and updated rows immediately but does not scan existing rows, so its " +
+      "ACCESS EXCLUSIVE lock lasts milliseconds. It is added after the backfill because it rejects any update of a row that is still NULL.",
+    statements: [
+      stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
+        why: "Catalog only: no scan.",
+      }),
+    ],
+    rollback: [dropIt],
+    checks: [noNullsCheck(ctx, table, column.name)],
+    estimate: estimate.catalogOnly(ctx),
+  });
+
+  if (!versionAtLeast(ctx.version, "12")) {
+    return [
+      addCheck,
+      {
+        ...validate,
+        why:
+          validate.why +
+          " Before PostgreSQL 12, SET NOT NULL cannot use this check and would scan under ACCESS EXCLUSIVE, so the validated check " +
+          "stays as the guarantee. After upgrading to 12 or later, SET NOT NULL becomes a catalog-only step and the check can be dropped.",
+      },
+    ];
+  }
+
+  return [
+    addCheck,
+    validate,
+    finishPhase(ctx, {
+      title: `Set ${column.name} NOT NULL and drop the helper check`,
+      kind: "contract",
+      why:
+        "From PostgreSQL 12, SET NOT NULL skips its table scan when a validated CHECK (c IS NOT NULL) proves there is no NULL, " +
+        "so the ACCESS EXCLUSIVE lock is brief. The check is then redundant and is dropped.",
+      statements: [
+        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
+          why: "No scan: the validated check proves the column has no NULL.",
+        }),
+        stmt(`ALTER TABLE ${t} DROP CONSTRAINT ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Redundant now." }),
+      ],
+      rollback: [
+        stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table]),
+        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table]),
+      ],
+      checks: [attnotnullCheck(ctx, table, column.name)],
+      estimate: estimate.catalogOnly(ctx),
+    }),
+  ];
+}

@@ -1,0 +1,102 @@
+/** Small builders every recipe uses: statements with their lock claims, lock-timeout guards, checks. */
+import type { Engine } from "../../answers/schema.js";
+import type { RecipeContext } from "../context.js";
+import type { Phase, Statement } from "../model.js";
+import { lockTimeout, quoteTable } from "../sql.js";
+
+/** A phase before the builder gives it an id. */
+export type PhaseDraft = Omit<Phase, "id">;
+
+/** PostgreSQL locks that block writes (or everything): a statement waiting for one queues traffic behind it. */
+const STRONG_PG_LOCKS = new Set(["ACCESS EXCLUSIVE", "EXCLUSIVE", "SHARE ROW EXCLUSIVE", "SHARE"]);
+
+/** Whether the statement needs a short lock timeout before it. On MySQL every DDL waits for a metadata lock. */
+export function isStrong(engine: Engine, s: Statement): boolean {
+  if (s.setting) return false;
+  if (engine === "mysql") return s.lock !== "none" && s.lock !== "ROW LOCKS";
+  return STRONG_PG_LOCKS.has(s.lock);
+}
+
+/**
+ * Puts `lockTimeout` before each run of strong-lock statements. A run shares one setting only while the
+ * statements stay in the same transaction mode, because tools may split non-transactional statements
+ * into their own files (and sessions).
+ */
+export function guard(ctx: RecipeContext, statements: Statement[]): Statement[] {
+  const out: Statement[] = [];
+  let covered = false;
+  for (const s of statements) {
+    if (isLockTimeout(s)) {
+      out.push(s);
+      covered = true;
+      continue;
+    }
+    if (isStrong(ctx.engine, s) && (!covered || !s.transaction)) {
+      const prev = out[out.length - 1];
+      if (!(prev && isLockTimeout(prev))) out.push(lockTimeout(ctx.engine, ctx.lockTimeoutMs));
+      covered = true;
+    }
+    out.push(s);
+    if (!s.transaction) covered = false;
+  }
+  return out;
+}
+
+function isLockTimeout(s: Statement): boolean {
+  return !!s.setting && /^SET (SESSION )?lock_(timeout|wait_timeout)/.test(s.sql);
+}
+
+/** A statement that takes `lock` on `tables`. */
+export function stmt(sql: string, lock: string, tables: string[], extra: Partial<Statement> = {}): Statement {
+  return { sql, transaction: true, lock, lockedTables: tables, rewrite: false, ...extra };
+}
+
+/** `'"order"'::regclass`: the table as a regclass literal, for catalog checks. */
+export function regclass(engine: Engine, table: string): string {
+  return `'${quoteTable(engine, table).replace(/'/g, "''")}'::regclass`;
+}
+
+/** A SQL string literal. */
+export function literal(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+/** The unqualified part of a possibly schema-qualified table name. */
+export function bareName(table: string): string {
+  return table.split(".").pop() as string;
+}
+
+/** What to do when the lock timeout fires, per engine. */
+export function onLockTimeoutAdvice(ctx: RecipeContext): string {
+  const secs = (ctx.lockTimeoutMs / 1000).toString();
+  if (ctx.engine === "mysql") {
+    return (
+      `The DDL gave up after ${secs} s waiting for the metadata lock instead of stalling every query behind it; ` +
+      "nothing was changed by that statement. Find the blocker with " +
+      "`SELECT * FROM performance_schema.metadata_locks WHERE OBJECT_NAME = '<table>'` and `SHOW FULL PROCESSLIST` " +
+      "(look for long transactions or open idle sessions), let it finish or kill it, then retry the phase with " +
+      "backoff (wait 5 s, 15 s, 60 s between attempts), ideally at a quieter hour."
+    );
+  }
+  return (
+    `The statement gave up after ${ctx.lockTimeoutMs} ms instead of queueing every query on the table behind it; ` +
+    "its transaction rolled back, so nothing changed. Find the blocker: " +
+    "`SELECT pid, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start` " +
+    "(a long transaction or `idle in transaction` session holding a lock on the table; `pg_blocking_pids(pid)` " +
+    "names it while the statement waits). Let it finish or end it with `pg_cancel_backend(pid)`, then retry the phase " +
+    "with backoff (wait 5 s, 15 s, 60 s between attempts), ideally at a quieter hour."
+  );
+}
+
+/** Adds the lock-timeout guard and advice to a phase when it has strong-lock statements. */
+export function finishPhase(ctx: RecipeContext, phase: PhaseDraft): PhaseDraft {
+  const statements = guard(ctx, phase.statements);
+  const rollback = phase.rollback ? guard(ctx, phase.rollback) : undefined;
+  const strong = [...statements, ...(rollback ?? [])].some((s) => isStrong(ctx.engine, s));
+  return {
+    ...phase,
+    statements,
+    ...(rollback ? { rollback } : {}),
+    ...(strong && !phase.onLockTimeout ? { onLockTimeout: onLockTimeoutAdvice(ctx) } : {}),
+  };
+}
