@@ -1,0 +1,248 @@
+/**
+ * add_foreign_key. A plain `ADD FOREIGN KEY` holds SHARE ROW EXCLUSIVE on both tables (writes blocked)
+ * while it scans every row. Instead: index the referencing column concurrently, add the constraint
+ * `NOT VALID` (brief lock, new rows checked at once), fix orphans, then `VALIDATE CONSTRAINT` in its own
+ * transaction (SHARE UPDATE EXCLUSIVE on the table, ROW SHARE on the referenced one: nothing blocked).
+ */
+import type { Recipe, RecipeResult } from "./index.js";
+import type { RecipeContext } from "../context.js";
+import type { Check } from "../model.js";
+import { PlanError } from "../build.js";
+import { quoteIdent, quoteTable } from "../sql.js";
+import {
+  concurrentIndexWarnings,
+  createIndexConcurrently,
+  defaultName,
+  dropIndexConcurrently,
+  dropIndexPlain,
+  indexBuildEstimate,
+  indexValidCheck,
+  invalidIndexAdvice,
+  mysqlAddIndex,
+  mysqlDropIndex,
+  mysqlIndexCheck,
+  useConcurrently,
+  type IndexSpec,
+} from "../recipes/concurrent-index.js";
+import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
+import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import * as estimate from "../recipes/estimate.js";
+
+interface FkSpec {
+  table: string;
+  column: string;
+  refTable: string;
+  refColumn: string;
+  name: string;
+  onDelete?: string;
+}
+
+function fkSpec(ctx: RecipeContext): FkSpec {
+  const { answers } = ctx;
+  const d = answers.details ?? {};
+  const col = answers.columns?.[0];
+  if (!col) throw new PlanError("add_foreign_key needs the referencing column", "columns");
+  const fromColumn = col.references ? /^\s*([A-Za-z_][\w$.]*)\s*\(\s*([A-Za-z_][\w$]*)\s*\)\s*$/.exec(col.references) : null;
+  if (col.references && !fromColumn) throw new PlanError(`"${col.references}" is not table(column), e.g. customers(id)`, "columns.0.references");
+  const refTable = d.ref_table ?? fromColumn?.[1];
+  if (!refTable) throw new PlanError("add_foreign_key needs the referenced table", "details.ref_table");
+  return {
+    table: answers.table,
+    column: col.name,
+    refTable,
+    refColumn: d.ref_column ?? fromColumn?.[2] ?? "id",
+    name: d.constraint_name ?? defaultName(answers.table, [col.name], "fkey"),
+    onDelete: d.on_delete,
+  };
+}
+
+/** No referencing row points at a missing parent (NULL references are allowed by a foreign key). */
+export function noOrphansCheck(ctx: RecipeContext, fk: FkSpec): Check {
+  const q = (n: string) => quoteIdent(ctx.engine, n);
+  return {
+    description: `Every non-NULL ${fk.table}.${fk.column} has a matching ${fk.refTable}.${fk.refColumn} (no orphans)`,
+    sql:
+      `SELECT NOT EXISTS (SELECT 1 FROM ${quoteTable(ctx.engine, fk.table)} c WHERE c.${q(fk.column)} IS NOT NULL AND NOT EXISTS ` +
+      `(SELECT 1 FROM ${quoteTable(ctx.engine, fk.refTable)} p WHERE p.${q(fk.refColumn)} = c.${q(fk.column)})) AS ok;`,
+  };
+}
+
+function fkClause(ctx: RecipeContext, fk: FkSpec): string {
+  const q = (n: string) => quoteIdent(ctx.engine, n);
+  const onDelete = fk.onDelete ? ` ON DELETE ${fk.onDelete.toUpperCase()}` : "";
+  return `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${q(fk.column)}) REFERENCES ${quoteTable(ctx.engine, fk.refTable)} (${q(fk.refColumn)})${onDelete}`;
+}
+
+const ORPHAN_FIX =
+  "If the orphan check fails, existing rows point at parents that do not exist: delete them, set them to NULL, or " +
+  "restore the parents (list them with the check's inner query), then run the check again before validating.";
+
+export const addForeignKey: Recipe = (ctx) => {
+  const fk = fkSpec(ctx);
+  const index: IndexSpec = { table: fk.table, name: defaultName(fk.table, [fk.column], "idx"), columns: [fk.column] };
+  return ctx.engine === "mysql" ? mysqlPlan(ctx, fk, index) : pgPlan(ctx, fk, index);
+};
+
+function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult {
+  const rows = ctx.answers.approx_rows;
+  const t = quoteTable("postgresql", fk.table);
+  const both = [fk.table, fk.refTable];
+  const drop = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent("postgresql", fk.name)};`, "ACCESS EXCLUSIVE", both, {
+    why: "Dropping a foreign key also removes its triggers on the referenced table.",
+  });
+  const exists: Check = {
+    description: `Constraint ${fk.name} exists and is validated`,
+    sql: `SELECT coalesce(bool_and(convalidated), false) AS ok FROM pg_constraint WHERE conrelid = ${regclass("postgresql", fk.table)} AND conname = ${literal(fk.name)} AND contype = 'f';`,
+  };
+  const what = `${fk.table}(${fk.column}) -> ${fk.refTable}(${fk.refColumn})`;
+
+  if (!useConcurrently(ctx)) {
+    return {
+      summary: `Add foreign key ${fk.name}: ${what}`,
+      strategy: "One phase: the table is small and a short block is acceptable, so the index and the validating ADD CONSTRAINT run directly.",
+      phases: [
+        finishPhase(ctx, {
+          title: `Index ${fk.column} and add foreign key ${fk.name}`,
+          kind: "expand",
+          why:
+            "At this size the index build and the validating scan take milliseconds, so the NOT VALID / VALIDATE split is not worth its steps. " +
+            "The index on the referencing column keeps deletes on the parent table and joins fast. " +
+            ORPHAN_FIX,
+          statements: [
+            stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
+              scan: true,
+              why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
+            }),
+            stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)};`, "SHARE ROW EXCLUSIVE", both, {
+              scan: true,
+              why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
+            }),
+          ],
+          rollback: [drop, dropIndexPlain(index)],
+          checks: [exists],
+          estimate: estimate.scan(rows, "under SHARE ROW EXCLUSIVE on both tables"),
+        }),
+      ],
+      warnings: [],
+    };
+  }
+
+  const phases: PhaseDraft[] = [
+    finishPhase(ctx, {
+      title: `Index ${fk.table}.${fk.column} concurrently`,
+      kind: "expand",
+      why:
+        "PostgreSQL does not index the referencing side of a foreign key. Without it every DELETE or key UPDATE on " +
+        `${fk.refTable} scans ${fk.table}, and joins are slow. Build it first, without blocking writes. ` +
+        "If an index on this column already exists, skip this phase. " +
+        invalidIndexAdvice(ctx.version, index),
+      statements: [createIndexConcurrently(index)],
+      rollback: [dropIndexConcurrently(index)],
+      checks: [indexValidCheck(index)],
+      estimate: indexBuildEstimate("postgresql", rows, true),
+    }),
+    finishPhase(ctx, {
+      title: `Add foreign key ${fk.name} as NOT VALID`,
+      kind: "expand",
+      why:
+        "NOT VALID skips the scan of existing rows, so the SHARE ROW EXCLUSIVE lock on both tables lasts milliseconds; " +
+        "from now on every new or updated row is checked. Existing rows are proven in the next phase. " +
+        ORPHAN_FIX,
+      statements: [
+        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
+          why: "Catalog change plus the constraint triggers; no scan.",
+        }),
+      ],
+      rollback: [drop],
+      checks: [noOrphansCheck(ctx, fk)],
+      estimate: estimate.catalogOnly(ctx),
+    }),
+    finishPhase(ctx, {
+      title: `Validate foreign key ${fk.name}`,
+      kind: "verify",
+      why:
+        "VALIDATE CONSTRAINT scans the existing rows holding only SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the " +
+        "referenced table: reads and writes carry on. It runs in its own transaction so the stronger lock of the previous phase " +
+        "was released long before. If it fails, an orphan is left: fix it and validate again.",
+      statements: [
+        stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
+          scan: true,
+          why: "The full scan happens here, without blocking the application.",
+        }),
+      ],
+      rollback: [],
+      checks: [exists],
+      estimate: estimate.scan(rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
+    }),
+  ];
+  return {
+    summary: `Add foreign key ${fk.name}: ${what}, without blocking writes`,
+    strategy:
+      "Index the referencing column concurrently, add the constraint NOT VALID (brief lock on both tables), then VALIDATE it " +
+      "separately under a lock that blocks nobody.",
+    phases,
+    warnings: concurrentIndexWarnings("postgresql", ctx.version),
+  };
+}
+
+function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult {
+  const t = quoteTable("mysql", fk.table);
+  const rows = ctx.answers.approx_rows;
+  const phases: PhaseDraft[] = [
+    finishPhase(ctx, {
+      title: `Index ${fk.table}.${fk.column} online`,
+      kind: "expand",
+      why:
+        "InnoDB needs an index on the referencing column; building it first, online, keeps the foreign key step a pure metadata change. " +
+        "If an index starting with this column already exists, skip this phase.",
+      statements: [mysqlAddIndex(index)],
+      rollback: [mysqlDropIndex(index)],
+      checks: [mysqlIndexCheck(index)],
+      estimate: indexBuildEstimate("mysql", rows, true),
+    }),
+    {
+      title: "Confirm there are no orphan rows",
+      kind: "verify",
+      why:
+        "The next phase adds the foreign key with foreign_key_checks=0 so that MySQL can do it in place without copying the " +
+        "table; with checks off, existing rows are NOT verified, so this check is the proof. " +
+        ORPHAN_FIX,
+      statements: [],
+      rollback: [], // read-only: nothing to undo
+      checks: [noOrphansCheck(ctx, fk)],
+      estimate: estimate.scan(rows, "without blocking writes"),
+    },
+    finishPhase(ctx, {
+      title: `Add foreign key ${fk.name}`,
+      kind: "expand",
+      why:
+        "With foreign_key_checks=1 MySQL can only add a foreign key with ALGORITHM=COPY, rebuilding the table while writes are " +
+        "blocked. With foreign_key_checks=0 (this session only) it is an in-place metadata change. New rows are checked from then on.",
+      statements: [
+        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true }),
+        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable]),
+        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true }),
+      ],
+      rollback: [stmt(`ALTER TABLE ${t} DROP FOREIGN KEY ${quoteIdent("mysql", fk.name)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable])],
+      checks: [
+        {
+          description: `Foreign key ${fk.name} exists`,
+          sql:
+            `SELECT COUNT(*) > 0 AS ok FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ` +
+            `AND TABLE_NAME = ${literal(fk.table.split(".").pop()!)} AND CONSTRAINT_NAME = ${literal(fk.name)} AND CONSTRAINT_TYPE = 'FOREIGN KEY';`,
+        },
+        noOrphansCheck(ctx, fk),
+      ],
+      estimate: estimate.catalogOnly(ctx),
+    }),
+  ];
+  return {
+    summary: `Add foreign key ${fk.name}: ${fk.table}(${fk.column}) -> ${fk.refTable}(${fk.refColumn})`,
+    strategy: "Index online, prove there are no orphans, then add the key in place with foreign_key_checks=0 for that session.",
+    phases,
+    warnings: [
+      ...mysqlOnlineDdlWarnings(ctx),
+      "gh-ost cannot migrate tables with foreign keys, and pt-online-schema-change needs --alter-foreign-keys-method: after this change, plan later large ALTERs on these tables accordingly.",
+    ],
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * add_unique_constraint. `ADD CONSTRAINT ... UNIQUE (cols)` builds the index under ACCESS EXCLUSIVE, so on
+ * anything but a small table: stop new duplicates in the app, remove the existing extra copies (dedup),
+ * build the unique index concurrently, then attach it with `ADD CONSTRAINT ... UNIQUE USING INDEX` (instant).
+ */
+import type { Recipe, RecipeResult } from "./index.js";
+import type { RecipeContext } from "../context.js";
+import type { Check } from "../model.js";
+import { PlanError } from "../build.js";
+import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import {
+  concurrentIndexWarnings,
+  createIndexConcurrently,
+  defaultName,
+  dropIndexConcurrently,
+  indexBuildEstimate,
+  indexValidCheck,
+  invalidIndexAdvice,
+  mysqlAddIndex,
+  mysqlDropIndex,
+  mysqlIndexCheck,
+  useConcurrently,
+  type IndexSpec,
+} from "../recipes/concurrent-index.js";
+import { dedupStatements, dedupTables, noDuplicatesCheck, noOrphansChecks, type DedupSpec } from "../recipes/dedup.js";
+import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
+import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import * as estimate from "../recipes/estimate.js";
+import { DEPLOY_ESTIMATE } from "../recipes/estimate.js";
+
+function constraintExists(ctx: RecipeContext, table: string, name: string, contype: string): Check {
+  return {
+    description: `Constraint ${name} exists on ${table}`,
+    sql: `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${regclass(ctx.engine, table)} AND conname = ${literal(name)} AND contype = '${contype}') AS ok;`,
+  };
+}
+
+export const addUniqueConstraint: Recipe = (ctx) => {
+  const { answers } = ctx;
+  const d = answers.details ?? {};
+  const columns = (answers.columns ?? []).map((c) => c.name);
+  if (columns.length === 0) throw new PlanError("add_unique_constraint needs the columns that must be unique", "columns");
+  const name = d.constraint_name ?? d.index_name ?? defaultName(answers.table, columns, "key");
+  const index: IndexSpec = { table: answers.table, name, columns, unique: true };
+  const dedupMode = d.dedup ?? "keep-oldest";
+  const dedup: DedupSpec | undefined =
+    dedupMode === "none"
+      ? undefined
+      : { table: answers.table, columns, primaryKey: d.primary_key ?? "id", keep: dedupMode, referencedBy: d.referenced_by ?? [] };
+  const full = ctx.size !== "small" || answers.downtime_tolerance === "none";
+  const phases: PhaseDraft[] = [];
+  const warnings: string[] = [];
+  const what = `(${columns.join(", ")})`;
+
+  if (full) {
+    phases.push({
+      title: "Stop the application from creating new duplicates",
+      kind: "deploy",
+      why:
+        "Duplicates removed by the next phase must not come back before the unique index exists, or its build fails. " +
+        "Until the database enforces uniqueness, the application has to.",
+      statements: [],
+      checks: [],
+      deploy:
+        `Deploy code that never writes a second row with the same ${what}: an upsert (INSERT ... ON CONFLICT / ON DUPLICATE KEY) ` +
+        "keyed on those columns, or a lookup under a lock; and that treats a unique-violation error as \"already exists\".",
+      estimate: DEPLOY_ESTIMATE,
+    });
+  }
+  if (dedup) {
+    const { map, archive } = dedupTables(answers.table);
+    phases.push(
+      finishPhase(ctx, {
+        title: `Remove the extra copies of each duplicated ${what} (${dedupMode})`,
+        kind: "backfill",
+        why:
+          "A unique index cannot be built while duplicates exist. This step deletes only the extra copies: for each " +
+          `duplicated key it keeps the ${dedupMode === "keep-newest" ? "newest" : "oldest"} row, re-points child rows to it first, and archives each ` +
+          `copy in ${archive} before deleting it. Rows with no duplicate and rows with a NULL key are never touched. ` +
+          `${map} records which copy was merged into which row. Review the map on a copy of production before running it for real.`,
+        statements: dedupStatements(ctx, dedup),
+        irreversible:
+          `Deletes rows. The copies are kept in ${archive} and the merges in ${map}, so they can be restored by hand, ` +
+          "but once the application has written to the kept rows, going back means fixing forward.",
+        checks: [noDuplicatesCheck(ctx.engine, dedup), ...noOrphansChecks(ctx.engine, dedup)],
+        estimate:
+          estimate.scan(answers.approx_rows, "twice (finding the duplicated keys, then their rows) without blocking writes") +
+          " Then only the copies are updated and deleted; an index on the key columns makes the lookup much faster.",
+      }),
+    );
+  } else {
+    phases.push({
+      title: `Confirm there are no duplicate ${what}`,
+      kind: "verify",
+      why: "No dedup was asked for; the index build fails on the first duplicate, so prove there is none first.",
+      statements: [],
+      rollback: [], // read-only: nothing to undo
+      checks: [noDuplicatesCheck(ctx.engine, { table: answers.table, columns })],
+      estimate: estimate.scan(answers.approx_rows, "without blocking writes"),
+    });
+  }
+
+  if (ctx.engine === "mysql") {
+    warnings.push(...mysqlOnlineDdlWarnings(ctx, { addsUniqueIndex: true }));
+    if (dedup && !versionAtLeast(ctx.version, "8.0.21")) {
+      warnings.push(
+        "MySQL before 8.0.21 rejects CREATE TABLE ... SELECT when enforce_gtid_consistency is ON: with GTIDs, create the dedup map table with explicit columns (dup_id, keep_id) first.",
+      );
+    }
+    phases.push(
+      finishPhase(ctx, {
+        title: `Add the unique index ${name} online`,
+        kind: "expand",
+        why: "In MySQL a unique constraint is a unique index. InnoDB builds it in place while reads and writes continue; it fails if a duplicate is written meanwhile.",
+        statements: [mysqlAddIndex(index)],
+        rollback: [mysqlDropIndex(index)],
+        checks: [mysqlIndexCheck(index)],
+        estimate: indexBuildEstimate("mysql", answers.approx_rows, true),
+      }),
+    );
+    return result(ctx, name, what, phases, warnings, "Online unique index");
+  }
+
+  const table = quoteTable("postgresql", answers.table);
+  const qname = quoteIdent("postgresql", name);
+  const dropConstraint = stmt(`ALTER TABLE ${table} DROP CONSTRAINT IF EXISTS ${qname};`, "ACCESS EXCLUSIVE", [answers.table], {
+    why: "Dropping the constraint drops its index too.",
+  });
+  if (useConcurrently(ctx)) {
+    warnings.push(...concurrentIndexWarnings("postgresql", ctx.version));
+    phases.push(
+      finishPhase(ctx, {
+        title: `Build the unique index concurrently and attach it as constraint ${name}`,
+        kind: "expand",
+        why:
+          "ADD CONSTRAINT ... UNIQUE (cols) would build the index while holding ACCESS EXCLUSIVE, blocking reads and writes " +
+          "for the whole build. Building the unique index CONCURRENTLY first and then attaching it with USING INDEX turns " +
+          "that into a build that blocks nothing plus an instant catalog change. " +
+          invalidIndexAdvice(ctx.version, index),
+        statements: [
+          createIndexConcurrently(index),
+          stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE USING INDEX ${qname};`, "ACCESS EXCLUSIVE", [answers.table], {
+            why: "Attaching an existing valid unique index is a catalog change: no scan, no build.",
+          }),
+        ],
+        rollback: [dropConstraint, dropIndexConcurrently(index)],
+        checks: [indexValidCheck(index), constraintExists(ctx, answers.table, name, "u")],
+        estimate: indexBuildEstimate("postgresql", answers.approx_rows, true) + " The attach is instant once its lock is granted.",
+      }),
+    );
+    return result(ctx, name, what, phases, warnings, "Unique index built concurrently, then attached");
+  }
+  phases.push(
+    finishPhase(ctx, {
+      title: `Add constraint ${name} UNIQUE ${what}`,
+      kind: "expand",
+      why:
+        "The table is small and a short block is acceptable: adding the constraint directly builds its index in the " +
+        "same statement, in milliseconds, and is atomic.",
+      statements: [
+        stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE (${columns.map((c) => quoteIdent("postgresql", c)).join(", ")});`, "ACCESS EXCLUSIVE", [answers.table], {
+          scan: true,
+        }),
+      ],
+      rollback: [dropConstraint],
+      checks: [constraintExists(ctx, answers.table, name, "u")],
+      estimate: indexBuildEstimate("postgresql", answers.approx_rows, false),
+    }),
+  );
+  return result(ctx, name, what, phases, warnings, "Direct constraint (small table)");
+};
+
+function result(ctx: RecipeContext, name: string, what: string, phases: PhaseDraft[], warnings: string[], how: string): RecipeResult {
+  const steps = phases.map((p) => p.kind).join(" -> ");
+  return {
+    summary: `Make ${what} unique on ${ctx.answers.table} (constraint ${name})`,
+    strategy: `${how}: ${steps}. Existing duplicates are resolved first, deleting only the extra copies; the constraint is added without a long lock where the size or tolerance requires it.`,
+    phases,
+    warnings,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * The dedup step before a unique constraint: remove ONLY the extra copies of each duplicated key.
+ *
+ * 1. A map table lists each extra copy (`dup_id`) with the row kept for its key (`keep_id`, the oldest or
+ *    newest by primary key). Rows whose key has no duplicate never appear in it, and neither do rows with
+ *    a NULL in any key column: NULLs are distinct under a unique constraint.
+ * 2. Child rows (`details.referenced_by`) are re-pointed from each copy to the kept row.
+ * 3. The copies are archived, then deleted by primary key through the map.
+ * Every statement is driven by the map, so a run touches nothing else, and a second run finds nothing.
+ */
+import type { Engine } from "../../answers/schema.js";
+import type { RecipeContext } from "../context.js";
+import type { Check, Statement } from "../model.js";
+import { PlanError } from "../build.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { bareName, stmt } from "./statements.js";
+
+export interface DedupSpec {
+  table: string;
+  /** The columns that must become unique. */
+  columns: string[];
+  /** Primary key column used to identify rows (details.primary_key, default id). */
+  primaryKey: string;
+  keep: "keep-oldest" | "keep-newest";
+  /** Child references as `table(column)`. */
+  referencedBy: string[];
+}
+
+export interface ChildRef {
+  table: string;
+  column: string;
+}
+
+export function parseChildRef(ref: string): ChildRef {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_$]*(?:\.[A-Za-z_][A-Za-z0-9_$]*)?)\s*\(\s*([A-Za-z_][A-Za-z0-9_$]*)\s*\)\s*$/.exec(ref);
+  if (!m) throw new PlanError(`"${ref}" is not table(column), e.g. order_items(product_id)`, "details.referenced_by");
+  return { table: m[1], column: m[2] };
+}
+
+/** Names of the working tables, next to the table (same schema). */
+export function dedupTables(table: string): { map: string; archive: string } {
+  const dot = table.lastIndexOf(".");
+  const schema = dot < 0 ? "" : table.slice(0, dot + 1);
+  return {
+    map: schema + constraintName(bareName(table), "dedup_map"),
+    archive: schema + constraintName(bareName(table), "dedup_archive"),
+  };
+}
+
+/** `SELECT`: one row per extra copy (dup_id, keep_id). Rows with a NULL key column never match. */
+function copiesQuery(engine: Engine, spec: DedupSpec): string {
+  const q = (n: string) => quoteIdent(engine, n);
+  const t = quoteTable(engine, spec.table);
+  const pk = q(spec.primaryKey);
+  const cols = spec.columns.map(q);
+  const agg = spec.keep === "keep-newest" ? "max" : "min";
+  const notNull = cols.map((c) => `${c} IS NOT NULL`).join(" AND ");
+  const join = cols.map((c) => `t.${c} = k.${c}`).join(" AND ");
+  return (
+    `SELECT t.${pk} AS dup_id, k.keep_id FROM ${t} t JOIN (` +
+    `SELECT ${cols.join(", ")}, ${agg}(${pk}) AS keep_id FROM ${t} WHERE ${notNull} GROUP BY ${cols.join(", ")} HAVING count(*) > 1` +
+    `) k ON ${join} WHERE t.${pk} <> k.keep_id`
+  );
+}
+
+/** The dedup statements, in order. They belong in one transaction (one phase). */
+export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[] {
+  const engine = ctx.engine;
+  const q = (n: string) => quoteIdent(engine, n);
+  const t = quoteTable(engine, spec.table);
+  const pk = q(spec.primaryKey);
+  const names = dedupTables(spec.table);
+  const map = quoteTable(engine, names.map);
+  const archive = quoteTable(engine, names.archive);
+  const never = engine === "mysql" ? "1 = 0" : "false";
+  // MySQL names row-level work "ROW LOCKS" and DDL "metadata lock"; PostgreSQL names the table lock mode.
+  const dml = engine === "mysql" ? "ROW LOCKS" : "ROW EXCLUSIVE";
+  const read = engine === "mysql" ? "metadata lock" : "ACCESS SHARE";
+  const archiveCreate =
+    engine === "mysql"
+      ? `CREATE TABLE IF NOT EXISTS ${archive} LIKE ${t};`
+      : `CREATE TABLE IF NOT EXISTS ${archive} AS SELECT * FROM ${t} WHERE false;`;
+  const out: Statement[] = [
+    stmt(
+      `CREATE TABLE IF NOT EXISTS ${map} AS SELECT ${pk} AS dup_id, ${pk} AS keep_id FROM ${t} WHERE ${never};`,
+      read,
+      [spec.table],
+      { why: "A working table, empty: it takes the primary key's type. The map is what every later statement is driven by." },
+    ),
+    stmt(archiveCreate, read, [spec.table], {
+      why: "Keep the deleted copies: the archive is the only way back. Both working tables are created before any row changes, because MySQL DDL commits implicitly.",
+    }),
+    stmt(`DELETE FROM ${map};`, dml, [names.map], { why: "Start from an empty map so a re-run sees only current duplicates." }),
+    stmt(`INSERT INTO ${map} (dup_id, keep_id) ${copiesQuery(engine, spec)};`, dml, [names.map], {
+      scan: true,
+      why:
+        `Lists only the extra copies: for each key with more than one row, every row except the ${spec.keep === "keep-newest" ? "newest" : "oldest"} ` +
+        "(by primary key). Keys with a single row, and rows with a NULL in any key column (NULLs never collide in a unique index), are not listed.",
+    }),
+  ];
+  for (const ref of spec.referencedBy.map(parseChildRef)) {
+    const child = quoteTable(engine, ref.table);
+    const col = q(ref.column);
+    const sql =
+      engine === "mysql"
+        ? `UPDATE ${child} c JOIN ${map} m ON c.${col} = m.dup_id SET c.${col} = m.keep_id;`
+        : `UPDATE ${child} c SET ${col} = m.keep_id FROM ${map} m WHERE c.${col} = m.dup_id;`;
+    out.push(
+      stmt(sql, dml, [ref.table], {
+        why: `Re-point ${ref.table}.${ref.column} from each copy to the kept row first, so deleting the copy loses no child row and violates no foreign key.`,
+      }),
+    );
+  }
+  out.push(
+    stmt(`INSERT INTO ${archive} SELECT t.* FROM ${t} t JOIN ${map} m ON t.${pk} = m.dup_id;`, dml, [names.archive], {
+      why: "Copy each row about to be deleted into the archive.",
+    }),
+    stmt(
+      engine === "mysql"
+        ? `DELETE t FROM ${t} t JOIN ${map} m ON t.${pk} = m.dup_id;`
+        : `DELETE FROM ${t} t USING ${map} m WHERE t.${pk} = m.dup_id;`,
+      dml,
+      [spec.table],
+      { why: "Delete exactly the rows in the map, by primary key: never a row whose key had no duplicate, never a kept row." },
+    ),
+  );
+  return out;
+}
+
+/** After dedup: no key appears twice (NULL keys excluded, as the unique index will). */
+export function noDuplicatesCheck(engine: Engine, spec: Pick<DedupSpec, "table" | "columns">): Check {
+  const cols = spec.columns.map((c) => quoteIdent(engine, c));
+  return {
+    description: `No two rows of ${spec.table} share (${spec.columns.join(", ")}) (rows with a NULL key are ignored, as the unique index will)`,
+    sql:
+      `SELECT NOT EXISTS (SELECT 1 FROM ${quoteTable(engine, spec.table)} WHERE ${cols.map((c) => `${c} IS NOT NULL`).join(" AND ")} ` +
+      `GROUP BY ${cols.join(", ")} HAVING count(*) > 1) AS ok;`,
+  };
+}
+
+/** After dedup: no child row points at a deleted copy. */
+export function noOrphansChecks(engine: Engine, spec: DedupSpec): Check[] {
+  const map = quoteTable(engine, dedupTables(spec.table).map);
+  return spec.referencedBy.map(parseChildRef).map((ref) => ({
+    description: `No row of ${ref.table} still points at a deleted copy`,
+    sql:
+      `SELECT NOT EXISTS (SELECT 1 FROM ${quoteTable(engine, ref.table)} c JOIN ${map} m ` +
+      `ON c.${quoteIdent(engine, ref.column)} = m.dup_id) AS ok;`,
+  }));
+}
