@@ -147,7 +147,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
       `returns an empty next_key (a shell loop around \`psql -c\`, or psql's \`\\watch\`). When it is done, drop the cursor table: ` +
       `\`DROP TABLE ${c};\` (rolling this phase back drops it too, so a later re-run starts from the first key). ` +
       `Re-running is safe: rows already done are skipped by \`${spec.pending}\`.${worker}`,
-    cleanup: [stmt(`DROP TABLE IF EXISTS ${c};`, "none", [], { why: "Removes the backfill's cursor table." })],
+    cleanup: [stmt(`DROP TABLE IF EXISTS ${c};`, "ACCESS EXCLUSIVE", [cursorTable], { why: "Removes the backfill's cursor table (a private table: nothing else waits on its lock)." })],
   };
 }
 
