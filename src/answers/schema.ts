@@ -123,9 +123,17 @@ export const answersSchema = z
     rollback_need: z.enum(ROLLBACK).optional().describe("How far back you must be able to go: none, phase-level, full."),
     tool: z.enum(TOOLS).optional().describe("The migration tool the files are written for."),
     details: detailsSchema.optional().describe("Operation-specific fields."),
+    // the tool tree's "help me choose" route
+    stack: z.string().optional().describe("The application stack, when the tool was chosen from it (django, python, node, rails, go...)."),
+    node_orm: z.string().optional().describe("Node.js stack: the ORM or query builder in use."),
     // troubleshoot mode
     symptom: z.string().optional().describe("troubleshoot: the chosen symptom."),
     error: z.string().optional().describe("troubleshoot: the error message text."),
+    failure: z.string().optional().describe("troubleshoot: which database error the migration failed with."),
+    history_problem: z.string().optional().describe("troubleshoot: what is wrong with the tool's history table."),
+    slow_problem: z.string().optional().describe("troubleshoot: slow or blocking migration, which kind."),
+    rollback_problem: z.string().optional().describe("troubleshoot: why a rollback is not possible or not safe."),
+    failed_version: z.string().optional().describe("troubleshoot: the migration version that failed, from the error text."),
   })
   .catchall(z.unknown())
   .describe("migration-wizard answers file");
