@@ -61,7 +61,7 @@ except ProcessLookupError:
 os.waitpid(pid, 0)
 print("%.2f" % ms)
 `;
-const ptyScript = join(tmp, "pty.py");
+const ptyScript = join(tmp, "mw_pty_driver.py");
 writeFileSync(ptyScript, PTY);
 
 function timeProcess(cmd, args) {

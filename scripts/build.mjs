@@ -23,6 +23,18 @@ const rawPlugin = {
   },
 };
 
+// The bundle has the trees baked in: the module that would load them from YAML is replaced.
+const bakedTreesPlugin = {
+  name: "baked-trees",
+  setup(b) {
+    b.onResolve({ filter: /\/source-trees\.js$/ }, () => ({ path: "source-trees", namespace: "baked-trees" }));
+    b.onLoad({ filter: /.*/, namespace: "baked-trees" }, () => ({
+      contents: 'export function loadSourceTrees() { throw new Error("the shipped trees are baked into this build"); }',
+      loader: "js",
+    }));
+  },
+};
+
 async function compileTrees() {
   const tmp = join(root, ".tmp", "trees-compile.mjs");
   await build({
@@ -76,6 +88,6 @@ await build({
       "const require = __mwCreateRequire(import.meta.url);",
     ].join("\n"),
   },
-  plugins: [rawPlugin],
+  plugins: [rawPlugin, bakedTreesPlugin],
 });
 await writeFile(join(dist, "package.json"), JSON.stringify({ type: "module" }) + "\n");

@@ -73,7 +73,9 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
     .action(async (dir: string, opts) => {
       const { verifyCommand } = await import("../verify/command.js");
       const r = await verifyCommand(dir, { databaseUrl: opts.databaseUrl, json: opts.json });
-      process.stdout.write(r.output.endsWith("\n") ? r.output : r.output + "\n");
+      // Bad input goes to stderr; a report (passing or not) is the command's output.
+      const stream = r.exitCode === EXIT.usage && !opts.json ? process.stderr : process.stdout;
+      stream.write(r.output.endsWith("\n") ? r.output : r.output + "\n");
       process.exitCode = r.exitCode;
     });
 

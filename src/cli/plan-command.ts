@@ -1,10 +1,10 @@
-/** `migration-wizard plan`: from answers (a file, the wizard, or both) to the plan folder. */
-import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
+/**
+ * `migration-wizard plan`: from answers (a file, the wizard, or both) to the plan folder.
+ * Validation, the plan builder and the renderers load lazily: the wizard's first question must not wait for them.
+ */
 import type { Answers } from "../answers/schema.js";
-import { PlanError } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
 import { conflicts, displayPath, OutputError, writeAll, type OutputFile } from "../output/write.js";
-import { planOutputs } from "../render/outputs.js";
 import type { ToolOutput } from "../render/types.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 
@@ -17,7 +17,8 @@ export interface PlanOptions {
   trees?: string;
 }
 
-function readAnswers(file: string): Answers {
+async function readAnswers(file: string): Promise<Answers> {
+  const { AnswersError, loadAnswersFile } = await import("../answers/load.js");
   try {
     return loadAnswersFile(file);
   } catch (e) {
@@ -27,7 +28,12 @@ function readAnswers(file: string): Answers {
 }
 
 /** Build and render; answer problems become usage errors that name the field. */
-export function outputsFor(answers: Answers, file: string) {
+export async function outputsFor(answers: Answers, file: string) {
+  const [{ AnswersError, requirePlanAnswers }, { PlanError }, { planOutputs }] = await Promise.all([
+    import("../answers/load.js"),
+    import("../plan/build.js"),
+    import("../render/outputs.js"),
+  ]);
   try {
     return planOutputs(requirePlanAnswers(answers, file), new Date());
   } catch (e) {
@@ -65,17 +71,18 @@ export function planReport(plan: Plan, tool: ToolOutput, out: string, written: b
 }
 
 export async function planCommand(opts: PlanOptions, interactive: boolean): Promise<number> {
-  const fromFile = opts.answers ? readAnswers(opts.answers) : undefined;
-  const complete = fromFile !== undefined && missingPlanKeys(fromFile).length === 0;
+  const fromFile = opts.answers ? await readAnswers(opts.answers) : undefined;
+  const missing = fromFile ? (await import("../answers/load.js")).missingPlanKeys(fromFile) : [];
+  const complete = fromFile !== undefined && missing.length === 0;
 
   if (complete || (fromFile && !interactive)) {
-    const { plan, tool, files } = outputsFor(fromFile!, opts.answers!);
+    const { plan, tool, files } = await outputsFor(fromFile!, opts.answers!);
     if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
     if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
     else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));
     return EXIT.ok;
   }
-  if (!interactive) throw new CliError(noTtyMessage("plan", fromFile ? missingPlanKeys(fromFile) : []), EXIT.usage);
+  if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
 
   // Fail before the first question rather than after the last one.
   const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
@@ -89,7 +96,7 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
     mode: "plan",
     prefill: fromFile,
     onFinish: async ({ answers }) => {
-      const { plan, tool, files } = outputsFor({ ...answers, mode: "plan" }, "answers");
+      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers");
       if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
       const first = plan.phases.find((p) => tool.phases[p.id]);
       return {
@@ -107,7 +114,7 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
 export async function loadTreesFor(dir?: string) {
   const shipped = await import("../trees/shipped.js");
   if (!dir) return shipped.shippedTrees();
-  const r = shipped.treesWithOverrides(dir);
+  const r = await shipped.treesWithOverrides(dir);
   if (!r.trees) throw new CliError(`the trees in ${dir} have errors:\n${r.errors}`, EXIT.usage);
   return r.trees;
 }

@@ -1,12 +1,13 @@
 /**
  * The trees that ship with the tool. In the bundle they are baked in at build time
- * (scripts/build.mjs defines __SHIPPED_TREES__); from source (tests) they are loaded from trees/.
+ * (scripts/build.mjs defines __SHIPPED_TREES__ and replaces source-trees.ts with a stub), so start-up
+ * parses no YAML and loads no YAML parser; from source (tests) they are loaded from trees/.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TreeSet } from "./model.js";
-import { formatTreeErrors, loadTrees } from "./load.js";
+import { loadSourceTrees } from "./source-trees.js";
 
 declare const __SHIPPED_TREES__: TreeSet | undefined;
 
@@ -28,14 +29,12 @@ export function shippedTreesDir(): string {
 
 export function shippedTrees(): TreeSet {
   if (typeof __SHIPPED_TREES__ !== "undefined") return __SHIPPED_TREES__;
-  const root = packageRoot();
-  const result = loadTrees([join(root, "trees")], { relativeTo: root });
-  if (!result.trees) throw new Error(formatTreeErrors(result.errors));
-  return result.trees;
+  return loadSourceTrees(packageRoot());
 }
 
 /** The shipped trees with a team's folder merged over them (same file name replaces, new names add). */
-export function treesWithOverrides(dir: string): { trees?: TreeSet; errors: string } {
+export async function treesWithOverrides(dir: string): Promise<{ trees?: TreeSet; errors: string }> {
+  const { formatTreeErrors, loadTrees } = await import("./load.js");
   // Merge over the baked-in set: no re-parsing of the shipped YAML.
   const result = loadTrees([dir], { base: shippedTrees(), relativeTo: process.cwd() });
   return { trees: result.trees, errors: result.errors.length ? formatTreeErrors(result.errors) : "" };

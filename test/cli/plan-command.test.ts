@@ -139,7 +139,7 @@ describe("the CLI as a process", () => {
     writeFileSync(f, ANSWERS.replace("downtime_tolerance: none", "downtime_tolerance: never"));
     const r = runCli(["plan", "--answers", f, "--out", join(dir, "bad-out")]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/bad\.yaml:8:21: downtime_tolerance:/);
+    expect(r.stderr).toMatch(/bad\.yaml:7:21: downtime_tolerance:/);
     expect(existsSync(join(dir, "bad-out"))).toBe(false);
   });
 
