@@ -3,6 +3,9 @@
  * These spellings are public and stable (see the design card); add keys, never rename.
  */
 import { z } from "zod";
+import { IDENTIFIER, SQL_TYPE } from "./names.js";
+
+export { IDENTIFIER, SQL_TYPE };
 
 export const ENGINES = ["postgresql", "mysql"] as const;
 export const OPERATIONS = [
@@ -49,8 +52,6 @@ export type Tool = (typeof TOOLS)[number];
 export type DowntimeTolerance = (typeof DOWNTIME)[number];
 export type RollbackNeed = (typeof ROLLBACK)[number];
 
-/** Letters, digits, `_` and `$`, not starting with a digit; quoting per engine happens later. */
-export const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$]*$/;
 const identifier = z
   .string()
   .max(63, "at most 63 characters (PostgreSQL truncates longer names)")
@@ -60,8 +61,6 @@ const tableName = z
   .string()
   .regex(/^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$/, "a table name, optionally schema-qualified (schema.table)");
 
-/** SQL type text as the user writes it: `text`, `varchar(255)`, `numeric(10, 2)`, `timestamp with time zone`, `int[]`. */
-export const SQL_TYPE = /^[A-Za-z][A-Za-z0-9_ ]*(\(\s*\d+\s*(,\s*-?\d+\s*)?\))?( [A-Za-z ]+)?(\[\])*$/;
 const sqlType = z.string().trim().min(1).regex(SQL_TYPE, "a SQL type such as text, varchar(255), numeric(10,2), bigint");
 
 export const columnSchema = z

@@ -90,8 +90,8 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
     throw new CliError(`${opts.out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
   }
   const trees = await loadTreesFor(opts.trees);
-  const { runInteractive } = await import("../ui/run.js");
-  return runInteractive({
+  const { launchWizard } = await import("../ui/launch.js");
+  return launchWizard({
     trees,
     mode: "plan",
     prefill: fromFile,

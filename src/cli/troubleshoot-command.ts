@@ -43,8 +43,8 @@ export async function troubleshootCommand(opts: TroubleshootOptions, interactive
   }
   if (!interactive) throw new CliError(`${result.message}\n${noTtyMessage("troubleshoot", result.missing)}`, EXIT.usage);
 
-  const { runInteractive } = await import("../ui/run.js");
-  return runInteractive({
+  const { launchWizard } = await import("../ui/launch.js");
+  return launchWizard({
     trees,
     mode: "troubleshoot",
     prefill: result.prefill ?? answers,
