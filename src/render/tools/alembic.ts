@@ -1,0 +1,73 @@
+/**
+ * Alembic: `alembic/versions/<rev>_<slug>.py`, one revision per phase, chained by `down_revision`.
+ * Non-transactional statements go inside `op.get_context().autocommit_block()`.
+ */
+import template from "../../../templates/alembic/revision.py.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { lockSummary, phaseSlug, pyString, renderTemplate, stableId } from "./common.js";
+import { segments, sqlPhases, type Segment } from "./steps.js";
+
+// op.execute() wraps a string in text(), where `:name` is a bind parameter; `\:` keeps a literal colon.
+const escapeBinds = (sql: string) => sql.replace(/(?<![:\w\\]):(?=[A-Za-z_])/g, "\\:");
+
+const call = (sql: string) => `op.execute(${pyString(escapeBinds(sql))})`;
+
+function body(segs: Segment[]): string {
+  const lines: string[] = [];
+  for (const seg of segs) {
+    const calls = seg.statements.map((s) => call(s.sql));
+    if (seg.transaction) lines.push(...calls.map((c) => "    " + c));
+    else {
+      lines.push("    # Cannot run inside a transaction block: Alembic commits what came before and runs this in autocommit.");
+      lines.push("    with op.get_context().autocommit_block():");
+      lines.push(...calls.map((c) => "        " + c.replace(/\n/g, "\n")));
+    }
+  }
+  return lines.length ? lines.join("\n") : "    pass";
+}
+
+export const alembic: ToolRenderer = {
+  tool: "alembic",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    let previous: string | null = null;
+    for (const phase of sqlPhases(plan.phases)) {
+      const slug = phaseSlug(ctx, phase);
+      const revision = stableId(`${ctx.slug}:${phase.id}`);
+      const downgrade = phase.irreversible
+        ? `    # Irreversible: ${phase.irreversible}\n    raise RuntimeError(${pyString(`This migration cannot be undone: ${phase.irreversible}`)})`
+        : body(segments(phase.rollback ?? []));
+      const path = `alembic/versions/${revision}_${slug}.py`;
+      files.push({
+        path,
+        content: renderTemplate(template, {
+          phase,
+          summary: plan.summary,
+          locks: lockSummary(phase.statements),
+          revision,
+          downRevision: previous,
+          createDate: ctx.now.toISOString().replace("T", " ").replace(/\.\d+Z$/, ""),
+          upgrade: body(segments(phase.statements)),
+          downgrade,
+        }),
+      });
+      phases[phase.id] = {
+        files: [path],
+        command: `alembic upgrade ${revision}`,
+        rollbackCommand: phase.irreversible ? undefined : `alembic downgrade ${previous ?? "base"}`,
+        notes: phase.irreversible ? [`downgrade() raises: ${phase.irreversible}`] : undefined,
+      };
+      previous = revision;
+    }
+    return {
+      tool: "alembic",
+      files,
+      phases,
+      notes: [
+        "Copy alembic/versions/*.py into your versions folder. The first revision has down_revision = None: set it to your current head (`alembic heads`).",
+      ],
+    };
+  },
+};

@@ -1,0 +1,102 @@
+/** Naming, clock, quoting and template helpers shared by the tool renderers. */
+import { Eta } from "eta";
+import type { Phase, Statement } from "../../plan/model.js";
+import type { RenderContext } from "../types.js";
+
+// Templates are code and SQL, never HTML: no escaping. Control lines end in `-%>`, which drops their newline.
+const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false });
+
+export function renderTemplate(template: string, data: object): string {
+  return eta.renderString(template, data).replace(/\n{4,}/g, "\n\n\n");
+}
+
+/** `YYYYMMDDHHMMSS` in UTC, `offsetSeconds` after ctx.now, so files of later phases sort later. */
+export function timestamp(now: Date, offsetSeconds: number): string {
+  const d = new Date(now.getTime() + offsetSeconds * 1000);
+  const p = (n: number, w = 2) => String(n).padStart(w, "0");
+  return `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`;
+}
+
+/** `add_index_01_expand`: the change's slug plus the phase, snake_case. */
+export function phaseSlug(ctx: RenderContext, phase: Phase, part?: number): string {
+  const base = `${snake(ctx.slug)}_${snake(phase.id)}`;
+  return part === undefined ? base : `${base}_${part}`;
+}
+
+export const snake = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "")
+    .toLowerCase() || "change";
+
+/** Rails/ActiveSupport camelize: `add_index_01_expand` -> `AddIndex01Expand`. */
+export const camelize = (s: string) =>
+  s
+    .split("_")
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join("");
+
+/** A short stable hex id from text (Alembic-style revision ids without randomness). */
+export function stableId(text: string, length = 12): string {
+  // FNV-1a, twice with different seeds, is plenty for distinct ids within one plan.
+  const fnv = (seed: number) => {
+    let h = seed >>> 0;
+    for (let i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h.toString(16).padStart(8, "0");
+  };
+  return (fnv(0x811c9dc5) + fnv(0x050c5d1f)).slice(0, length);
+}
+
+/** The lock each statement takes, for a header comment: `ACCESS EXCLUSIVE on orders`. */
+export function lockSummary(statements: Statement[]): string[] {
+  return statements
+    .filter((s) => !s.setting)
+    .map((s) => {
+      const tables = s.lockedTables?.length ? ` on ${s.lockedTables.join(", ")}` : "";
+      const extra = [s.rewrite ? "rewrites the table" : "", s.scan ? "scans the table" : ""].filter(Boolean).join(", ");
+      return `${s.lock}${tables}${extra ? ` (${extra})` : ""}`;
+    });
+}
+
+/** Prefix every line of a text with a comment marker. */
+export const commentLines = (text: string, marker: string) =>
+  text
+    .split("\n")
+    .map((l) => (l ? `${marker} ${l}` : marker))
+    .join("\n");
+
+/** A Python string literal; triple-quoted when the SQL spans lines. */
+export function pyString(s: string): string {
+  if (!s.includes("\n")) return JSON.stringify(s);
+  return `"""${s.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"')}"""`;
+}
+
+/** A JavaScript template literal with everything that would interpolate escaped. */
+export const jsTemplate = (s: string) => "`" + s.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
+
+/** Indent every non-empty line (heredoc bodies, nested code). */
+export const indent = (s: string, pad: string) =>
+  s
+    .split("\n")
+    .map((l) => (l ? pad + l : l))
+    .join("\n");
+
+/** Timestamps of a plan's files: one second apart, in file order. */
+export class Clock {
+  private n = 0;
+  constructor(private readonly now: Date) {}
+  next(): string {
+    return timestamp(this.now, this.n++);
+  }
+}
+
+/** A PostgreSQL statement that always fails with the reason: the SQL idiom for "this cannot be undone". */
+export function raiseIrreversibleSql(reason: string): string {
+  const msg = `irreversible: ${reason}`.replace(/'/g, "''").replace(/%/g, "%%");
+  return `DO $$ BEGIN RAISE EXCEPTION '${msg}'; END $$;`;
+}
+

@@ -1,0 +1,61 @@
+/**
+ * dbmate: `db/migrations/<YYYYMMDDHHMMSS>_<slug>.sql` with `-- migrate:up` / `-- migrate:down`,
+ * each with `transaction:false` where the statements cannot run in a transaction block.
+ */
+import template from "../../../templates/dbmate/migration.sql.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { Clock, lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
+
+const section = (seg: Segment | null, what: string) =>
+  seg ? seg.statements.map((s) => terminated(s.sql)).join("\n") : `-- Nothing to ${what} in this file.`;
+
+export const dbmate: ToolRenderer = {
+  tool: "dbmate",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    const clock = new Clock(ctx.now);
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const paths: string[] = [];
+      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+        const path = `db/migrations/${clock.next()}_${step.slug}.sql`;
+        const down = phase.irreversible
+          ? `-- Irreversible: ${phase.irreversible}\n${raiseIrreversibleSql(phase.irreversible)}`
+          : section(step.down, "undo");
+        files.push({
+          path,
+          content: renderTemplate(template, {
+            phase,
+            summary: plan.summary,
+            locks: lockSummary(step.up?.statements ?? []),
+            transaction: step.transaction,
+            up: section(step.up, "apply"),
+            down,
+          }),
+        });
+        paths.push(path);
+      }
+      phases[phase.id] = {
+        files: paths,
+        command: "dbmate migrate",
+        rollbackCommand: phase.irreversible ? undefined : paths.map(() => "dbmate rollback").join(" && "),
+        notes: [
+          ...splitNotes(steps, [], "`transaction:false`"),
+          ...(phase.irreversible ? [`The migrate:down section raises an error: ${phase.irreversible}`] : []),
+        ],
+      };
+    }
+    return {
+      tool: "dbmate",
+      files,
+      phases,
+      notes: [
+        "`dbmate migrate` applies every pending file: add a phase's files to db/migrations only when that phase is due. " +
+          "`dbmate rollback` undoes the latest file, once per call.",
+      ],
+    };
+  },
+};

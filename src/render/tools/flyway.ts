@@ -1,0 +1,76 @@
+/**
+ * Flyway: `sql/V<n>__<slug>.sql` and its undo `sql/U<n>__<slug>.sql`; a script configuration file
+ * `<script>.conf` with `executeInTransaction=false` beside each non-transactional script.
+ */
+import template from "../../../templates/flyway/migration.sql.eta?raw";
+import confTemplate from "../../../templates/flyway/script.conf.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
+
+const REASON = "it holds a statement that cannot run inside a transaction block";
+
+export const flyway: ToolRenderer = {
+  tool: "flyway",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    let version = 0;
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const paths: string[] = [];
+      const versions: number[] = [];
+      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+        const v = ++version;
+        versions.push(v);
+        for (const [prefix, seg] of [["V", step.up], ["U", step.down]] as const) {
+          const script = `${prefix}${v}__${step.slug}.sql`;
+          const irreversible = prefix === "U" ? phase.irreversible : undefined;
+          const statements = irreversible
+            ? [raiseIrreversibleSql(irreversible)]
+            : seg
+              ? seg.statements.map((s) => terminated(s.sql))
+              : [`-- Nothing to ${prefix === "V" ? "apply" : "undo"} in this script.`];
+          const path = `sql/${script}`;
+          files.push({
+            path,
+            content: renderTemplate(template, {
+              direction: prefix === "V" ? "Migrate" : "Undo",
+              phase,
+              summary: plan.summary,
+              locks: lockSummary(seg?.statements ?? []),
+              transaction: step.transaction || !seg,
+              conf: `${script}.conf`,
+              irreversible,
+              statements,
+            }),
+          });
+          paths.push(path);
+          if (!step.transaction && seg && !irreversible) {
+            files.push({ path: `${path}.conf`, content: renderTemplate(confTemplate, { script, reason: REASON }) });
+            paths.push(`${path}.conf`);
+          }
+        }
+      }
+      phases[phase.id] = {
+        files: paths,
+        command: `flyway migrate -target=${versions[versions.length - 1]}`,
+        rollbackCommand: phase.irreversible ? undefined : versions.map(() => "flyway undo").join(" && "),
+        notes: [
+          ...splitNotes(steps, [], "a `.conf` script configuration with `executeInTransaction=false`"),
+          ...(phase.irreversible ? [`The undo script raises an error: ${phase.irreversible}`] : []),
+        ],
+      };
+    }
+    return {
+      tool: "flyway",
+      files,
+      phases,
+      notes: [
+        "Versions start at V1: renumber them after your latest version (keep each U<n> and .conf with its V<n>).",
+        "Undo scripts (U<n>__) need Flyway Teams/Enterprise; on Community run them by hand with psql, newest first.",
+      ],
+    };
+  },
+};

@@ -1,0 +1,63 @@
+/**
+ * goose: `migrations/<YYYYMMDDHHMMSS>_<slug>.sql` with `-- +goose Up` / `-- +goose Down`,
+ * `-- +goose StatementBegin/End` around blocks with inner semicolons, `-- +goose NO TRANSACTION`.
+ */
+import template from "../../../templates/goose/migration.sql.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { Clock, lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { isBlock, nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
+
+const GOOSE = 'goose -dir migrations postgres "$DATABASE_URL"';
+
+// goose splits a file at semicolons that end a line; a DO block must be marked as one statement.
+const statement = (sql: string) =>
+  isBlock(sql) ? `-- +goose StatementBegin\n${terminated(sql)}\n-- +goose StatementEnd` : terminated(sql);
+
+const section = (seg: Segment | null, what: string) =>
+  seg ? seg.statements.map((s) => statement(s.sql)).join("\n") : `SELECT 'nothing to ${what} in this file';`;
+
+export const goose: ToolRenderer = {
+  tool: "goose",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    const clock = new Clock(ctx.now);
+    let before = "0";
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const paths: string[] = [];
+      let last = before;
+      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+        last = clock.next();
+        const path = `migrations/${last}_${step.slug}.sql`;
+        const down = phase.irreversible
+          ? `-- Irreversible: ${phase.irreversible}\n${statement(raiseIrreversibleSql(phase.irreversible))}`
+          : section(step.down, "undo");
+        files.push({
+          path,
+          content: renderTemplate(template, {
+            phase,
+            summary: plan.summary,
+            locks: lockSummary(step.up?.statements ?? []),
+            transaction: step.transaction,
+            up: section(step.up, "apply"),
+            down,
+          }),
+        });
+        paths.push(path);
+      }
+      phases[phase.id] = {
+        files: paths,
+        command: `${GOOSE} up-to ${last}`,
+        rollbackCommand: phase.irreversible ? undefined : `${GOOSE} down-to ${before}`,
+        notes: [
+          ...splitNotes(steps, [], "`-- +goose NO TRANSACTION`"),
+          ...(phase.irreversible ? [`The Down section raises an error: ${phase.irreversible}`] : []),
+        ],
+      };
+      before = last;
+    }
+    return { tool: "goose", files, phases, notes: [] };
+  },
+};

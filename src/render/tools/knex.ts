@@ -1,0 +1,62 @@
+/**
+ * Knex: `migrations/<YYYYMMDDHHMMSS>_<slug>.js`, exports.up/down with knex.raw;
+ * `exports.config = { transaction: false }` for non-transactional files.
+ */
+import template from "../../../templates/knex/migration.js.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { Clock, jsTemplate, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+
+function body(seg: Segment | null, transaction: boolean, what: string): string {
+  if (!seg) return `  // Nothing to ${what} in this file.`;
+  const sqls = seg.statements.map((s) => jsTemplate(s.sql));
+  if (transaction) return sqls.map((q) => `  await knex.raw(${q});`).join("\n");
+  return `  await onOneConnection(knex, [\n${sqls.map((q) => `    ${q},`).join("\n")}\n  ]);`;
+}
+
+export const knex: ToolRenderer = {
+  tool: "knex",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    const clock = new Clock(ctx.now);
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const names: string[] = [];
+      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+        const name = `${clock.next()}_${step.slug}.js`;
+        const down = phase.irreversible
+          ? `  // Irreversible: ${phase.irreversible}\n  throw new Error(${JSON.stringify(`This migration cannot be undone: ${phase.irreversible}`)});`
+          : body(step.down, step.transaction, "undo");
+        files.push({
+          path: `migrations/${name}`,
+          content: renderTemplate(template, {
+            phase,
+            summary: plan.summary,
+            locks: lockSummary(step.up?.statements ?? []),
+            transaction: step.transaction,
+            up: body(step.up, step.transaction, "apply"),
+            down,
+          }),
+        });
+        names.push(name);
+      }
+      phases[phase.id] = {
+        files: names.map((n) => `migrations/${n}`),
+        command: names.map((n) => `npx knex migrate:up ${n}`).join(" && "),
+        rollbackCommand: phase.irreversible ? undefined : [...names].reverse().map((n) => `npx knex migrate:down ${n}`).join(" && "),
+        notes: [
+          ...splitNotes(steps, [], "`exports.config = { transaction: false }`"),
+          ...(phase.irreversible ? [`down throws: ${phase.irreversible}`] : []),
+        ],
+      };
+    }
+    return {
+      tool: "knex",
+      files,
+      phases,
+      notes: ["Files are CommonJS (`exports.up`); in an ESM project name them `.cjs` or rewrite the exports as `export async function up`."],
+    };
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * Liquibase: `changelog/db.changelog-master.yaml`, one changeSet per step (`runInTransaction: false`
+ * where needed) with `sql` changes and a `rollback`, and a `tagDatabase` changeSet after each phase.
+ */
+import { stringify } from "yaml";
+import template from "../../../templates/liquibase/changelog.yaml.eta?raw";
+import type { Plan, Statement } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, ToolOutput, ToolRenderer } from "../types.js";
+import { renderTemplate, snake } from "./common.js";
+import { phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+
+const AUTHOR = "migration-wizard";
+export const CHANGELOG = "changelog/db.changelog-master.yaml";
+
+// splitStatements: false, because Liquibase's own splitter cuts DO blocks at their inner semicolons.
+const sqlChange = (s: Statement) => ({ sql: { sql: s.sql.trimEnd(), splitStatements: false } });
+const changes = (seg: Segment | null) => (seg ? seg.statements.map(sqlChange) : [{ empty: {} }]);
+
+export const liquibase: ToolRenderer = {
+  tool: "liquibase",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const changeLog: object[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    let previousTag: string | null = null;
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const tag = `${snake(ctx.slug)}_${snake(phase.id)}`;
+      steps.forEach((step, k) => {
+        const changeSet: Record<string, unknown> = {
+          id: steps.length > 1 ? `${tag}_${k + 1}` : tag,
+          author: AUTHOR,
+          comment: `${phase.title} (phase ${phase.id}, ${phase.kind})` + (phase.irreversible ? `. Irreversible: ${phase.irreversible}` : ""),
+        };
+        if (!step.transaction) changeSet.runInTransaction = false;
+        changeSet.changes = changes(step.up);
+        // No rollback block: Liquibase cannot invert raw SQL, so `rollback` stops here with an error, as it should.
+        if (!phase.irreversible) changeSet.rollback = changes(step.down);
+        changeLog.push({ changeSet });
+      });
+      changeLog.push({ changeSet: { id: `${tag}_tag`, author: AUTHOR, changes: [{ tagDatabase: { tag } }] } });
+      phases[phase.id] = {
+        files: [CHANGELOG],
+        command: `liquibase update-to-tag --tag=${tag}`,
+        rollbackCommand: phase.irreversible
+          ? undefined
+          : previousTag
+            ? `liquibase rollback --tag=${previousTag}`
+            : `liquibase rollback-count --count=${steps.length + 1}`,
+        notes: [
+          ...splitNotes(steps, [], "`runInTransaction: false`"),
+          ...(phase.irreversible ? [`Its changeSets have no rollback, so Liquibase refuses to roll them back: ${phase.irreversible}`] : []),
+        ],
+      };
+      previousTag = tag;
+    }
+    const body = stringify({ databaseChangeLog: changeLog }, { lineWidth: 0, blockQuote: "literal" });
+    return {
+      tool: "liquibase",
+      files: [{ path: CHANGELOG, content: renderTemplate(template, { summary: plan.summary, body }) }],
+      phases,
+      notes: ["Include changelog/db.changelog-master.yaml from your master changelog, or use it as the master (`--changelog-file`)."],
+    };
+  },
+};

@@ -1,0 +1,64 @@
+/**
+ * node-pg-migrate: `migrations/<ms timestamp>_<slug>.js`, `exports.up = (pgm) => { pgm.sql(...) }`;
+ * `pgm.noTransaction()` for non-transactional files; `exports.down = false` for one-way phases.
+ */
+import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { jsTemplate, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+
+function body(seg: Segment | null, transaction: boolean, what: string): string {
+  const lines: string[] = [];
+  if (!transaction) lines.push("  // Cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, a loop that commits).", "  pgm.noTransaction();");
+  if (!seg) lines.push(`  // Nothing to ${what} in this file.`);
+  else lines.push(...seg.statements.map((s) => `  pgm.sql(${jsTemplate(s.sql)});`));
+  return lines.join("\n");
+}
+
+export const nodePgMigrate: ToolRenderer = {
+  tool: "node-pg-migrate",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    let n = 0;
+    for (const phase of sqlPhases(plan.phases)) {
+      const { steps } = phaseSteps(phase);
+      const paths: string[] = [];
+      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+        // node-pg-migrate's default prefix: milliseconds since the epoch; one second apart keeps the order.
+        const path = `migrations/${ctx.now.getTime() + 1000 * n++}_${step.slug}.js`;
+        files.push({
+          path,
+          content: renderTemplate(template, {
+            phase,
+            summary: plan.summary,
+            locks: lockSummary(step.up?.statements ?? []),
+            up: body(step.up, step.transaction, "apply"),
+            down: body(step.down, step.transaction, "undo"),
+            irreversible: phase.irreversible,
+          }),
+        });
+        paths.push(path);
+      }
+      phases[phase.id] = {
+        files: paths,
+        command: `npx node-pg-migrate up ${paths.length}`,
+        rollbackCommand: phase.irreversible ? undefined : `npx node-pg-migrate down ${paths.length}`,
+        notes: [
+          ...splitNotes(steps, [], "`pgm.noTransaction()`"),
+          ...(phase.irreversible ? [`exports.down = false: ${phase.irreversible}`] : []),
+        ],
+      };
+    }
+    return {
+      tool: "node-pg-migrate",
+      files,
+      phases,
+      notes: [
+        "`up N` / `down N` run the next N pending (or last N applied) migrations: run each phase's command when that phase is due. " +
+          "Do not pass --single-transaction: it would wrap the non-transactional files too.",
+      ],
+    };
+  },
+};

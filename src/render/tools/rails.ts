@@ -1,0 +1,76 @@
+/**
+ * Rails (ActiveRecord): `db/migrate/<YYYYMMDDHHMMSS>_<slug>.rb` with up/down and `execute`;
+ * `disable_ddl_transaction!` for non-transactional files; `ActiveRecord::IrreversibleMigration` for one-way phases.
+ */
+import template from "../../../templates/rails/migration.rb.eta?raw";
+import type { Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { camelize, Clock, indent, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+
+/** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
+export const RAILS_MIGRATION_VERSION = "7.1";
+
+// A single-quoted heredoc: Ruby interpolates nothing inside, so SQL is written as is.
+const execute = (seg: Segment | null, what: string) =>
+  seg
+    ? seg.statements.map((s) => `    execute <<~'SQL'\n${indent(s.sql.trimEnd(), "      ")}\n    SQL`).join("\n")
+    : `    # Nothing to ${what} in this file.`;
+
+export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
+  const files: RenderedFile[] = [];
+  const phases: Record<string, PhaseFiles> = {};
+  const clock = new Clock(ctx.now);
+  const column = plan.answers.columns?.[0]?.name ?? "column";
+  const notes: string[] = [];
+  if (plan.answers.operation === "drop_column") {
+    notes.push(
+      `Before the phase that drops ${column}, deploy the model with \`self.ignored_columns += ["${column}"]\` so ActiveRecord stops ` +
+        "selecting it (its cached column list would otherwise break every query once the column is gone).",
+    );
+  }
+  for (const phase of sqlPhases(plan.phases)) {
+    const { steps } = phaseSteps(phase);
+    const versions: string[] = [];
+    const paths: string[] = [];
+    for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+      const version = clock.next();
+      const path = `db/migrate/${version}_${step.slug}.rb`;
+      const down = phase.irreversible
+        ? `    raise ActiveRecord::IrreversibleMigration, ${JSON.stringify(`This migration cannot be undone: ${phase.irreversible}`)}`
+        : execute(step.down, "undo");
+      files.push({
+        path,
+        content: renderTemplate(template, {
+          phase,
+          summary: plan.summary,
+          locks: lockSummary(step.up?.statements ?? []),
+          className: camelize(step.slug),
+          railsVersion,
+          transaction: step.transaction,
+          up: execute(step.up, "apply"),
+          down,
+        }),
+      });
+      versions.push(version);
+      paths.push(path);
+    }
+    const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
+    if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
+    if (plan.answers.operation === "drop_column" && phase.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql))) {
+      phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
+    }
+    phases[phase.id] = {
+      files: paths,
+      command: versions.map((v) => `bin/rails db:migrate:up VERSION=${v}`).join(" && "),
+      rollbackCommand: phase.irreversible
+        ? undefined
+        : [...versions].reverse().map((v) => `bin/rails db:migrate:down VERSION=${v}`).join(" && "),
+      notes: phaseNotes,
+    };
+  }
+  notes.push(`Files declare ActiveRecord::Migration[${railsVersion}]: change it to your Rails version if older.`);
+  return { tool: "rails", files, phases, notes };
+}
+
+export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx) };

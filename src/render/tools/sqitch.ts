@@ -1,0 +1,97 @@
+/**
+ * Sqitch: `sqitch.plan`, `sqitch.conf`, and `deploy/`, `revert/`, `verify/<change>.sql`, one change
+ * per phase. Scripts run through psql: transactional parts carry their own BEGIN/COMMIT and
+ * non-transactional statements stand outside them; verify scripts fail when a check is false.
+ */
+import scriptTemplate from "../../../templates/sqitch/script.sql.eta?raw";
+import planTemplate from "../../../templates/sqitch/sqitch.plan.eta?raw";
+import confTemplate from "../../../templates/sqitch/sqitch.conf.eta?raw";
+import type { Check, Plan } from "../../plan/model.js";
+import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { lockSummary, raiseIrreversibleSql, renderTemplate, snake } from "./common.js";
+import { segments, sqlPhases, terminated, type Segment } from "./steps.js";
+
+const PLANNER = "migration-wizard <migration-wizard@example.invalid>";
+
+const blocks = (segs: Segment[]) =>
+  segs.map((s) => ({ wrap: s.transaction, end: "COMMIT", statements: s.statements.map((st) => terminated(st.sql)) }));
+
+/** A check turned into a statement that fails when the check's `ok` is not true. */
+function verifyStatement(check: Check): string {
+  const query = check.sql.trim().replace(/;\s*$/, "");
+  const msg = `verify failed: ${check.description}`.replace(/'/g, "''").replace(/%/g, "%%");
+  return `DO $verify$\nBEGIN\n  IF NOT coalesce((SELECT ok FROM (${query}) AS c LIMIT 1), false) THEN\n    RAISE EXCEPTION '${msg}';\n  END IF;\nEND\n$verify$;`;
+}
+
+export const sqitch: ToolRenderer = {
+  tool: "sqitch",
+  render(plan: Plan, ctx: RenderContext): ToolOutput {
+    const files: RenderedFile[] = [];
+    const phases: Record<string, PhaseFiles> = {};
+    const changes: { name: string; requires: string; note: string }[] = [];
+    let previous: string | null = null;
+    for (const phase of sqlPhases(plan.phases)) {
+      const change = `${snake(ctx.slug)}_${snake(phase.id)}`;
+      const common = { change, phase, summary: plan.summary };
+      const upSegs = segments(phase.statements);
+      const mixed = upSegs.some((s) => !s.transaction);
+      files.push({
+        path: `deploy/${change}.sql`,
+        content: renderTemplate(scriptTemplate, {
+          ...common,
+          kind: "Deploy",
+          locks: lockSummary(phase.statements),
+          explain: mixed ? ["Statements outside BEGIN/COMMIT cannot run in a transaction block; psql runs them one by one."] : [],
+          blocks: blocks(upSegs),
+        }),
+      });
+      files.push({
+        path: `revert/${change}.sql`,
+        content: renderTemplate(scriptTemplate, {
+          ...common,
+          kind: "Revert",
+          locks: lockSummary(phase.rollback ?? []),
+          explain: phase.irreversible ? [`Irreversible: ${phase.irreversible}`] : [],
+          blocks: phase.irreversible
+            ? [{ wrap: false, statements: [raiseIrreversibleSql(phase.irreversible)] }]
+            : blocks(segments(phase.rollback ?? [])),
+        }),
+      });
+      files.push({
+        path: `verify/${change}.sql`,
+        content: renderTemplate(scriptTemplate, {
+          ...common,
+          kind: "Verify",
+          locks: [],
+          explain: phase.checks.map((c) => `Check: ${c.description}`),
+          // Verify reads only; ROLLBACK leaves no trace.
+          blocks: [{ wrap: true, end: "ROLLBACK", statements: phase.checks.length ? phase.checks.map(verifyStatement) : ["SELECT 1;"] }],
+        }),
+      });
+      changes.push({ name: change, requires: previous ? ` [${previous}]` : "", note: phase.title.replace(/\n/g, " ") });
+      phases[phase.id] = {
+        files: [`deploy/${change}.sql`, `revert/${change}.sql`, `verify/${change}.sql`],
+        command: `sqitch deploy --to ${change}`,
+        rollbackCommand: phase.irreversible ? undefined : previous ? `sqitch revert -y --to ${previous}` : "sqitch revert -y",
+        notes: [
+          ...(phase.irreversible ? [`revert/${change}.sql raises an error: ${phase.irreversible}`] : []),
+          ...(!previous && !phase.irreversible
+            ? ["In the project written here this is the first change, so `sqitch revert -y` reverts it alone; appended to an existing plan, use `sqitch revert -y --to <the change before it>`."]
+            : []),
+        ],
+      };
+      previous = change;
+    }
+    const planned = ctx.now.toISOString().replace(/\.\d+Z$/, "Z");
+    files.unshift(
+      { path: "sqitch.conf", content: renderTemplate(confTemplate, {}) },
+      { path: "sqitch.plan", content: renderTemplate(planTemplate, { project: snake(ctx.slug), changes, planned, planner: PLANNER }) },
+    );
+    return {
+      tool: "sqitch",
+      files,
+      phases,
+      notes: ["In an existing Sqitch project, append the changes to your sqitch.plan (`sqitch add` writes the same lines) and keep your sqitch.conf."],
+    };
+  },
+};

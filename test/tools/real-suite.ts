@@ -1,0 +1,145 @@
+/**
+ * The suite every runnable tool goes through on a real PostgreSQL: the hand-built fixture's round
+ * trip, then plans built by the real recipes (buildPlan): apply each phase (its checks pass), roll
+ * the reversible ones back (the database is as before), apply them all again.
+ */
+import { writeFileSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { PlanAnswers, Tool } from "../../src/answers/schema.js";
+import { buildPlan } from "../../src/plan/build.js";
+import type { Plan } from "../../src/plan/model.js";
+import { startPostgres, type PgServer } from "../support/pg-server.js";
+import { missing, prepare, undoCommand, type Prepared } from "./drivers.js";
+import { roundTrip } from "./exercise.js";
+import { fixturePlan } from "./fixture.js";
+import { expectChecks, freshDatabase, type Db } from "./support.js";
+
+const base = {
+  mode: "plan",
+  engine: "postgresql",
+  engine_version: "15",
+  table: "orders",
+  approx_rows: 30_000_000,
+  downtime_tolerance: "none",
+  rollback_need: "phase-level",
+  // Replaced by each suite's own tool.
+  tool: "raw-sql",
+} as const;
+
+export const RECIPE_ANSWERS: PlanAnswers[] = [
+  { ...base, operation: "add_index", columns: [{ name: "customer_id" }] },
+  { ...base, operation: "add_column", columns: [{ name: "status", type: "text", default: "'new'", nullable: false }] },
+  { ...base, operation: "drop_column", columns: [{ name: "legacy_status" }] },
+  { ...base, operation: "rename_column", columns: [{ name: "legacy_status", type: "text" }], details: { new_name: "state" } },
+];
+
+const BOOKKEEPING = /^(alembic_version|django_migrations|schema_migrations|ar_internal_metadata|knex_migrations(_lock)?|pgmigrations)$/;
+
+/** Everything a plan may create or change in the public schema, minus the tools' own bookkeeping. */
+async function schemaShape(db: Db) {
+  const q = async (sql: string) => (await db.client.query(sql)).rows.map((r) => Object.values(r).join(" "));
+  return {
+    columns: (await q("SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2")).filter(
+      (c) => !BOOKKEEPING.test(c.split(" ")[0]),
+    ),
+    tables: (await q("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).filter((t) => !BOOKKEEPING.test(t)),
+    indexes: await q("SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'orders' ORDER BY 1"),
+    triggers: await q("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1"),
+    functions: await q("SELECT proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' ORDER BY 1"),
+  };
+}
+
+async function recipeTrip(plan: Plan, prepared: Prepared, db: Db) {
+  const { out, exec } = prepared;
+  const withSql = plan.phases.filter((p) => out.phases[p.id]);
+  const firstIrreversible = withSql.findIndex((p) => p.irreversible);
+  const reversible = firstIrreversible === -1 ? withSql : withSql.slice(0, firstIrreversible);
+  const step = (command: string, what: string, phaseId: string) => {
+    const r = exec(command, phaseId);
+    expect(r.status, `${what}: ${command}\n${r.out}`).toBe(0);
+  };
+  const before = await schemaShape(db);
+  for (const phase of reversible) {
+    step(out.phases[phase.id].command, `apply ${phase.id}`, phase.id);
+    await expectChecks(db, phase);
+  }
+  for (const phase of [...reversible].reverse()) step(out.phases[phase.id].rollbackCommand!, `roll back ${phase.id}`, phase.id);
+  expect(await schemaShape(db)).toEqual(before);
+  for (const phase of withSql) {
+    step(out.phases[phase.id].command, `apply ${phase.id} again`, phase.id);
+    await expectChecks(db, phase);
+  }
+}
+
+/** Django: the state of the model the plan changes, as the app's earlier migrations would hold it. */
+function djangoModelState(prepared: Prepared) {
+  const dir = prepared.dir;
+  writeFileSync(
+    join(dir, "app", "migrations", "0000_initial.py"),
+    [
+      "from django.db import migrations, models",
+      "",
+      "class Migration(migrations.Migration):",
+      "    initial = True",
+      "    dependencies = []",
+      "    operations = [",
+      "        migrations.SeparateDatabaseAndState(state_operations=[",
+      '            migrations.CreateModel(name="Order", fields=[',
+      '                ("id", models.BigAutoField(primary_key=True)),',
+      '                ("customer_id", models.BigIntegerField(null=True)),',
+      '                ("legacy_status", models.TextField(null=True)),',
+      '            ], options={"db_table": "orders"}),',
+      "        ]),",
+      "    ]",
+      "",
+    ].join("\n"),
+  );
+  // The step the notes ask of the user: point the first migration at the app's latest one.
+  const first = join(dir, prepared.out.files[0].path);
+  writeFileSync(first, readFileSync(first, "utf8").replace("dependencies = []", 'dependencies = [("app", "0000_initial")]'));
+}
+
+export function realToolSuite(tool: Tool): void {
+  const absent = missing(tool);
+  describe(`${tool}, run for real on PostgreSQL`, () => {
+    let server: PgServer | null = null;
+    let n = 0;
+    beforeAll(async () => {
+      if (!absent) server = await startPostgres();
+    });
+    afterAll(async () => server?.stop());
+    const db = async () => freshDatabase(server!, `t_${tool.replace(/-/g, "_")}_${n++}`);
+
+    it("fixture: applies, rolls back, re-applies, and refuses to undo the irreversible phase", async (ctx) => {
+      if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
+      const plan = fixturePlan(tool);
+      const d = await db();
+      try {
+        const prepared = prepare(tool, plan, server, d);
+        const irreversible = plan.phases.find((p) => p.irreversible)!;
+        await roundTrip(plan, prepared.out, d, {
+          exec: prepared.exec,
+          undoIrreversible: undoCommand(tool, plan, prepared.out, irreversible.id),
+          // `exports.down = false` is node-pg-migrate's idiom; the reason stays in the file's comment.
+          refusal: tool === "node-pg-migrate" ? /disabled down migration/ : undefined,
+        });
+      } finally {
+        await d.close();
+      }
+    });
+
+    it.for(RECIPE_ANSWERS.map((a) => [a.operation, a] as const))("buildPlan %s: phases apply, roll back and re-apply", async ([, answers], ctx) => {
+      if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
+      const plan = buildPlan({ ...(answers as PlanAnswers), tool });
+      const d = await db();
+      try {
+        const prepared = prepare(tool, plan, server, d);
+        if (tool === "django") djangoModelState(prepared);
+        await recipeTrip(plan, prepared, d);
+      } finally {
+        await d.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,4 @@
+/** sqitch applied and rolled back by the real tool on a real PostgreSQL (see real-suite.ts). */
+import { realToolSuite } from "./real-suite.js";
+
+realToolSuite("sqitch");
