@@ -60,7 +60,7 @@ interface IdSite {
 
 const KNOWN_KEYS = [
   "title", "description", "entry", "nodes", "id", "type", "when", "prompt", "help", "answer", "next",
-  "choices", "input", "placeholder", "optional", "outcome", "value", "label", "hint", "set", "match",
+  "choices", "input", "placeholder", "optional", "route_by_match", "outcome", "value", "label", "hint", "set", "match",
   "all", "any", "not", "in", "not_in", "exists", "lt", "gte", "version_lt", "version_gte",
 ];
 

@@ -87,6 +87,12 @@ export interface InputNode extends NodeBase {
   placeholder?: string;
   /** An empty answer is allowed (the key is left unset). */
   optional?: boolean;
+  /**
+   * The confirmed text is matched against the `match` patterns of the choices ahead: the answers
+   * a match implies are filled in (never over answers already given), so the questions they settle
+   * are skipped. A pasted error message goes straight to its diagnosis this way.
+   */
+  route_by_match?: boolean;
   next?: string;
 }
 

@@ -125,6 +125,12 @@ const inputNodeSchema = z
     input: z.enum(INPUT_KINDS).describe("How the typed text is validated."),
     placeholder: z.string().optional(),
     optional: z.boolean().optional().describe("An empty answer is allowed (the key is left unset)."),
+    route_by_match: z
+      .boolean()
+      .optional()
+      .describe(
+        "Match the confirmed text against the match patterns of the choices ahead and fill in the answers a match implies, skipping the questions they settle.",
+      ),
   })
   .strict();
 

@@ -1,119 +1,18 @@
 /**
- * From a pasted error message to prefilled answers: finds the tree choices whose `match` patterns
- * hit the text and returns the answers that lead the wizard straight to that choice's branch, so
- * the questions it answers are skipped. Named groups in a pattern capture names from the message
- * (`(?<table>...)`, `(?<index_name>...)`), which the diagnosis then uses in its queries.
+ * From a pasted error message to prefilled answers, for `troubleshoot --error TEXT`. The matching
+ * itself lives in src/wizard/match.ts, where the interactive wizard uses it too (an input node with
+ * `route_by_match`); this wrapper starts at the mode's entry and keeps the text as the `error` answer.
  */
-import { setPath } from "../answers/path.js";
-import type { ChoiceNode, TreeNode, TreeSet } from "../trees/model.js";
+import type { TreeSet } from "../trees/model.js";
+import { matchText, type TextMatch } from "../wizard/match.js";
 
-export interface ErrorMatch {
-  answers: Record<string, unknown>;
-  /** Every hit as `node=value /pattern/`, the one used first. */
-  matched: string[];
-}
+export { CAPTURE_PATHS } from "../wizard/match.js";
 
-/** Where each named group of a pattern is stored in the answers. */
-export const CAPTURE_PATHS: Record<string, string> = {
-  table: "table",
-  column: "columns.0.name",
-  index_name: "details.index_name",
-  constraint_name: "details.constraint_name",
-  ref_table: "details.ref_table",
-  failed_version: "failed_version",
-};
-
-interface Hit {
-  node: ChoiceNode;
-  choiceIndex: number;
-  pattern: string;
-}
-
-function compile(pattern: string): RegExp | null {
-  try {
-    return new RegExp(pattern, "i");
-  } catch {
-    return null; // the loader reports invalid patterns; a team's broken one must not crash a run
-  }
-}
-
-/** Nodes reachable from the mode's entry, in the order the trees list them. */
-function reachable(trees: TreeSet, entry: string): TreeNode[] {
-  const seen = new Set<string>();
-  const stack = [entry];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id) || !trees.nodes[id]) continue;
-    seen.add(id);
-    const node = trees.nodes[id];
-    if (node.type === "end") continue;
-    if (node.next) stack.push(node.next);
-    if (node.type === "choice") for (const c of node.choices) if (c.next) stack.push(c.next);
-  }
-  return Object.values(trees.nodes).filter((n) => seen.has(n.id));
-}
-
-/**
- * The answers that route from `entry` to `target`: only choices that branch (a choice `next`) are
- * recorded; passing a node through its own `next` needs no answer. Fewest recorded answers wins.
- */
-function routeTo(trees: TreeSet, entry: string, target: string): Record<string, unknown> | null {
-  type Item = { id: string; answers: Record<string, unknown>; cost: number };
-  const best = new Map<string, number>();
-  let frontier: Item[] = [{ id: entry, answers: {}, cost: 0 }];
-  while (frontier.length) {
-    frontier.sort((a, b) => a.cost - b.cost);
-    const item = frontier.shift()!;
-    if (item.id === target) return item.answers;
-    if ((best.get(item.id) ?? Infinity) <= item.cost) continue;
-    best.set(item.id, item.cost);
-    const node = trees.nodes[item.id];
-    if (!node || node.type === "end") continue;
-    if (node.next) frontier.push({ id: node.next, answers: item.answers, cost: item.cost });
-    if (node.type === "choice") {
-      for (const c of node.choices) {
-        if (!c.next || c.next === node.next) continue;
-        let answers = setPath(item.answers, node.answer, c.value);
-        for (const [path, v] of Object.entries(c.set ?? {})) answers = setPath(answers, path, v);
-        frontier.push({ id: c.next, answers, cost: item.cost + 1 });
-      }
-    }
-  }
-  return null;
-}
+export type ErrorMatch = TextMatch;
 
 export function matchError(trees: TreeSet, text: string, mode = "troubleshoot"): ErrorMatch | null {
   const entry = trees.entry[mode];
-  if (!entry || !text.trim()) return null;
-  const hits: Hit[] = [];
-  for (const node of reachable(trees, entry)) {
-    if (node.type !== "choice") continue;
-    node.choices.forEach((choice, choiceIndex) => {
-      for (const pattern of choice.match ?? []) {
-        if (compile(pattern)?.test(text)) hits.push({ node, choiceIndex, pattern });
-      }
-    });
-  }
-  if (!hits.length) return null;
-  // The first node (in file order) with a hit wins, and in it the first choice.
-  const win = hits[0];
-  const choice = win.node.choices[win.choiceIndex];
-  const route = routeTo(trees, entry, win.node.id);
-  if (!route) return null;
-  let answers: Record<string, unknown> = setPath(route, win.node.answer, choice.value);
-  for (const [path, v] of Object.entries(choice.set ?? {})) answers = setPath(answers, path, v);
-  // Names from every pattern of the winning choice that hit (a message and its DETAIL line).
-  for (const h of hits.filter((h) => h.node === win.node && h.choiceIndex === win.choiceIndex)) {
-    const groups = compile(h.pattern)?.exec(text)?.groups ?? {};
-    for (const [name, value] of Object.entries(groups)) {
-      if (value === undefined) continue;
-      // PostgreSQL's DETAIL line lists the key columns: "Key (a, b)=(...)".
-      if (name === "key_columns") answers = { ...answers, columns: value.split(",").map((c) => ({ name: c.trim() })) };
-      if (!CAPTURE_PATHS[name]) continue;
-      answers = setPath(answers, CAPTURE_PATHS[name], value);
-    }
-  }
-  answers = { ...answers, error: text };
-  const matched = hits.map((h) => `${h.node.id}=${String(h.node.choices[h.choiceIndex].value)} /${h.pattern}/`);
-  return { answers, matched };
+  if (!entry) return null;
+  const match = matchText(trees, entry, text);
+  return match && { answers: { ...match.answers, error: text }, matched: match.matched };
 }

@@ -2,7 +2,7 @@
  * The root: owns the machine state, the single key handler and the end of the run.
  * Components below only draw; every key goes through keys.ts into the pure machine.
  */
-import { Box, Text, useApp, useInput, useStdout, type Key } from "ink";
+import { Box, Text, useApp, useInput, useStdout } from "ink";
 import { useEffect, useReducer, useState } from "react";
 import type { Answers } from "../answers/schema.js";
 import type { TreeSet } from "../trees/model.js";
@@ -12,7 +12,7 @@ import { Header } from "./components/Header.js";
 import { OutcomeView, type Outcome } from "./components/Outcome.js";
 import { Question } from "./components/Question.js";
 import { Summary } from "./components/Summary.js";
-import { keyContext, keyToEvent, LEGEND } from "./keys.js";
+import { keyContext, keyToEvent, LEGEND, splitKeys, type KeyPress } from "./keys.js";
 
 export interface FinishResult {
   files: string[];
@@ -29,15 +29,13 @@ export interface AppProps {
   onExit?: (code: number) => void;
 }
 
-interface KeyPress {
-  input: string;
-  key: Key;
-}
-
-// Keys are mapped against the state they apply to, never a stale copy from an earlier render.
+// Keys are mapped against the state they apply to, never a stale copy from an earlier render;
+// a chunk of several backspaces is several presses, each mapped against the state the last one left.
 function applyKey(state: WizardState, { input, key }: KeyPress): WizardState {
-  const event = keyToEvent(input, key, state);
-  return event ? reduce(state, event) : state;
+  return splitKeys(input, key).reduce((current, press) => {
+    const event = keyToEvent(press.input, press.key, current);
+    return event ? reduce(current, event) : current;
+  }, state);
 }
 
 /**

@@ -43,6 +43,27 @@ const BINDINGS: Binding[] = [
   { matches: (i, k) => i !== "" && !k.ctrl && !k.meta, on: TYPING, event: (i) => ({ type: "type", text: i }) },
 ];
 
+/** One key press as Ink's useInput reports it. */
+export interface KeyPress {
+  input: string;
+  key: Key;
+}
+
+// DEL (what most terminals send for Backspace) and BS (Ctrl-H).
+const ERASE_RUN = /^[\x7f\b]+$/;
+
+/**
+ * Ink 6 hands a whole stdin chunk to useInput as one input, and only a lone DEL or BS is recognised
+ * as a key: backspaces typed fast (or a key repeat) can arrive together as "\x7f\x7f\x7f" with no key
+ * flag set, which would erase nothing. Such a chunk becomes one Backspace press per character, each
+ * mapped against the state the previous one left (so it erases, then goes back once the text is gone,
+ * exactly as separate presses would). Any other chunk is one press.
+ */
+export function splitKeys(input: string, key: Key): KeyPress[] {
+  if (!ERASE_RUN.test(input)) return [{ input, key }];
+  return [...input].map((ch) => ({ input: "", key: { ...key, delete: ch === "\x7f", backspace: ch === "\b" } }));
+}
+
 export function keyToEvent(input: string, key: Key, state: WizardState): WizardEvent | undefined {
   const context = keyContext(state);
   const binding = BINDINGS.find((b) => b.on.includes(context) && b.matches(input, key));

@@ -1,5 +1,5 @@
 /** Validation of free-text answers, run on every keystroke so the error shows while typing. */
-import { IDENTIFIER, SQL_TYPE } from "../answers/schema.js";
+import { IDENTIFIER, SQL_TYPE } from "../answers/names.js";
 import type { InputKind } from "../trees/model.js";
 
 export type InputResult = { ok: true; value: unknown } | { ok: false; error: string };

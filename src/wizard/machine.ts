@@ -7,6 +7,7 @@ import { getPath, setPath } from "../answers/path.js";
 import type { Choice, ChoiceNode, InputNode, TreeNode, TreeSet } from "../trees/model.js";
 import { evaluate } from "./condition.js";
 import { validateInput } from "./input.js";
+import { fillMissing, matchText, missingPart } from "./match.js";
 
 /** Answers while the wizard runs: the required keys arrive one question at a time. */
 export type PartialAnswers = Partial<Answers>;
@@ -18,12 +19,17 @@ export type Screen = "question" | "summary" | "done" | "cancelled";
 export interface Asked {
   nodeId: string;
   before: PartialAnswers;
+  /** The prefill just before it: answering a `route_by_match` input adds to it, and back undoes that. */
+  prefillBefore?: PartialAnswers;
 }
 
 export interface WizardState {
   trees: TreeSet;
   mode: string;
-  /** Answers from a file or a matched error message: their questions are never asked. */
+  /**
+   * Answers from a file, or filled in by matching a `route_by_match` input (a pasted error message):
+   * their questions are never asked.
+   */
   prefill: PartialAnswers;
   screen: Screen;
   /** The current question, or the end node once on the summary. */
@@ -111,6 +117,26 @@ function nextWhenSkipped(node: QuestionNode, answers: PartialAnswers): string {
   throw new Error(`Node "${node.id}" is skipped by its condition but has no next node.`);
 }
 
+/**
+ * Answering `node` with `value`: the answer (plus a choice's `set`), and for a `route_by_match` input
+ * the answers its text matches, filled in where nothing is set yet and added to the prefill so the
+ * questions they settle are skipped.
+ */
+function answerWith(trees: TreeSet, node: QuestionNode, value: unknown, walk: Walk): Walk {
+  const history = [...walk.history, { nodeId: node.id, before: walk.answers, prefillBefore: walk.prefill }];
+  let answers = applyAnswer(node, value, walk.answers);
+  let prefill = walk.prefill;
+  if (node.type === "input" && node.route_by_match && typeof value === "string") {
+    const match = matchText(trees, node.id, value);
+    if (match) {
+      const added = missingPart(answers, match.answers);
+      answers = fillMissing(answers, added);
+      prefill = fillMissing(prefill, added);
+    }
+  }
+  return { answers, history, prefill };
+}
+
 /** A remembered value can be replayed only if it is still a valid answer now. */
 function stillValid(node: QuestionNode, value: unknown, answers: PartialAnswers): boolean {
   if (node.type === "input") return true;
@@ -120,14 +146,14 @@ function stillValid(node: QuestionNode, value: unknown, answers: PartialAnswers)
 // ---------------------------------------------------------------------------------------------
 // Moving through the tree
 
-type Walk = Pick<WizardState, "answers" | "history">;
+type Walk = Pick<WizardState, "answers" | "history" | "prefill">;
 
 /**
  * Walks forward from `id` (inclusive), passing nodes whose `when` is false, nodes answered by the
  * prefill, and (while editing) nodes answered before, until a question must be asked or an end is reached.
  */
 function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
-  let { answers, history } = walk;
+  let { answers, history, prefill } = walk;
   const seen = new Set<string>();
   for (;;) {
     if (seen.has(id)) throw new Error(`The trees loop back to node "${id}".`);
@@ -140,6 +166,7 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
         nodeId: id,
         answers,
         history,
+        prefill,
         outcome: node.outcome,
         editing: false,
         cursor: history.length,
@@ -152,7 +179,7 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
       id = nextWhenSkipped(node, answers);
       continue;
     }
-    const prefilled = getPath(state.prefill, node.answer);
+    const prefilled = getPath(prefill, node.answer);
     if (prefilled !== undefined) {
       answers = applyAnswer(node, prefilled, answers, true);
       id = nextAfter(node, prefilled);
@@ -160,12 +187,11 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
     }
     if (state.editing && id in state.given && stillValid(node, state.given[id], answers)) {
       const value = state.given[id];
-      history = [...history, { nodeId: id, before: answers }];
-      answers = applyAnswer(node, value, answers);
+      ({ answers, history, prefill } = answerWith(state.trees, node, value, { answers, history, prefill }));
       id = nextAfter(node, value);
       continue;
     }
-    return ask({ ...state, answers, history }, node);
+    return ask({ ...state, answers, history, prefill }, node);
   }
 }
 
@@ -250,7 +276,7 @@ export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}
     step: 1,
     total: 1,
   };
-  return walkFrom(initial, entry, { answers, history: [] });
+  return walkFrom(initial, entry, { answers, history: [], prefill });
 }
 
 /** The question being asked, or undefined off the question screen. */
@@ -282,7 +308,7 @@ export function answeredLines(state: WizardState): AnsweredLine[] {
 function goBack(state: WizardState): WizardState {
   const last = state.history[state.history.length - 1];
   if (!last) return state;
-  const restored = { ...state, answers: last.before, history: state.history.slice(0, -1) };
+  const restored = { ...state, answers: last.before, prefill: last.prefillBefore ?? state.prefill, history: state.history.slice(0, -1) };
   return ask(restored, nodeAt(state.trees, last.nodeId) as QuestionNode);
 }
 
@@ -299,12 +325,9 @@ function confirmQuestion(state: WizardState, node: QuestionNode): WizardState {
     if (!result.ok) return { ...state, error: result.error };
     value = result.value;
   }
-  const history = [...state.history, { nodeId: node.id, before: state.answers }];
-  const answers = applyAnswer(node, value, state.answers);
+  const walk = answerWith(state.trees, node, value, state);
   const given = { ...state.given, [node.id]: value };
-  const next = node.type === "input" && value === undefined ? node.next : nextAfter(node, value);
-  if (!next) throw new Error(`Node "${node.id}" has no next node.`);
-  return walkFrom({ ...state, given }, next, { answers, history });
+  return walkFrom({ ...state, given }, nextAfter(node, value), walk);
 }
 
 function edit(state: WizardState, nodeId: string): WizardState {
@@ -313,6 +336,7 @@ function edit(state: WizardState, nodeId: string): WizardState {
   const rewound = {
     ...state,
     answers: state.history[index].before,
+    prefill: state.history[index].prefillBefore ?? state.prefill,
     history: state.history.slice(0, index),
     editing: true,
     outcome: undefined,

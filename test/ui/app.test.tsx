@@ -121,6 +121,22 @@ describe("App", () => {
     expect(frame()).toContain("Step 1 of");
   });
 
+  it("erases once per character when several backspaces arrive in one chunk", async () => {
+    const { screen, frame } = renderApp();
+    await settle(screen);
+    await press(screen, KEYS.enter);
+    await type(screen, "orders");
+    await press(screen, KEYS.backspace.repeat(3)); // one stdin write, as a fast typist or key repeat sends it
+    expect(frame()).toMatch(/❯ ord$/m);
+    await press(screen, KEYS.backspace.repeat(2) + "\b"); // DEL and Ctrl-H (BS) mixed
+    expect(frame()).toContain("? Which table?");
+    expect(frame()).toContain("Esc or Backspace back"); // the empty input's legend: all three erased
+    await type(screen, "ab");
+    // Three presses on two characters: two erases, then back, exactly as three separate presses.
+    await press(screen, KEYS.backspace.repeat(3));
+    expect(frame()).toContain("? What change do you want to make?");
+  });
+
   it("toggles the help with ?, and types ? into a non-empty input", async () => {
     const { screen, frame } = renderApp();
     await settle(screen);

@@ -1,6 +1,6 @@
 import type { Key } from "ink";
 import { describe, expect, it } from "vitest";
-import { keyContext, keyToEvent } from "../../src/ui/keys.js";
+import { keyContext, keyToEvent, splitKeys } from "../../src/ui/keys.js";
 import { reduce, start } from "../../src/wizard/machine.js";
 import { fixtureTrees } from "../wizard/fixtures.js";
 
@@ -50,5 +50,23 @@ describe("keyToEvent", () => {
     expect(keyToEvent("c", key({ ctrl: true }), inputTyped)).toEqual({ type: "cancel" });
     expect(keyToEvent("a", key({ ctrl: true }), inputTyped)).toBeUndefined();
     expect(keyToEvent("", key({ return: true }), inputTyped)).toEqual({ type: "confirm" });
+  });
+
+  it("splits a chunk of backspaces (DEL or BS) into one Backspace press per character", () => {
+    expect(splitKeys("\x7f\x7f\x7f", key())).toEqual([
+      { input: "", key: key({ delete: true }) },
+      { input: "", key: key({ delete: true }) },
+      { input: "", key: key({ delete: true }) },
+    ]);
+    expect(splitKeys("\x7f\b", key()).map((p) => [p.key.delete, p.key.backspace])).toEqual([[true, false], [false, true]]);
+    // Each press then maps through the table like a single Backspace.
+    for (const p of splitKeys("\x7f\x7f", key())) expect(keyToEvent(p.input, p.key, inputTyped)).toEqual({ type: "erase" });
+  });
+
+  it("leaves any other chunk as one press", () => {
+    const single = key({ delete: true });
+    expect(splitKeys("", single)).toEqual([{ input: "", key: single }]);
+    expect(splitKeys("ab\x7f", key())).toEqual([{ input: "ab\x7f", key: key() }]);
+    expect(splitKeys("orders", key())).toEqual([{ input: "orders", key: key() }]);
   });
 });

@@ -138,3 +138,70 @@ export function fixtureTrees(): TreeSet {
     ]),
   };
 }
+
+/**
+ * A small troubleshoot-like tree whose first question takes pasted text and routes by the `match`
+ * patterns ahead; `route` turns the flag off to show the text alone settles nothing.
+ */
+export function matchFixtureTrees(route = true): TreeSet {
+  return {
+    files: [{ name: "fixture", path: "fixture.yaml", title: "Fixture" }],
+    entry: { troubleshoot: "paste" },
+    nodes: nodes([
+      {
+        id: "paste",
+        type: "input",
+        prompt: "Paste the error message",
+        help: "A known message skips the questions it answers.",
+        answer: "error",
+        input: "text",
+        optional: true,
+        route_by_match: route,
+        next: "engine",
+      },
+      {
+        id: "engine",
+        type: "choice",
+        prompt: "Which database?",
+        help: "Queries differ per engine.",
+        answer: "engine",
+        next: "symptom",
+        choices: [
+          { value: "postgresql", label: "PostgreSQL" },
+          { value: "mysql", label: "MySQL" },
+        ],
+      },
+      {
+        id: "symptom",
+        type: "choice",
+        prompt: "What went wrong?",
+        help: "Pick the closest symptom.",
+        answer: "symptom",
+        choices: [
+          { value: "lock", label: "Lock timeout", next: "diag_lock", match: ["\\b55P03\\b", "lock timeout"] },
+          { value: "failed", label: "A statement failed", next: "failure" },
+        ],
+      },
+      {
+        id: "failure",
+        type: "choice",
+        prompt: "What does the error say?",
+        help: "The error names the cause.",
+        answer: "failure",
+        choices: [
+          {
+            value: "duplicates",
+            label: "Duplicate values",
+            next: "diag_dup",
+            set: { details: { kind: "unique" } },
+            match: ['violates unique constraint "(?<constraint_name>\\w+)"', 'on table "(?<table>\\w+)"'],
+          },
+          { value: "other", label: "Something else", next: "diag_other" },
+        ],
+      },
+      { id: "diag_lock", type: "end", outcome: "diagnosis:lock" },
+      { id: "diag_dup", type: "end", outcome: "diagnosis:dup" },
+      { id: "diag_other", type: "end", outcome: "diagnosis:other" },
+    ]),
+  };
+}
