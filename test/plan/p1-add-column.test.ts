@@ -57,8 +57,8 @@ describe("add_column on PostgreSQL", () => {
         "RETURNING next_key;",
       ].join("\n"),
     ]);
-    expect(sqlOf(plan)[2]).toEqual([LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_status_not_null CHECK (status IS NOT NULL) NOT VALID;"]);
-    expect(sqlOf(plan)[3]).toEqual(["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_status_not_null;"]);
+    expect(sqlOf(plan)[2]).toEqual([LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_status_nn_check CHECK (status IS NOT NULL) NOT VALID;"]);
+    expect(sqlOf(plan)[3]).toEqual(["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_status_nn_check;"]);
     expect(plan.phases[1].statements[1].batched).toEqual({ table: "accounts", batchSize: 1000, pauseMs: 20 });
     expect(plan.phases[1].why).toMatch(/PostgreSQL 10 cannot commit inside a DO block/);
     expect(plan.phases[3].why).toMatch(/Before PostgreSQL 12/);
@@ -105,7 +105,7 @@ describe("add_column on PostgreSQL", () => {
         "      WHERE id BETWEEN batch_start AND batch_end AND (token IS NULL);",
         "    COMMIT;",
         "    batches := batches + 1;",
-        "    IF batches % 100 = 0 THEN RAISE NOTICE 'accounts.token: % batches done, up to key %', batches, batch_end; END IF;",
+        "    IF batches % 100 = 0 THEN RAISE NOTICE '%: % batches done, up to key %', 'accounts.token', batches, batch_end; END IF;",
         "    PERFORM pg_sleep(0.02);",
         "    SELECT min(id) INTO batch_start FROM accounts WHERE id > batch_end;",
         "  END LOOP;",
@@ -117,7 +117,7 @@ describe("add_column on PostgreSQL", () => {
     expect(sqlOf(plan)[4]).toEqual([
       LT,
       "ALTER TABLE accounts ALTER COLUMN token SET NOT NULL;",
-      "ALTER TABLE accounts DROP CONSTRAINT accounts_token_not_null;",
+      "ALTER TABLE accounts DROP CONSTRAINT accounts_token_nn_check;",
     ]);
     expect(plan.phases[3].statements[0]).toMatchObject({ lock: "SHARE UPDATE EXCLUSIVE", scan: true });
     expect(plan.strategy).toMatch(/volatile/);

@@ -133,13 +133,13 @@ describe("exact SQL", () => {
   it("set_not_null follows the 12 and 18 boundaries", () => {
     const base = { operation: "set_not_null", columns: [{ name: "email", type: "text" }] };
     expect(sqlOf(planFor({ ...base, engine_version: "12" }))).toEqual([
-      [LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_email_not_null CHECK (email IS NOT NULL) NOT VALID;"],
-      ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_not_null;"],
-      [LT, "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;", "ALTER TABLE accounts DROP CONSTRAINT accounts_email_not_null;"],
+      [LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_email_nn_check CHECK (email IS NOT NULL) NOT VALID;"],
+      ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_nn_check;"],
+      [LT, "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;", "ALTER TABLE accounts DROP CONSTRAINT accounts_email_nn_check;"],
     ]);
     expect(sqlOf(planFor({ ...base, engine_version: "11.9" }))).toEqual([
-      [LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_email_not_null CHECK (email IS NOT NULL) NOT VALID;"],
-      ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_not_null;"],
+      [LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_email_nn_check CHECK (email IS NOT NULL) NOT VALID;"],
+      ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_nn_check;"],
     ]);
     expect(sqlOf(planFor({ ...base, engine_version: "18.1" }))).toEqual([
       [LT, "ALTER TABLE accounts ADD CONSTRAINT accounts_email_not_null NOT NULL email NOT VALID;"],

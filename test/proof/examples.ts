@@ -60,7 +60,10 @@ export const EXAMPLES: Record<Operation, Record<string, Sample>> = {
   add_check_constraint: {
     "amount >= 0": { table: "orders", columns: [{ name: "amount", type: "integer" }], details: { check: "amount >= 0", constraint_name: "orders_amount_nonnegative" } },
   },
-  add_primary_key: { "on id": { table: "events", columns: [{ name: "id", type: "bigint" }], details: { constraint_name: "events_pkey" } } },
+  add_primary_key: {
+    "on id": { table: "events", columns: [{ name: "id", type: "bigint" }], details: { constraint_name: "events_pkey" } },
+    "on id, already NOT NULL": { table: "events", columns: [{ name: "id", type: "bigint", nullable: false }], details: { constraint_name: "events_pkey" } },
+  },
   add_exclusion_constraint: {
     "no overlapping bookings per room": {
       table: "bookings",

@@ -67,6 +67,8 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
       ]
     : [];
   const phase = backfillPhase(ctx, { table, primaryKey: pkName, set, pending, label: `${table} (${set})` }, "Applies the change to every row that still needs it.");
+  // The PostgreSQL 10 cursor table goes too: left behind at "done", a re-applied backfill would skip every row.
+  const cleanup = phase.rollback ?? [];
   const undo = keepOld
     ? {
         rollback: [
@@ -78,16 +80,17 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
             [table],
             { why: "Puts the saved values back (one statement; batch it the same way on a large table)." },
           ),
+          ...cleanup,
         ],
       }
-    : { rollback: undefined, irreversible: "The old values are overwritten and were not saved (rollback need is none): only a backup brings them back." };
+    : { rollback: undefined, onLockTimeout: undefined, irreversible: "The old values are overwritten and were not saved (rollback need is none): only a backup brings them back." };
   return {
     summary: `Backfill ${table}: ${set}`,
     strategy:
       ctx.size === "small"
         ? "One UPDATE: under 10k rows it finishes in well under a second."
         : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration.`,
-    phases: [...save, { ...phase, ...undo }],
+    phases: [...save, finishPhase(ctx, { ...phase, ...undo })],
     warnings: [
       "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
       "If the change needs business logic the database cannot express, run it from the application instead (same batching, same idempotent predicate).",

@@ -1,6 +1,7 @@
 /**
- * create_table. Safe on its own: the new table is locked only by its creator. Inline foreign keys take
- * SHARE ROW EXCLUSIVE on each referenced table (writes to it wait), so a short lock timeout still comes first.
+ * create_table. Safe on its own: the new table is locked only by its creator, and nobody else can see it
+ * until commit, so without foreign keys no existing table is locked at all (lock "none"). Inline foreign
+ * keys take SHARE ROW EXCLUSIVE on each referenced table (writes to it wait), so a short lock timeout comes first.
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
@@ -8,7 +9,7 @@ import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { columnDefinition } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
-import { finishPhase, literal, stmt } from "../recipes/statements.js";
+import { bareName, finishPhase, literal, stmt } from "../recipes/statements.js";
 import type { Recipe } from "./index.js";
 
 /** `customers(id)` -> table and column. */
@@ -36,12 +37,23 @@ export const createTable: Recipe = (ctx: RecipeContext) => {
     lines.push(`PRIMARY KEY (${quoteIdent(ctx.engine, pkName)})`);
   }
   const referenced = [...new Set(refs.filter((r) => r !== undefined).map((r) => r!.table))];
+  // A self-reference locks only the table being created, which nobody else can see yet.
+  const existing = referenced.filter((r) => bareName(r) !== bareName(table));
   const pg = ctx.engine === "postgresql";
-  const create = stmt(`CREATE TABLE ${t} (\n  ${lines.join(",\n  ")}\n);`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [table, ...referenced], {
-    why: referenced.length
-      ? `Only the new table is locked exclusively (nobody uses it yet); each referenced table (${referenced.join(", ")}) gets SHARE ROW EXCLUSIVE for the moment the foreign key is attached, which blocks writes to it, hence the lock timeout.`
-      : "The new table is invisible to other sessions until commit: nothing waits.",
-  });
+  // The claim is about tables that already exist: the new one is invisible to other sessions until commit,
+  // so its own ACCESS EXCLUSIVE lock blocks nobody. An inline foreign key takes SHARE ROW EXCLUSIVE on each
+  // referenced table (to add the FK triggers there).
+  const create = pg
+    ? stmt(`CREATE TABLE ${t} (\n  ${lines.join(",\n  ")}\n);`, existing.length ? "SHARE ROW EXCLUSIVE" : "none", existing, {
+        why: existing.length
+          ? `Each referenced table (${existing.join(", ")}) gets SHARE ROW EXCLUSIVE while the foreign key is attached, which blocks writes to it until commit, hence the lock timeout. The new table itself is invisible to other sessions until commit.`
+          : "The new table is invisible to other sessions until commit, and no existing table is locked: nothing waits.",
+      })
+    : stmt(`CREATE TABLE ${t} (\n  ${lines.join(",\n  ")}\n);`, "metadata lock", [table, ...referenced], {
+        why: referenced.length
+          ? `MySQL takes metadata locks on the referenced tables (${referenced.join(", ")}) while it attaches the foreign keys, hence the lock timeout.`
+          : "Nothing uses the new table yet: nothing waits.",
+      });
   const exists = pg
     ? `SELECT to_regclass(${literal(t)}) IS NOT NULL AS ok;`
     : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)};`;
@@ -57,7 +69,7 @@ export const createTable: Recipe = (ctx: RecipeContext) => {
     summary: `Create table ${table}`,
     strategy:
       "Single phase: creating a table is additive and old code ignores it." +
-      (referenced.length ? " The lock timeout guards the brief write lock on the referenced tables." : ""),
+      (existing.length || (!pg && referenced.length) ? " The lock timeout guards the brief write lock on the referenced tables." : ""),
     phases: [
       finishPhase(ctx, {
         title: `Create ${table}`,

@@ -30,6 +30,8 @@ export const setNotNull: Recipe = (ctx: RecipeContext) => {
             `Gives every row that still has NULL in ${column.name} a value, so the constraint can hold.`,
           ),
           rollback: undefined,
+          // Without the rollback (the cursor drop) nothing in this phase waits on a strong lock.
+          onLockTimeout: undefined,
           irreversible: "The NULLs were replaced; which rows had them is not recorded (restore from a backup to get them back, or fix forward).",
         },
       ]

@@ -9,7 +9,7 @@ import type { Statement } from "../model.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import * as estimate from "./estimate.js";
 import { batchSettings } from "./size-policy.js";
-import { bareName, stmt, type PhaseDraft } from "./statements.js";
+import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "./statements.js";
 
 export interface BackfillSpec {
   table: string;
@@ -21,6 +21,15 @@ export interface BackfillSpec {
   pending: string;
   /** What is being filled, for titles and text: `accounts.status`. */
   label: string;
+}
+
+/** A dollar-quote tag that does not occur in `body` (a SET expression may itself contain `$$`). */
+export function dollarTag(body: string): string {
+  if (!body.includes("$$")) return "$$";
+  for (let i = 0; ; i++) {
+    const tag = `$mw${i || ""}$`;
+    if (!body.includes(tag)) return tag;
+  }
 }
 
 /** The statements of the backfill, and the text explaining how to run them. */
@@ -68,8 +77,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
   }
 
   if (versionAtLeast(ctx.version, "11")) {
-    const sql = [
-      "DO $$",
+    const body = [
       "DECLARE",
       `  batch_start ${t}.${pk}%TYPE;`,
       `  batch_end ${t}.${pk}%TYPE;`,
@@ -84,12 +92,14 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
       `      WHERE ${pk} BETWEEN batch_start AND batch_end AND (${spec.pending});`,
       "    COMMIT;",
       "    batches := batches + 1;",
-      `    IF batches % 100 = 0 THEN RAISE NOTICE '${spec.label}: % batches done, up to key %', batches, batch_end; END IF;`,
+      // The label is a RAISE parameter, not part of the format: a quote or a % in it stays plain text.
+      `    IF batches % 100 = 0 THEN RAISE NOTICE '%: % batches done, up to key %', ${literal(spec.label)}, batches, batch_end; END IF;`,
       `    PERFORM pg_sleep(${pauseMs / 1000});`,
       `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
       "  END LOOP;",
-      "END $$;",
     ].join("\n");
+    const tag = dollarTag(body);
+    const sql = `DO ${tag}\n${body}\nEND ${tag};`;
     return {
       statements: [
         {
@@ -156,7 +166,8 @@ export function backfillPhase(ctx: RecipeContext, spec: BackfillSpec, why: strin
   const { statements, how, cleanup } = backfillStatements(ctx, spec);
   const { batchSize, pauseMs } = batchSettings(ctx);
   const rows = ctx.answers.approx_rows;
-  return {
+  // finishPhase: dropping the PostgreSQL 10 cursor table in the rollback takes ACCESS EXCLUSIVE, so it gets the lock timeout too.
+  return finishPhase(ctx, {
     title: `Backfill ${spec.label}`,
     kind: "backfill",
     why: `${why} Never in the same transaction as the DDL: a long transaction would hold its locks for the whole backfill. ${how}`,
@@ -169,6 +180,7 @@ export function backfillPhase(ctx: RecipeContext, spec: BackfillSpec, why: strin
     ],
     estimate: ctx.size === "small" ? estimate.single(rows) : estimate.batched(rows, batchSize, pauseMs),
     // The data change itself has nothing to undo (the earlier phase's rollback removes the column); only helpers go.
+    // Callers that replace the rollback must keep `cleanup` in it: a cursor left behind says "done" to the next run.
     rollback: cleanup ?? [],
-  };
+  });
 }

@@ -15,8 +15,46 @@ import * as estimate from "./estimate.js";
 import { mayBlockForScan } from "./size-policy.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "./statements.js";
 
+/**
+ * The helper CHECK's name. Not `<table>_<column>_not_null`: from PostgreSQL 18 that is the name of the
+ * column's own NOT NULL constraint (a column that is already NOT NULL has it, so the CHECK would fail with
+ * 42710, and SET NOT NULL would have to pick `..._not_null1`).
+ */
 export function notNullCheckName(table: string, column: string): string {
-  return constraintName(bareName(table), column, "not_null");
+  return constraintName(bareName(table), column, "nn_check");
+}
+
+/**
+ * The name PostgreSQL 18 gives a column's NOT NULL constraint (`<table>_<column>_not_null`, case kept, the
+ * longer part shortened first to fit 63 bytes, as its makeObjectName does). Using the same name makes
+ * `ADD CONSTRAINT ... NOT NULL` a no-op on a column that is already NOT NULL, where another name fails (55000).
+ */
+export function pgNotNullConstraintName(table: string, column: string): string {
+  const label = "not_null";
+  const name1 = bareName(table);
+  let n1 = utf8.encode(name1).length;
+  let n2 = utf8.encode(column).length;
+  const available = 63 - (label.length + 2);
+  while (n1 + n2 > available) {
+    if (n1 > n2) n1--;
+    else n2--;
+  }
+  return `${clipBytes(name1, n1)}_${clipBytes(column, n2)}_${label}`;
+}
+
+const utf8 = new TextEncoder();
+
+/** The longest prefix of `text` within `bytes` UTF-8 bytes, never splitting a character. */
+function clipBytes(text: string, bytes: number): string {
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    const len = utf8.encode(ch).length;
+    if (used + len > bytes) break;
+    out += ch;
+    used += len;
+  }
+  return out;
 }
 
 function noNullsCheck(ctx: RecipeContext, table: string, column: string) {
@@ -39,6 +77,9 @@ function validatedCheck(ctx: RecipeContext, table: string, name: string) {
     sql: `SELECT coalesce(bool_and(convalidated), false) AS ok FROM pg_constraint WHERE conrelid = ${regclass(ctx.engine, table)} AND conname = ${literal(name)};`,
   };
 }
+
+/** The plan cannot see whether the column was NOT NULL already; if it was, its rollback must keep it so. */
+const WAS_NOT_NULL = "Makes the column nullable again. If it was already NOT NULL before this plan ran, skip this statement.";
 
 /**
  * Phases that make `column` NOT NULL once no NULL is left in it. `column.type` is needed on MySQL,
@@ -89,16 +130,19 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
             why: "One statement: blocks reads and writes while it scans the table.",
           }),
         ],
-        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table])],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL })],
         checks: [attnotnullCheck(ctx, table, column.name)],
         estimate: estimate.scan(rows, "under ACCESS EXCLUSIVE"),
       }),
     ];
   }
 
-  const name = notNullCheckName(table, column.name);
+  const native = versionAtLeast(ctx.version, "18");
+  const name = native ? pgNotNullConstraintName(table, column.name) : notNullCheckName(table, column.name);
   const n = quoteIdent(ctx.engine, name);
-  const dropIt = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table]);
+  const dropIt = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table], {
+    why: native ? WAS_NOT_NULL : "Removes the helper check.",
+  });
   const validate = finishPhase(ctx, {
     title: `Validate the NOT NULL constraint on ${column.name}`,
     kind: "verify",
@@ -113,18 +157,19 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
       }),
     ],
     rollback: [],
-    checks: [validatedCheck(ctx, table, name), ...(versionAtLeast(ctx.version, "18") ? [attnotnullCheck(ctx, table, column.name)] : [])],
+    checks: [validatedCheck(ctx, table, name), ...(native ? [attnotnullCheck(ctx, table, column.name)] : [])],
     estimate: estimate.scan(rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
   });
 
-  if (versionAtLeast(ctx.version, "18")) {
+  if (native) {
     return [
       finishPhase(ctx, {
         title: `Add NOT NULL on ${column.name} as NOT VALID`,
         kind: "expand",
         why:
           "PostgreSQL 18 can add a NOT NULL constraint as NOT VALID: new and updated rows are checked at once, existing rows are " +
-          "not scanned, so the ACCESS EXCLUSIVE lock lasts milliseconds. Validation follows separately.",
+          "not scanned, so the ACCESS EXCLUSIVE lock lasts milliseconds. Validation follows separately. The constraint gets the " +
+          "name PostgreSQL itself would give it, so on a column that is already NOT NULL this step changes nothing.",
         statements: [
           stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} NOT NULL ${c} NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
             why: "Catalog only: no scan.",
@@ -184,7 +229,7 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
       ],
       rollback: [
         stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table]),
-        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table]),
+        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL }),
       ],
       checks: [attnotnullCheck(ctx, table, column.name)],
       estimate: estimate.catalogOnly(ctx),
