@@ -2,7 +2,7 @@
  * The answers contract: the keys a user, a script or CI writes in `answers.yaml`.
  * These spellings are public and stable (see the design card); add keys, never rename.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { IDENTIFIER, SQL_TYPE } from "./names.js";
 
 export { IDENTIFIER, SQL_TYPE };

@@ -4,6 +4,7 @@
  */
 import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
+import { thousands } from "../plan/format.js";
 
 const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
 
@@ -75,7 +76,7 @@ function answersTable(plan: Plan): string {
         .join(", "),
     ]);
   }
-  if (a.approx_rows !== undefined) rows.push(["approx. rows", a.approx_rows.toLocaleString("en-US")]);
+  if (a.approx_rows !== undefined) rows.push(["approx. rows", thousands(a.approx_rows)]);
   if (a.downtime_tolerance) rows.push(["downtime tolerance", a.downtime_tolerance]);
   if (a.rollback_need) rows.push(["rollback need", a.rollback_need]);
   if (a.tool) rows.push(["tool", a.tool]);

@@ -2,7 +2,7 @@
  * The published JSON Schemas (draft-07), generated from the zod schemas so they cannot drift:
  * `scripts/schemas.mjs` writes them to schemas/, and a test compares the files with this output.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { answersSchema } from "../answers/schema.js";
 import { treeFileSchema } from "./schema.js";
 

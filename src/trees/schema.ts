@@ -4,7 +4,7 @@
  * Objects are strict: an unknown key is almost always a typo (`promt:`), and silently ignoring it
  * would drop a question's text or a branch.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const TREE_MODES = ["plan", "troubleshoot"] as const;
 export const INPUT_KINDS = [

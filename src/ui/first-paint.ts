@@ -48,12 +48,15 @@ export function firstPaint(state: WizardState, trees: TreeSet, size: { columns: 
   const choices = offeredChoices(node, state.answers);
   // App's row budget with no help and nothing answered: 11 rows of chrome, 4 of margin.
   const limit = size.rows ? Math.max(5, size.rows - 11 - 4) : choices.length;
-  if (choices.length > limit) return null;
+  // ChoiceList's window: the cursor starts on the first choice, so the window starts there too.
+  if (state.cursor >= limit) return null;
+  const shown = choices.slice(0, limit);
+  const below = choices.length - shown.length;
 
   const fileTitle = trees.files.find((f) => f.name === node.tree)?.title;
   const out: string[] = [s.bold(`migration-wizard${fileTitle ? ` · ${fileTitle}` : ""}`), s.dim(`Step ${state.step} of about ${state.total}`), ""];
   out.push(s.bold(`? ${node.prompt}`));
-  choices.forEach((choice, index) => {
+  shown.forEach((choice, index) => {
     const focused = index === state.cursor;
     const label = `${focused ? "❯" : " "} ${index < 9 ? `${index + 1}.` : "  "} ${choice.label}`;
     const painted = focused ? s.cyan(label) : label;
@@ -64,6 +67,7 @@ export function firstPaint(state: WizardState, trees: TreeSet, size: { columns: 
       out.push(i === 0 ? `  ${painted}  ${s.dim(h)}` : `${" ".repeat(2 + label.length + 2)}${s.dim(h)}`),
     );
   });
+  if (below > 0) out.push(`  ${s.dim(`  ↓ ${below} more`)}`);
   out.push("", s.dim(LEGEND[keyContext(state)]));
   // A line the terminal would wrap makes the line count wrong for erasing: let Ink draw instead.
   if (out.some((l) => l.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, "").length > columns)) return null;

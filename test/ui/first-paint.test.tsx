@@ -26,6 +26,25 @@ describe("the first paint", () => {
     expect(paint!.lines).toBe(paint!.text.split("\n").length - 1);
   });
 
+  it("windows a long list on a short terminal as App does", async () => {
+    const { Box } = await import("ink");
+    const { ChoiceList } = await import("../../src/ui/components/ChoiceList.js");
+    const state = start(trees, "plan");
+    const paint = firstPaint(state, trees, { columns: 100, rows: 25 }, false)!;
+    const lines = plain(paint.text).split("\n");
+    expect(lines).toContain("    ↓ 7 more");
+    // The list part must be what ChoiceList draws with the same limit.
+    const node = trees.nodes[trees.entry.plan] as any;
+    const list = render(
+      <Box marginLeft={2}>
+        <ChoiceList choices={node.choices} cursor={0} limit={10} />
+      </Box>,
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(plain(paint.text)).toContain(plain(list.lastFrame()!));
+    list.unmount();
+  });
+
   it("colours only when asked", () => {
     const paint = firstPaint(start(trees, "plan"), trees, { columns: 100 }, true)!;
     expect(paint.text).toContain("\u001b[1m");
@@ -35,8 +54,8 @@ describe("the first paint", () => {
   it("leaves screens it does not mirror to Ink", () => {
     // Something answered already: the answered lines and their layout are Ink's job.
     expect(firstPaint(start(trees, "plan", { operation: "add_column" }), trees, { columns: 100 }, false)).toBeNull();
-    // A terminal too short for the whole list: App windows the list; so does nothing here.
-    expect(firstPaint(start(trees, "plan"), trees, { columns: 100, rows: 20 }, false)).toBeNull();
+    // Help shown: the help box is drawn by Ink.
+    expect(firstPaint({ ...start(trees, "plan"), showHelp: true }, trees, { columns: 100 }, false)).toBeNull();
   });
 
   it("wraps words like a terminal column", () => {

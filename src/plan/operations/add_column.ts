@@ -15,6 +15,7 @@ import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
 import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "./index.js";
+import { thousands } from "../format.js";
 
 function columnsOf(ctx: RecipeContext): Column[] {
   const columns = ctx.answers.columns ?? [];
@@ -100,7 +101,7 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
     return {
       summary: `Add ${names(cols)} to ${table} in one step that rewrites the table`,
       strategy:
-        `Single phase accepting a table rewrite: ${reason}. At about ${ctx.answers.approx_rows.toLocaleString("en-US")} rows ` +
+        `Single phase accepting a table rewrite: ${reason}. At about ${thousands(ctx.answers.approx_rows)} rows ` +
         `and "${ctx.answers.downtime_tolerance}" of tolerated downtime the rewrite is short enough that the expand/backfill detour is not worth its extra phases.`,
       phases: [
         finishPhase(ctx, {
@@ -152,12 +153,12 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
   );
   const notNull = slow.filter((c) => c.nullable === false).flatMap((c) => notNullPhases(ctx, table, c));
   warnings.push(
-    `The backfill writes every row once: expect about ${ctx.answers.approx_rows.toLocaleString("en-US")} dead row versions for autovacuum to clean, and WAL volume (replica lag) of the same order as the table.`,
+    `The backfill writes every row once: expect about ${thousands(ctx.answers.approx_rows)} dead row versions for autovacuum to clean, and WAL volume (replica lag) of the same order as the table.`,
   );
   return {
     summary: `Add ${names(cols)} to ${table} without a table rewrite: add, backfill in batches${notNull.length ? ", then enforce NOT NULL" : ""}`,
     strategy:
-      `Expand, backfill${notNull.length ? ", then the NOT NULL pattern" : ""}: ${reason}, and at about ${ctx.answers.approx_rows.toLocaleString("en-US")} rows with ` +
+      `Expand, backfill${notNull.length ? ", then the NOT NULL pattern" : ""}: ${reason}, and at about ${thousands(ctx.answers.approx_rows)} rows with ` +
       `"${ctx.answers.downtime_tolerance}" downtime tolerance a rewrite under ACCESS EXCLUSIVE would block the application for too long. ` +
       "Each step holds a strong lock for milliseconds only.",
     phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the column with its values." }, ...notNull],

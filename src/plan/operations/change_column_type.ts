@@ -17,6 +17,7 @@ import { mayBlockForScan } from "../recipes/size-policy.js";
 import { copySyncTrigger, qualifyColumn } from "../recipes/sync-trigger.js";
 import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "./index.js";
+import { thousands } from "../format.js";
 
 interface TypeShape {
   base: string;
@@ -168,7 +169,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
       summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
       strategy:
         `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
-        `${ctx.answers.approx_rows.toLocaleString("en-US")} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
+        `${thousands(ctx.answers.approx_rows)} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
       phases: [
         finishPhase(ctx, {
           title: `Change ${column.name} to ${to} (rewrites the table)`,
@@ -267,7 +268,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} without a long lock (new column, backfill, swap)`,
     strategy:
-      `${from} to ${to} rewrites the table and every index under ACCESS EXCLUSIVE, which at about ${ctx.answers.approx_rows.toLocaleString("en-US")} rows ` +
+      `${from} to ${to} rewrites the table and every index under ACCESS EXCLUSIVE, which at about ${thousands(ctx.answers.approx_rows)} rows ` +
       `and "${ctx.answers.downtime_tolerance}" tolerance would block the application too long. Instead: a new column kept in step by a trigger, ` +
       "a batched backfill, indexes and constraints built concurrently, a swap by renames in one short transaction, and the old column dropped last.",
     phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNull, swap, drop],

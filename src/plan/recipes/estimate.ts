@@ -4,6 +4,7 @@
  * user to time one step on a copy, because real rates depend on row width, indexes and load.
  */
 import type { RecipeContext } from "../context.js";
+import { thousands } from "../format.js";
 
 /** Rows a full-table rewrite copies per second, indexes included. */
 export const REWRITE_ROWS_PER_SEC = 200_000;
@@ -23,7 +24,7 @@ export function formatDuration(ms: number): string {
   return `~${(min / 60).toFixed(1)} h`;
 }
 
-const rowsText = (rows: number) => rows.toLocaleString("en-US");
+const rowsText = (rows: number) => thousands(rows);
 
 export function catalogOnly(ctx: RecipeContext): string {
   const wait = ctx.engine === "mysql" ? "lock_wait_timeout" : "lock_timeout";
