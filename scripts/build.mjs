@@ -1,6 +1,7 @@
 // Bundles the CLI with esbuild into dist/. The shipped trees are loaded and checked once here
 // and baked into the bundle, so no start-up pays for parsing YAML that cannot change.
 import { build } from "esbuild";
+import { Eta } from "eta";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -16,9 +17,35 @@ const rawPlugin = {
       path: resolve(args.resolveDir, args.path.slice(0, -4)),
       namespace: "raw",
     }));
-    b.onLoad({ filter: /.*/, namespace: "raw" }, async (args) => ({
-      contents: await readFile(args.path, "utf8"),
-      loader: "text",
+    b.onLoad({ filter: /.*/, namespace: "raw" }, async (args) => {
+      const text = await readFile(args.path, "utf8");
+      if (args.path.endsWith(".eta")) return { contents: compiledTemplate(text, args.path), loader: "js" };
+      return { contents: text, loader: "text" };
+    });
+  },
+};
+
+// Eta templates are compiled to functions here, so no run pays for loading Eta or compiling a
+// template. The options must match src/render/tools/common.ts, which compiles at run time from source.
+const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false });
+function compiledTemplate(text, path) {
+  try {
+    eta.compile(text); // throws on bad syntax, naming the problem
+  } catch (e) {
+    throw new Error(`${path}: ${e.message}`);
+  }
+  return `export default function (it, options) {\n${eta.compileToString(text)}\n}\n`;
+}
+
+// With every template precompiled, the bundle needs no Eta: common.ts gets a stub that refuses to compile.
+const noEtaPlugin = {
+  name: "no-eta",
+  setup(b) {
+    b.onResolve({ filter: /^eta$/ }, () => ({ path: "eta", namespace: "no-eta" }));
+    b.onLoad({ filter: /.*/, namespace: "no-eta" }, () => ({
+      contents:
+        'export class Eta { renderString() { throw new Error("this build renders only templates precompiled by scripts/build.mjs"); } }',
+      loader: "js",
     }));
   },
 };
@@ -60,7 +87,7 @@ await mkdir(dist, { recursive: true });
 const trees = await compileTrees();
 const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 
-await build({
+const result = await build({
   entryPoints: { cli: join(root, "src/cli/main.ts") },
   bundle: true,
   splitting: true,
@@ -77,7 +104,7 @@ await build({
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
   alias: { "react-devtools-core": join(root, "scripts/stubs/react-devtools-core.mjs") },
   define: {
-    __SHIPPED_TREES__: JSON.stringify(trees),
+    __SHIPPED_TREES_JSON__: JSON.stringify(JSON.stringify(trees)),
     __VERSION__: JSON.stringify(pkg.version),
     "process.env.NODE_ENV": '"production"',
   },
@@ -88,6 +115,9 @@ await build({
       "const require = __mwCreateRequire(import.meta.url);",
     ].join("\n"),
   },
-  plugins: [rawPlugin, bakedTreesPlugin],
+  plugins: [rawPlugin, bakedTreesPlugin, noEtaPlugin],
+  // Which module went into which chunk: for checking what each command loads (`esbuild --analyze` reads it).
+  metafile: true,
 });
+await writeFile(join(root, ".tmp", "build-meta.json"), JSON.stringify(result.metafile));
 await writeFile(join(dist, "package.json"), JSON.stringify({ type: "module" }) + "\n");

@@ -6,7 +6,7 @@ import * as z from "zod";
 import { answersSchema } from "../answers/schema.js";
 import { treeFileSchema } from "./schema.js";
 
-function publish(schema: z.ZodType, id: string, title: string): Record<string, unknown> {
+function publish(schema: z.core.$ZodType, id: string, title: string): Record<string, unknown> {
   const json = z.toJSONSchema(schema, { target: "draft-07", io: "input" }) as Record<string, unknown>;
   const { $schema, ...rest } = json;
   return { $schema, $id: id, title, ...rest };

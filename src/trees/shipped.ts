@@ -1,6 +1,6 @@
 /**
  * The trees that ship with the tool. In the bundle they are baked in at build time
- * (scripts/build.mjs defines __SHIPPED_TREES__ and replaces source-trees.ts with a stub), so start-up
+ * (scripts/build.mjs defines __SHIPPED_TREES_JSON__ and replaces source-trees.ts with a stub), so start-up
  * parses no YAML and loads no YAML parser; from source (tests) they are loaded from trees/.
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import type { TreeSet } from "./model.js";
 import { loadSourceTrees } from "./source-trees.js";
 
-declare const __SHIPPED_TREES__: TreeSet | undefined;
+// The baked trees as JSON text: a string costs nothing until parsed, and only the commands that use
+// the trees parse it (an object literal would be built on every start, `plan --answers` included).
+declare const __SHIPPED_TREES_JSON__: string | undefined;
+let baked: TreeSet | undefined;
 
 /** The package root (the folder with our package.json), found upward from this module: works from src/ and dist/. */
 export function packageRoot(): string {
@@ -28,7 +31,7 @@ export function shippedTreesDir(): string {
 }
 
 export function shippedTrees(): TreeSet {
-  if (typeof __SHIPPED_TREES__ !== "undefined") return __SHIPPED_TREES__;
+  if (typeof __SHIPPED_TREES_JSON__ !== "undefined") return (baked ??= JSON.parse(__SHIPPED_TREES_JSON__) as TreeSet);
   return loadSourceTrees(packageRoot());
 }
 

@@ -59,7 +59,7 @@ describe.skipIf(!hasTmux)("the wizard in a real terminal (tmux)", () => {
   it("starts, asks, goes back, writes the plan folder and exits 0", async () => {
     const out = join(dir, "out");
     const exitFile = join(dir, "exit");
-    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} plan --out out; echo $? > ${exitFile}`;
+    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${process.execPath} ${CLI} plan --out out; echo $? > ${exitFile}; sleep 60`; // the pane stays readable after the CLI exits
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "40", "bash", "-c", cmd);
 
     await answer(/What change do you want to make\?/, null); // Enter on the first choice: add a column
@@ -109,7 +109,7 @@ describe.skipIf(!hasTmux)("the wizard in a real terminal (tmux)", () => {
   it("Ctrl-C exits 130 and writes nothing", async () => {
     const exitFile = join(dir, "exit2");
     spawnSync("tmux", ["kill-session", "-t", session]);
-    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${CLI} plan --out cancelled; echo $? > ${exitFile}`;
+    const cmd = `cd ${dir} && env -u CI -u CONTINUOUS_INTEGRATION ${process.execPath} ${CLI} plan --out cancelled; echo $? > ${exitFile}; sleep 60`;
     tmux("new-session", "-d", "-s", session, "-x", "100", "-y", "40", "bash", "-c", cmd);
     await answer(/What change do you want to make\?/, null);
     await answer(/Which table\?/, "accounts");

@@ -4,10 +4,25 @@ import type { Phase, Statement } from "../../plan/model.js";
 import type { RenderContext } from "../types.js";
 
 // Templates are code and SQL, never HTML: no escaping. Control lines end in `-%>`, which drops their newline.
+// scripts/build.mjs compiles the templates with these same options for the bundle.
 const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false });
 
-export function renderTemplate(template: string, data: object): string {
-  return eta.renderString(template, data).replace(/\n{4,}/g, "\n\n\n");
+/** What a `templates/*.eta?raw` import is in the bundle: scripts/build.mjs compiles each template to this. */
+type CompiledTemplate = (this: unknown, it: object, options: object) => string;
+
+// What a compiled template reads from `this`: the escape/filter functions (unused: autoEscape and
+// autoFilter are off) and `render` for include/layout, which our templates do not use.
+const precompiledThis = {
+  config: {},
+  render() {
+    throw new Error("includes and layouts are not supported in templates");
+  },
+};
+
+/** `template` is the template's text (from source) or the function the bundle compiled it to. */
+export function renderTemplate(template: string | CompiledTemplate, data: object): string {
+  const text = typeof template === "function" ? template.call(precompiledThis, data, {}) : eta.renderString(template, data);
+  return text.replace(/\n{4,}/g, "\n\n\n");
 }
 
 /** `YYYYMMDDHHMMSS` in UTC, `offsetSeconds` after ctx.now, so files of later phases sort later. */

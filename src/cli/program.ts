@@ -1,0 +1,91 @@
+/**
+ * The full command line (commander): help, usage errors and every command. main.ts loads it only
+ * when the arguments are not a plain `plan` run, which it parses itself without loading commander.
+ */
+import { Command, Option } from "commander";
+import { EXIT, isInteractive } from "./common.js";
+
+declare const __VERSION__: string | undefined;
+
+export async function version(): Promise<string> {
+  if (typeof __VERSION__ !== "undefined") return __VERSION__;
+  const { readFileSync } = await import("node:fs");
+  const { packageRoot } = await import("../trees/shipped.js");
+  return JSON.parse(readFileSync(`${packageRoot()}/package.json`, "utf8")).version;
+}
+
+export function program(ver: string): Command {
+  const cli = new Command("migration-wizard")
+    .description("Plan a production schema change without downtime or data loss: a phased runbook (PLAN.md) and migration files for your tool.")
+    .version(ver, "-V, --version")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  cli
+    .command("plan", { isDefault: true })
+    .description("walk the questions (or read --answers) and write PLAN.md, answers.yaml and the migration files")
+    .option("-a, --answers <file>", "answers file (YAML); with every key present no question is asked")
+    .option("-o, --out <dir>", "folder to write into", "migration-plan")
+    .option("--json", "print the plan as JSON on stdout")
+    .option("--dry-run", "print what would be written; write nothing")
+    .option("-f, --force", "allow overwriting files in --out")
+    .option("--trees <dir>", "your own decision trees, merged over the shipped ones")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ migration-wizard                                   # interactive wizard
+  $ migration-wizard plan --answers answers.yaml --out plans/add-status
+  $ migration-wizard plan --answers answers.yaml --json --dry-run
+
+Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
+    )
+    .action(async (opts) => {
+      const { planCommand } = await import("./plan-command.js");
+      process.exitCode = await planCommand(opts, isInteractive());
+    });
+
+  cli
+    .command("troubleshoot")
+    .description("diagnose a migration that went wrong: from a symptom or a pasted error to the confirming queries and a repair")
+    .option("-e, --error <text>", "the error message, pasted as it was printed")
+    .option("-a, --answers <file>", "answers file with engine, engine_version and tool")
+    .option("-o, --out <dir>", "folder to write REPAIR.md (and a repair migration) into", "migration-repair")
+    .option("--json", "print the diagnosis as JSON on stdout")
+    .option("--dry-run", "print what would be written; write nothing")
+    .option("-f, --force", "allow overwriting files in --out")
+    .option("--trees <dir>", "your own decision trees, merged over the shipped ones")
+    .action(async (opts) => {
+      const { troubleshootCommand } = await import("./troubleshoot-command.js");
+      process.exitCode = await troubleshootCommand(opts, isInteractive());
+    });
+
+  cli
+    .command("verify")
+    .description("apply a written plan forward, back and forward again on a real PostgreSQL, tracing the locks each statement takes")
+    .argument("<dir>", "a folder written by `migration-wizard plan` (it reads answers.yaml)")
+    .addOption(new Option("--database-url <url>", "a PostgreSQL server to verify on (in a throwaway schema); default: embedded PostgreSQL").env("MW_DATABASE_URL"))
+    .option("--json", "print the report as JSON")
+    .action(async (dir: string, opts) => {
+      const { verifyCommand } = await import("../verify/command.js");
+      const r = await verifyCommand(dir, { databaseUrl: opts.databaseUrl, json: opts.json });
+      // Bad input goes to stderr; a report (passing or not) is the command's output.
+      const stream = r.exitCode === EXIT.usage && !opts.json ? process.stderr : process.stdout;
+      stream.write(r.output.endsWith("\n") ? r.output : r.output + "\n");
+      process.exitCode = r.exitCode;
+    });
+
+  const trees = cli.command("trees").description("decision trees");
+  trees
+    .command("check")
+    .description("check decision trees: the shipped ones, or a folder of yours merged over them")
+    .argument("[dir]", "a folder of *.yaml trees")
+    .action(async (dir?: string) => {
+      const { checkTrees } = await import("../trees/check.js");
+      const r = checkTrees(dir);
+      (r.exitCode === 0 ? process.stdout : process.stderr).write(r.output.endsWith("\n") ? r.output : r.output + "\n");
+      process.exitCode = r.exitCode;
+    });
+  return cli;
+}
