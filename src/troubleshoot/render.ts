@@ -94,7 +94,7 @@ export function renderRepairMarkdown(
   if (opts.guessed?.length) {
     out.push(`Names read from PostgreSQL's default naming, check them: ${opts.guessed.join(", ")}.`, "");
   }
-  return out.join("\n") + text;
+  return [...out, text].join("\n");
 }
 
 /** The repair migration as a plan, for the tool renderers. */
