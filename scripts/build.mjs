@@ -3,10 +3,9 @@
 import { build } from "esbuild";
 import { Eta } from "eta";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { importTs, root } from "./import-ts.mjs";
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
 
 // `import text from "./file?raw"` (as in Vite/Vitest): the file's text as a string.
@@ -63,17 +62,7 @@ const bakedTreesPlugin = {
 };
 
 async function compileTrees() {
-  const tmp = join(root, ".tmp", "trees-compile.mjs");
-  await build({
-    entryPoints: [join(root, "src/trees/load.ts")],
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    outfile: tmp,
-    packages: "external",
-    logLevel: "error",
-  });
-  const { loadTrees, formatTreeErrors } = await import(pathToFileURL(tmp).href + "?t=" + Date.now());
+  const { loadTrees, formatTreeErrors } = await importTs("src/trees/load.ts");
   const result = loadTrees([join(root, "trees")], { relativeTo: root });
   if (result.errors.length) {
     console.error(formatTreeErrors(result.errors));
