@@ -2,7 +2,9 @@
 // and baked into the bundle, so no start-up pays for parsing YAML that cannot change.
 import { build } from "esbuild";
 import { Eta } from "eta";
+import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
 import { importTs, root } from "./import-ts.mjs";
 
@@ -76,37 +78,78 @@ await mkdir(dist, { recursive: true });
 const trees = await compileTrees();
 const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
 
-const result = await build({
-  entryPoints: { cli: join(root, "src/cli/main.ts") },
+const shared = {
   bundle: true,
-  splitting: true,
   platform: "node",
   target: "node20",
-  format: "esm",
-  outdir: dist,
   minify: true,
   sourcemap: false,
   legalComments: "none",
   logLevel: "warning",
   jsx: "automatic",
+  alias: { "react-devtools-core": join(root, "scripts/stubs/react-devtools-core.mjs") },
+  plugins: [rawPlugin, bakedTreesPlugin, noEtaPlugin],
+  // Which module went into which file: for checking what each command loads (`esbuild --analyze` reads it).
+  metafile: true,
+};
+const defines = {
+  __SHIPPED_TREES_JSON__: JSON.stringify(JSON.stringify(trees)),
+  __VERSION__: JSON.stringify(pkg.version),
+  "process.env.NODE_ENV": '"production"',
+};
+
+// `plan --answers` from a complete file (src/cli/plan-batch.ts) as one CommonJS file: dist/cli.js runs it
+// through V8's code cache (src/cli/code-cache.ts), which ESM cannot use on Node 20.
+const fast = await build({
+  ...shared,
+  entryPoints: { "plan-fast": join(root, "src/cli/plan-fast.ts") },
+  format: "cjs",
+  outExtension: { ".js": ".cjs" },
+  outdir: dist,
+  define: defines,
+});
+// The code cache runs it as a plain script: every import must be a Node built-in, and none lazy.
+for (const [file, out] of Object.entries(fast.metafile.outputs)) {
+  const bad = out.imports.filter((i) => (!i.path.startsWith("node:") && !builtinModules.includes(i.path)) || i.kind === "dynamic-import");
+  if (bad.length) throw new Error(`${file} must be self-contained, but imports ${bad.map((i) => `${i.path} (${i.kind})`).join(", ")}`);
+}
+const fastCode = await readFile(join(dist, "plan-fast.cjs"));
+// src/cli/code-cache.ts reads it as latin1, which is only right for ASCII (esbuild's default charset).
+if (fastCode.some((byte) => byte > 0x7f)) throw new Error("dist/plan-fast.cjs must be ASCII");
+const fastHash = createHash("sha256").update(fastCode).digest("hex").slice(0, 16);
+const fastId = `plan-fast-${pkg.version}-${fastHash}`;
+
+// The command itself: a small CommonJS file (Node starts one faster than an ES module) that runs the
+// fast path above or imports main.mjs.
+await build({
+  ...shared,
+  metafile: false,
+  entryPoints: { cli: join(root, "src/cli/bin.ts") },
+  format: "cjs",
+  outdir: dist,
+  define: { ...defines, __PLAN_FAST_ID__: JSON.stringify(fastId) },
+  banner: { js: "#!/usr/bin/env node" },
+});
+
+// Everything else: ES modules (.mjs, since dist/package.json makes .js CommonJS), split into chunks
+// that each command loads lazily.
+const result = await build({
+  ...shared,
+  entryPoints: { main: join(root, "src/cli/main.ts") },
+  splitting: true,
+  format: "esm",
+  outExtension: { ".js": ".mjs" },
+  outdir: dist,
   // pg and pglite stay real node_modules: pglite ships its WASM beside its JS.
   external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
-  alias: { "react-devtools-core": join(root, "scripts/stubs/react-devtools-core.mjs") },
-  define: {
-    __SHIPPED_TREES_JSON__: JSON.stringify(JSON.stringify(trees)),
-    __VERSION__: JSON.stringify(pkg.version),
-    "process.env.NODE_ENV": '"production"',
-  },
+  define: defines,
   banner: {
     js: [
-      "#!/usr/bin/env node",
       "import { createRequire as __mwCreateRequire } from 'node:module';",
       "const require = __mwCreateRequire(import.meta.url);",
     ].join("\n"),
   },
-  plugins: [rawPlugin, bakedTreesPlugin, noEtaPlugin],
-  // Which module went into which chunk: for checking what each command loads (`esbuild --analyze` reads it).
-  metafile: true,
 });
 await writeFile(join(root, ".tmp", "build-meta.json"), JSON.stringify(result.metafile));
-await writeFile(join(dist, "package.json"), JSON.stringify({ type: "module" }) + "\n");
+await writeFile(join(root, ".tmp", "build-meta-plan-fast.json"), JSON.stringify(fast.metafile));
+await writeFile(join(dist, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");

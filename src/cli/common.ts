@@ -20,9 +20,12 @@ export function ciSet(env: NodeJS.ProcessEnv = process.env): boolean {
   return on("CI") || on("CONTINUOUS_INTEGRATION");
 }
 
-/** Decided before anything renders: Ink's raw mode throws without a TTY. */
+/**
+ * Decided before anything renders: Ink's raw mode throws without a TTY. CI is checked first: the
+ * first read of process.stdin sets up a stream (milliseconds), which a run under CI never needs.
+ */
 export function isInteractive(): boolean {
-  return Boolean(process.stdin.isTTY && process.stdout.isTTY) && !ciSet();
+  return !ciSet() && Boolean(process.stdin.isTTY && process.stdout.isTTY);
 }
 
 export function printError(message: string): void {

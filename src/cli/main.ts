@@ -1,5 +1,6 @@
 /**
- * The entry point. It only parses arguments and routes; each command loads what it needs lazily,
+ * The full command line (ESM, dist/main.mjs), started by bin.ts for everything but a `plan` run that
+ * its fast path finished. It only parses arguments and routes; each command loads what it needs lazily,
  * so `plan --answers` never pays for Ink, React or PostgreSQL, and the wizard never pays for pglite.
  * A plain `plan` run (only plan's own options, well-formed) is parsed here with node:util; anything
  * else (help, version, other commands, any usage error) goes to the commander program in program.ts,
@@ -7,15 +8,16 @@
  */
 import { EXIT, CliError, isInteractive, printError } from "./common.js";
 import { plainPlanOptions } from "./plan-args.js";
+import type { BatchResult } from "./plan-batch.js";
 
 // chalk (under Ink) ignores NO_COLOR; it honours FORCE_COLOR=0. Set before anything loads Ink.
 if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "") process.env.FORCE_COLOR = "0";
 
-async function run(argv: string[]): Promise<void> {
+async function run(argv: string[], batch?: BatchResult): Promise<void> {
   const plan = plainPlanOptions(argv.slice(2));
   if (plan) {
     const { planCommand } = await import("./plan-command.js");
-    process.exitCode = await planCommand(plan, isInteractive());
+    process.exitCode = await planCommand(plan, isInteractive(), batch);
     return;
   }
   const [{ program, version }, { CommanderError }] = await Promise.all([import("./program.js"), import("commander")]);
@@ -32,11 +34,10 @@ async function run(argv: string[]): Promise<void> {
   }
 }
 
-async function main(argv: string[]): Promise<void> {
-  // Ctrl-C outside the wizard (which handles it itself): nothing is half-written, since writes are staged.
-  process.on("SIGINT", () => process.exit(EXIT.cancelled));
+/** `batch`: what bin.ts's fast path made of `plan --answers FILE` when questions are still to be asked. */
+export async function main(argv: string[], batch?: BatchResult): Promise<void> {
   try {
-    await run(argv);
+    await run(argv, batch);
   } catch (e) {
     if (e instanceof CliError) {
       printError(e.message);
@@ -47,5 +48,3 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = EXIT.failure;
   }
 }
-
-await main(process.argv);

@@ -1,12 +1,14 @@
 /**
  * `migration-wizard plan`: from answers (a file, the wizard, or both) to the plan folder.
- * Validation, the plan builder and the renderers load lazily: the wizard's first question must not wait for them.
+ * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import type { Plan } from "../plan/model.js";
-import { conflicts, displayPath, OutputError, writeAll, type OutputFile } from "../output/write.js";
-import type { ToolOutput } from "../render/types.js";
+import { conflicts, displayPath } from "../output/write.js";
+import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
+import { writeOrExplain } from "./plan-output.js";
+
+export { planReport, writeOrExplain } from "./plan-output.js";
 
 export interface PlanOptions {
   answers?: string;
@@ -17,70 +19,19 @@ export interface PlanOptions {
   trees?: string;
 }
 
-async function readAnswers(file: string): Promise<Answers> {
-  const { AnswersError, loadAnswersFile } = await import("../answers/load.js");
-  try {
-    return loadAnswersFile(file);
-  } catch (e) {
-    if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
-    throw e;
-  }
-}
-
 /** Build and render; answer problems become usage errors that name the field. */
 export async function outputsFor(answers: Answers, file: string) {
-  const [{ AnswersError, requirePlanAnswers }, { PlanError }, { planOutputs }] = await Promise.all([
-    import("../answers/load.js"),
-    import("../plan/build.js"),
-    import("../render/outputs.js"),
-  ]);
-  try {
-    return planOutputs(requirePlanAnswers(answers, file), new Date());
-  } catch (e) {
-    if (e instanceof AnswersError) throw new CliError(`incomplete answers:\n${e.message}`, EXIT.usage);
-    if (e instanceof PlanError) throw new CliError(`${file}: ${e.field ? e.field + ": " : ""}${e.message}`, EXIT.usage);
-    throw e;
-  }
+  return (await import("./plan-batch.js")).outputsFor(answers, file);
 }
 
-export function writeOrExplain(out: string, files: OutputFile[], force?: boolean): string[] {
-  try {
-    return writeAll(out, files, { force });
-  } catch (e) {
-    if (e instanceof OutputError) throw new CliError(e.message, e.exitCode);
-    throw e;
-  }
-}
-
-export function planReport(plan: Plan, tool: ToolOutput, out: string, written: boolean): string {
-  const lines: string[] = [];
-  lines.push(`${written ? "Wrote" : "Would write"} ${plan.files.length} files to ${displayPath(out)}/:`);
-  for (const f of plan.files) lines.push(`  ${f}`);
-  lines.push("", plan.summary, "");
-  let n = 0;
-  for (const p of plan.phases) {
-    const how = tool.phases[p.id]?.command;
-    lines.push(`  ${String(++n).padStart(2)}. [${p.kind}] ${p.title}${how ? `  ->  ${how}` : ""}`);
-  }
-  if (plan.warnings.length) {
-    lines.push("", "Warnings:");
-    for (const w of plan.warnings) lines.push(`  ! ${w}`);
-  }
-  lines.push("", `Next: read ${displayPath(out)}/PLAN.md, tick its checklist, then run phase 1.`);
-  return lines.join("\n") + "\n";
-}
-
-export async function planCommand(opts: PlanOptions, interactive: boolean): Promise<number> {
-  const fromFile = opts.answers ? await readAnswers(opts.answers) : undefined;
-  const missing = fromFile ? (await import("../answers/load.js")).missingPlanKeys(fromFile) : [];
-  const complete = fromFile !== undefined && missing.length === 0;
-
-  if (complete || (fromFile && !interactive)) {
-    const { plan, tool, files } = await outputsFor(fromFile!, opts.answers!);
-    if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
-    if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
-    else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));
-    return EXIT.ok;
+/** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
+export async function planCommand(opts: PlanOptions, interactive: boolean, batch?: BatchResult): Promise<number> {
+  let prefill: Answers | undefined;
+  let missing: string[] = [];
+  if (opts.answers) {
+    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive);
+    if ("exitCode" in r) return r.exitCode;
+    ({ prefill, missing } = r);
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
 
@@ -94,7 +45,7 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
   return launchWizard({
     trees,
     mode: "plan",
-    prefill: fromFile,
+    prefill,
     onFinish: async ({ answers }) => {
       const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers");
       if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);

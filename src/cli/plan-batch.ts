@@ -1,0 +1,51 @@
+/**
+ * `plan --answers FILE` without questions: read and check the answers, build, render, write, report.
+ * Everything is imported statically (no lazy import) so that scripts/build.mjs can also bundle this
+ * path as one CommonJS file, dist/plan-fast.cjs, which main.ts runs from V8's code cache (plan-fast.ts).
+ * The ESM build imports this module lazily, so the wizard's first question never waits for it.
+ */
+import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
+import type { Answers } from "../answers/schema.js";
+import { PlanError } from "../plan/build.js";
+import { planOutputs } from "../render/outputs.js";
+import { CliError, EXIT } from "./common.js";
+import { planReport, writeOrExplain } from "./plan-output.js";
+import type { PlanOptions } from "./plan-command.js";
+
+/** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
+export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };
+
+export function readAnswers(file: string): Answers {
+  try {
+    return loadAnswersFile(file);
+  } catch (e) {
+    if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+/** Build and render; answer problems become usage errors that name the field. */
+export function outputsFor(answers: Answers, file: string) {
+  try {
+    return planOutputs(requirePlanAnswers(answers, file), new Date());
+  } catch (e) {
+    if (e instanceof AnswersError) throw new CliError(`incomplete answers:\n${e.message}`, EXIT.usage);
+    if (e instanceof PlanError) throw new CliError(`${file}: ${e.field ? e.field + ": " : ""}${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+/**
+ * The whole run when the file has every answer, or when no one can be asked (then missing answers
+ * are a usage error); otherwise the answers to prefill the wizard with.
+ */
+export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean): BatchResult {
+  const answers = readAnswers(opts.answers);
+  const missing = missingPlanKeys(answers);
+  if (missing.length && interactive) return { prefill: answers, missing };
+  const { plan, tool, files } = outputsFor(answers, opts.answers);
+  if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
+  if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+  else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));
+  return { exitCode: EXIT.ok };
+}

@@ -1,0 +1,32 @@
+/** The last step of `plan`: writing the folder (write errors as CLI errors) and the report on stdout. */
+import type { Plan } from "../plan/model.js";
+import { displayPath, OutputError, writeAll, type OutputFile } from "../output/write.js";
+import type { ToolOutput } from "../render/types.js";
+import { CliError } from "./common.js";
+
+export function writeOrExplain(out: string, files: OutputFile[], force?: boolean): string[] {
+  try {
+    return writeAll(out, files, { force });
+  } catch (e) {
+    if (e instanceof OutputError) throw new CliError(e.message, e.exitCode);
+    throw e;
+  }
+}
+
+export function planReport(plan: Plan, tool: ToolOutput, out: string, written: boolean): string {
+  const lines: string[] = [];
+  lines.push(`${written ? "Wrote" : "Would write"} ${plan.files.length} files to ${displayPath(out)}/:`);
+  for (const f of plan.files) lines.push(`  ${f}`);
+  lines.push("", plan.summary, "");
+  let n = 0;
+  for (const p of plan.phases) {
+    const how = tool.phases[p.id]?.command;
+    lines.push(`  ${String(++n).padStart(2)}. [${p.kind}] ${p.title}${how ? `  ->  ${how}` : ""}`);
+  }
+  if (plan.warnings.length) {
+    lines.push("", "Warnings:");
+    for (const w of plan.warnings) lines.push(`  ! ${w}`);
+  }
+  lines.push("", `Next: read ${displayPath(out)}/PLAN.md, tick its checklist, then run phase 1.`);
+  return lines.join("\n") + "\n";
+}
