@@ -211,12 +211,15 @@ describe("exact SQL", () => {
     expect(small.phases[0].statements[1]).toMatchObject({ sql: "ALTER TABLE accounts ALTER COLUMN id2 TYPE bigint;", rewrite: true });
   });
 
-  it("change_column_type on MySQL: VARCHAR growth within one length byte is in place, else COPY", () => {
-    const my = (from: string, to: string) =>
-      planFor({ operation: "change_column_type", engine: "mysql", engine_version: "8.0.36", columns: [{ name: "name", type: from }], details: { new_type: to } }).phases[0].statements[1];
+  it("change_column_type on MySQL: VARCHAR growth within one length byte is in place, else COPY when writes may block", () => {
+    // A small table with minutes of tolerance may block writes for the copy; the large no-downtime plan is in p1-mysql-change-type.
+    const my = (from: string, to: string, extra: Record<string, unknown> = { approx_rows: 5000, downtime_tolerance: "minutes" }) =>
+      planFor({ operation: "change_column_type", engine: "mysql", engine_version: "8.0.36", columns: [{ name: "name", type: from }], details: { new_type: to }, ...extra }).phases[0].statements[1];
     expect(my("varchar(20)", "varchar(63)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63), ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
+    expect(my("varchar(20)", "varchar(63)", {})).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63), ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
     expect(my("varchar(20)", "varchar(64)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(64), ALGORITHM=COPY, LOCK=SHARED;", rewrite: true, lock: "COPY, LOCK=SHARED" });
     expect(my("int", "bigint").lock).toBe("COPY, LOCK=SHARED");
+    expect(my("varchar(20)", "varchar(64)", {})).toMatchObject({ sql: "ALTER TABLE accounts ADD COLUMN name_new varchar(64), ALGORITHM=INSTANT;", lock: "INSTANT" });
   });
 });
 

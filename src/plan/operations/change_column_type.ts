@@ -3,7 +3,9 @@
  * binary-coercible changes (varchar growth or to text, numeric precision up at the same scale, timestamp to
  * timestamptz when the session zone is UTC on 12+), which are one catalog step. Otherwise, without downtime:
  * new column + sync trigger + batched backfill + (indexes, constraints) + a short swap by renames + later drop.
- * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE).
+ * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE). When the
+ * size and tolerance do not allow blocking writes: new column + BEFORE INSERT/UPDATE triggers + batched backfill
+ * + verify + one ALTER swapping the names (reverse triggers for the rollback window) + later drop.
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
@@ -15,7 +17,9 @@ import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
 import { copySyncTrigger, qualifyColumn } from "../recipes/sync-trigger.js";
-import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
+import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
+import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import { thousands } from "../format.js";
 
@@ -91,7 +95,7 @@ function typeCheck(ctx: RecipeContext, column: string, type: string) {
   };
 }
 
-function mysql(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
@@ -121,14 +125,204 @@ function mysql(ctx: RecipeContext, column: Column, from: string, to: string): Re
         statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${to}${tail}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
         rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${from}${tail}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
         checks: [
-          {
-            description: `${column.name} has the new type`,
-            sql: `SELECT LOWER(COLUMN_TYPE) = LOWER(${literal(to.replace(/\s+/g, ""))}) AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)} AND COLUMN_NAME = ${literal(column.name)};`,
-          },
+          mysqlTypeCheck(table, column.name, to),
         ],
         estimate: inplace ? estimate.catalogOnly(ctx) : estimate.rewrite(ctx.answers.approx_rows),
       }),
     ],
+    warnings,
+  };
+}
+
+/**
+ * MySQL check that `column` has `type`. A bare type name is compared with DATA_TYPE, because 5.7 shows integer
+ * display widths in COLUMN_TYPE (`bigint(20)`) and 8.0.19+ does not; anything else with COLUMN_TYPE, spaces ignored.
+ */
+function mysqlTypeCheck(table: string, column: string, type: string) {
+  const bare = /^[A-Za-z]+$/.test(type.trim());
+  const actual = bare ? "LOWER(DATA_TYPE)" : "LOWER(REPLACE(COLUMN_TYPE, ' ', ''))";
+  const expected = literal(bare ? type.trim().toLowerCase() : type.replace(/\s+/g, "").toLowerCase());
+  return {
+    description: `${column} has type ${type}`,
+    sql: `SELECT ${actual} = ${expected} AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))} AND COLUMN_NAME = ${literal(column)};`,
+  };
+}
+
+/** Information-schema check that `name` has (or no longer has) a column, MySQL syntax. */
+function mysqlColumnCheck(table: string, name: string, exists: boolean) {
+  return {
+    description: `Column ${name} ${exists ? "exists" : "is gone"}`,
+    sql: `SELECT COUNT(*) = ${exists ? 1 : 0} AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))} AND COLUMN_NAME = ${literal(name)};`,
+  };
+}
+
+function mysqlTriggerCheck(table: string, names: { ins: string; upd: string }, present: boolean) {
+  return {
+    description: `Triggers ${names.ins} and ${names.upd} ${present ? "exist" : "are gone"}`,
+    sql: `SELECT COUNT(*) = ${present ? 2 : 0} AS ok FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ${literal(bareName(table))} AND TRIGGER_NAME IN (${literal(names.ins)}, ${literal(names.upd)});`,
+  };
+}
+
+/**
+ * MySQL without blocking writes: a new column of the new type kept in step by BEFORE INSERT/UPDATE
+ * triggers, a batched backfill, a verification, one ALTER that swaps the names (reverse triggers keep
+ * the old column written while a rollback is still possible), and the old column dropped last.
+ */
+function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const newName = `${column.name}_new`;
+  const oldName = `${column.name}_old`;
+  const c = quoteIdent(ctx.engine, column.name);
+  const n = quoteIdent(ctx.engine, newName);
+  const o = quoteIdent(ctx.engine, oldName);
+  const using = ctx.answers.details?.using;
+  // MySQL's CAST has no target for most column types (no CAST AS BIGINT): without USING, assignment converts,
+  // and in strict mode a value that does not fit fails the statement instead of being silently truncated.
+  const convert = using ? `(${using})` : c;
+  const convertNew = using ? `(${qualifyMysqlColumn(using, column.name, `NEW.${c}`)})` : `NEW.${c}`;
+  const def = defaultClause(ctx.engine, column);
+  const defaultPart = def !== undefined ? ` DEFAULT ${def}` : "";
+  const notNull = column.nullable === false;
+  const v8 = versionAtLeast(ctx.version, "8.0.3");
+  const instantAdd = versionAtLeast(ctx.version, "8.0.12");
+  const instantDrop = versionAtLeast(ctx.version, "8.0.29");
+  const instantRename = versionAtLeast(ctx.version, "8.0.28");
+  const online = "ALGORITHM=INPLACE, LOCK=NONE";
+  const rows = ctx.answers.approx_rows;
+
+  const forward = mysqlCopyTriggers(ctx, table, newName, convertNew, `Every insert, from any version of the application, also fills ${newName} with the converted value.`);
+  const reverse = mysqlCopyTriggers(ctx, table, oldName, `NEW.${c}`, `After the swap, every insert also fills ${oldName}, so swapping back loses nothing.`);
+  const forwardNames = mysqlTriggerNames(table, newName);
+  const reverseNames = mysqlTriggerNames(table, oldName);
+
+  const addNew = stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${to}${defaultPart}, ${instantAdd ? "ALGORITHM=INSTANT" : online};`, instantAdd ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
+    rewrite: !instantAdd,
+    why: instantAdd
+      ? "Added as the last column, nullable: INSTANT from 8.0.12 (metadata only). If MySQL refuses INSTANT (64 row versions reached, a FULLTEXT index, ROW_FORMAT=COMPRESSED), use ALGORITHM=INPLACE, LOCK=NONE: it rebuilds the table but lets writes continue."
+      : "Before 8.0.12 adding a column rebuilds the table in place; LOCK=NONE keeps reads and writes running (replicas lag by the rebuild time).",
+  });
+  const dropColumn = (name: string) =>
+    stmt(`ALTER TABLE ${t} DROP COLUMN ${name}, ${instantDrop ? "ALGORITHM=INSTANT" : online};`, instantDrop ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
+      rewrite: !instantDrop,
+      why: instantDrop ? "INSTANT from 8.0.29 (metadata only)." : "Rebuilds the table in place; reads and writes continue.",
+    });
+
+  const expand = finishPhase(ctx, {
+    title: `Add ${newName} (${to}) kept in step with ${column.name}`,
+    kind: "expand",
+    why:
+      `The new column is added empty and two triggers (BEFORE INSERT, BEFORE UPDATE) fill it from ${column.name} on every write, ` +
+      "so it never falls behind while the backfill runs. The application keeps using the old column; nothing reads the new one yet. " +
+      "Each trigger body is one SET statement, so no DELIMITER is needed.",
+    statements: [addNew, ...forward.create],
+    rollback: [...forward.drop, dropColumn(n)],
+    checks: [mysqlColumnCheck(table, newName, true), mysqlTriggerCheck(table, forwardNames, true)],
+    estimate: instantAdd ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+  });
+
+  const pending = `NOT (${n} <=> ${convert})`;
+  const backfill = backfillPhase(
+    ctx,
+    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${convert}`, pending, label: `${table}.${newName}` },
+    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
+  );
+
+  const notNullPhase: PhaseDraft[] = notNull
+    ? [
+        finishPhase(ctx, {
+          title: `Make ${newName} NOT NULL`,
+          kind: "expand",
+          why: `${column.name} is NOT NULL, so ${newName} must be too before it takes its place. With strict SQL mode this is an online rebuild; it fails (changing nothing) if a NULL is left.`,
+          statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NOT NULL, ${online};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
+          rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NULL, ${online};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
+          checks: [
+            {
+              description: `${newName} is NOT NULL`,
+              sql: `SELECT IS_NULLABLE = 'NO' AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))} AND COLUMN_NAME = ${literal(newName)};`,
+            },
+          ],
+          estimate: `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+        }),
+      ]
+    : [];
+
+  const verify: PhaseDraft = {
+    title: `Verify ${newName} matches ${column.name}`,
+    kind: "verify",
+    why:
+      `Read-only: proves every row's ${newName} equals the converted ${column.name} and that the triggers are in place, before anything depends on the new column. ` +
+      `Also the moment to create on ${newName} every index, unique constraint and foreign key that ${column.name} has (ALGORITHM=INPLACE, LOCK=NONE), so the swap is instant.`,
+    statements: [],
+    rollback: [],
+    checks: [
+      { description: `No row where ${newName} differs from the converted ${column.name}`, sql: `SELECT COUNT(*) = 0 AS ok FROM ${t} WHERE ${pending};` },
+      mysqlTriggerCheck(table, forwardNames, true),
+    ],
+    estimate: estimate.scan(rows, "with a consistent read that blocks no writes"),
+    deploy: `Before the swap: create the indexes and constraints of ${column.name} on ${newName}, and make sure the running application accepts ${to} values under the name ${column.name} (ORM model types, client-side validation).`,
+  };
+
+  // The swap keeps the old column's definition as it is (only renamed), so it stays metadata-only;
+  // on 5.7 CHANGE COLUMN must restate each definition exactly or it changes (and may rebuild) the column.
+  const swapAlter = (a: string, aTo: string, aType: string, aNotNull: boolean, b: string, bTo: string, bType: string, bNotNull: boolean) => {
+    if (v8) {
+      const algo = instantRename ? "ALGORITHM=INSTANT" : online;
+      return stmt(`ALTER TABLE ${t} RENAME COLUMN ${a} TO ${aTo}, RENAME COLUMN ${b} TO ${bTo}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
+        why: "Both renames in one statement: there is no moment where the application's column name is missing. Metadata only.",
+      });
+    }
+    const full = (type: string, nn: boolean) => `${type}${nn ? " NOT NULL" : ""}${defaultPart}`;
+    return stmt(`ALTER TABLE ${t} CHANGE COLUMN ${a} ${aTo} ${full(aType, aNotNull)}, CHANGE COLUMN ${b} ${bTo} ${full(bType, bNotNull)}, ${online};`, "INPLACE, LOCK=NONE", [table], {
+      why: "MySQL 5.7 has no RENAME COLUMN: CHANGE COLUMN renames but restates the whole definition, which must match SHOW CREATE TABLE exactly (type, NULL/NOT NULL, default, charset, comment) or it changes the column. Both in one statement, metadata only.",
+    });
+  };
+  const swapForward = swapAlter(c, o, from, notNull, n, c, to, notNull);
+  const swapBackward = swapAlter(c, n, to, notNull, o, c, from, notNull);
+  const swap = finishPhase(ctx, {
+    title: `Swap ${newName} in for ${column.name}`,
+    kind: "switch",
+    why:
+      `One ALTER TABLE renames ${column.name} to ${oldName} and ${newName} to ${column.name}, so the application reads and writes the new type from the next query. ` +
+      `The triggers are replaced right after it: the old ones name ${newName}, which no longer exists, and new ones keep ${oldName} written so a swap back loses nothing. ` +
+      "Run the statements back to back at a quiet moment: a write in the milliseconds between the ALTER and the new triggers fails with an unknown-column error " +
+      "(retry it) instead of silently leaving the columns apart.",
+    statements: [swapForward, ...forward.drop, ...reverse.create],
+    rollback: [swapBackward, ...reverse.drop, ...forward.create],
+    checks: [
+      mysqlTypeCheck(table, column.name, to),
+      mysqlColumnCheck(table, oldName, true),
+      mysqlTriggerCheck(table, reverseNames, true),
+    ],
+    estimate: estimate.catalogOnly(ctx),
+    deploy: `Watch errors for a while: code that relied on the old type may need a restart (ORMs cache column types). When satisfied, the old column ${oldName} can go.`,
+  });
+
+  const contract = finishPhase(ctx, {
+    title: `Drop the triggers and ${oldName}`,
+    kind: "contract",
+    why: "Nothing reads the old column any more: remove the triggers that kept it written, then the column. This is the only step that cannot be undone.",
+    statements: [...reverse.drop, dropColumn(o)],
+    irreversible: `Dropping ${oldName} deletes the old ${from} values; going back afterwards means re-adding the column and converting from ${column.name} (fix forward).`,
+    checks: [mysqlColumnCheck(table, oldName, false), mysqlTriggerCheck(table, reverseNames, false)],
+    estimate: instantDrop ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+  });
+
+  const warnings = [
+    `Indexes, unique constraints and foreign keys on ${column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${oldName}.`,
+    ...mysqlOnlineDdlWarnings(ctx),
+    "The backfill writes every row through the binary log: watch replica lag (SHOW REPLICA STATUS, Seconds_Behind_Source) and raise the pause between batches, or stop and resume later, when it grows.",
+    "For very large tables gh-ost or pt-online-schema-change can do the whole copy-and-swap instead of this plan. gh-ost cannot run on a table that has triggers, so never start one while this plan's triggers exist.",
+  ];
+  if (instantAdd) warnings.push("MySQL 8.0 allows at most 64 row versions per table for INSTANT ADD/DROP COLUMN; past that INSTANT is refused and the table needs a rebuild (OPTIMIZE TABLE or ALGORITHM=INPLACE).");
+  if (!v8) warnings.push("CHANGE COLUMN in the swap restates both definitions: copy type, NULL/NOT NULL, default, charset, collation and comment from SHOW CREATE TABLE.");
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} without blocking writes (new column, triggers, batched backfill, swap)`,
+    strategy:
+      `MySQL changes this type only with ALGORITHM=COPY, which blocks writes for the whole copy: at about ${thousands(rows)} rows and ` +
+      `"${ctx.answers.downtime_tolerance}" tolerance that is too long. Instead: a new column kept in step by triggers, a batched backfill by primary key, ` +
+      "a verification, one ALTER that swaps the names (with reverse triggers so a swap back loses nothing), and the old column dropped last.",
+    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNullPhase, verify, swap, contract],
     warnings,
   };
 }
@@ -280,5 +474,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
 
 export const changeColumnType: Recipe = (ctx) => {
   const { column, from, to } = inputs(ctx);
-  return ctx.engine === "mysql" ? mysql(ctx, column, from, to) : postgres(ctx, column, from, to);
+  if (ctx.engine !== "mysql") return postgres(ctx, column, from, to);
+  // COPY blocks writes for the whole copy: acceptable only when the size and tolerance allow it.
+  return mysqlInplace(from, to) || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
 };
