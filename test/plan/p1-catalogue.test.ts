@@ -163,7 +163,29 @@ describe("exact SQL", () => {
       "UPDATE accounts SET email = saved.email FROM accounts_backfill_before AS saved WHERE accounts.id = saved.id;",
     ]);
     const my = planFor({ operation: "backfill", details: { set: "email = lower(name)", backfill_where: "email IS NULL" }, engine: "mysql", engine_version: "8.0.36", rollback_need: "none" });
-    expect(sqlOf(my)).toEqual([["UPDATE accounts SET email = lower(name) WHERE email IS NULL ORDER BY id LIMIT 1000;"]]);
+    // MySQL walks primary-key ranges with a session-variable cursor: the UPDATE has a lower key bound, so no batch re-reads finished rows.
+    expect(sqlOf(my)).toEqual([
+      [
+        "SET @mw_accounts_next = COALESCE(@mw_accounts_next, (SELECT MIN(id) FROM accounts));",
+        "SET @mw_accounts_end = (SELECT MAX(id) FROM (SELECT id FROM accounts WHERE id >= @mw_accounts_next ORDER BY id LIMIT 1000) AS batch);",
+        "UPDATE accounts SET email = lower(name) WHERE id BETWEEN @mw_accounts_next AND @mw_accounts_end AND (email IS NULL);",
+        "SET @mw_accounts_next = (SELECT MIN(id) FROM accounts WHERE id > @mw_accounts_end);",
+        "SELECT @mw_accounts_next AS next_key, (SELECT MAX(id) FROM accounts) AS last_key;",
+      ],
+    ]);
+    expect(my.phases[0].statements.map((s) => [s.lock, s.transaction, !!s.batched])).toEqual([
+      ["none", true, false],
+      ["none", true, false],
+      ["ROW LOCKS", true, true],
+      ["none", true, false],
+      ["none", true, false],
+    ]);
+    expect(my.phases[0].statements.some((s) => /^UPDATE\b[^;]*\bLIMIT\b/.test(s.sql))).toBe(false);
+    // Two backfills in one session keep separate cursors; a schema-qualified table gets its own variable.
+    const other = planFor({ operation: "backfill", table: "shop.order_items", details: { set: "email = lower(name)", backfill_where: "email IS NULL" }, engine: "mysql", engine_version: "5.7.44", rollback_need: "none" });
+    expect(sqlOf(other)[0][0]).toBe("SET @mw_shop_order_items_next = COALESCE(@mw_shop_order_items_next, (SELECT MIN(id) FROM shop.order_items));");
+    const smallMy = planFor({ operation: "backfill", details: { set: "email = lower(name)", backfill_where: "email IS NULL" }, engine: "mysql", engine_version: "8.0.36", rollback_need: "none", approx_rows: 500 });
+    expect(sqlOf(smallMy)[0].at(-1)).toBe("UPDATE accounts SET email = lower(name) WHERE email IS NULL;");
     expect(my.phases[0].irreversible).toBeTruthy();
     expect(() => planFor({ operation: "backfill", details: { set: "a = 1, b = 2" } })).toThrowError(/several assignments/);
   });

@@ -17,7 +17,14 @@ const REVERSE_TRIGGERS = [
   "CREATE TRIGGER accounts_sync_amount_old_upd BEFORE UPDATE ON accounts FOR EACH ROW SET NEW.amount_old = NEW.amount;",
 ];
 const DROP_REVERSE = ["DROP TRIGGER IF EXISTS accounts_sync_amount_old_ins;", "DROP TRIGGER IF EXISTS accounts_sync_amount_old_upd;"];
-const BATCH = "UPDATE accounts SET amount_new = amount WHERE NOT (amount_new <=> amount) ORDER BY id LIMIT 1000;";
+// One keyset batch over primary-key ranges, cursor in a per-table session variable.
+const BATCH = [
+  "SET @mw_accounts_next = COALESCE(@mw_accounts_next, (SELECT MIN(id) FROM accounts));",
+  "SET @mw_accounts_end = (SELECT MAX(id) FROM (SELECT id FROM accounts WHERE id >= @mw_accounts_next ORDER BY id LIMIT 1000) AS batch);",
+  "UPDATE accounts SET amount_new = amount WHERE id BETWEEN @mw_accounts_next AND @mw_accounts_end AND (NOT (amount_new <=> amount));",
+  "SET @mw_accounts_next = (SELECT MIN(id) FROM accounts WHERE id > @mw_accounts_end);",
+  "SELECT @mw_accounts_next AS next_key, (SELECT MAX(id) FROM accounts) AS last_key;",
+];
 const COLUMN_CHECK = (name: string, n: number) =>
   `SELECT COUNT(*) = ${n} AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'accounts' AND COLUMN_NAME = '${name}';`;
 const TRIGGER_CHECK = (target: string, n: number) =>
@@ -29,7 +36,7 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
     expect(plan.phases.map((p) => p.kind)).toEqual(["expand", "backfill", "verify", "switch", "contract"]);
     expect(sqlOf(plan)).toEqual([
       [LT, "ALTER TABLE accounts ADD COLUMN amount_new bigint, ALGORITHM=INSTANT;", ...FORWARD_TRIGGERS],
-      [BATCH],
+      BATCH,
       [],
       [LT, "ALTER TABLE accounts RENAME COLUMN amount TO amount_old, RENAME COLUMN amount_new TO amount, ALGORITHM=INSTANT;", ...DROP_FORWARD, ...REVERSE_TRIGGERS],
       [LT, ...DROP_REVERSE, "ALTER TABLE accounts DROP COLUMN amount_old, ALGORITHM=INSTANT;"],
@@ -42,7 +49,12 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
       expect.stringMatching(/deletes the old int values.*fix forward/),
     ]);
     expect(locksOf(plan, 0)).toEqual([["none", false], ["INSTANT", false], ["metadata lock", false], ["metadata lock", false]]);
-    expect(plan.phases[1].statements[0]).toMatchObject({ lock: "ROW LOCKS", batched: { table: "accounts", batchSize: 1000, pauseMs: 20 } });
+    expect(plan.phases[1].statements.map((s) => s.lock)).toEqual(["none", "none", "ROW LOCKS", "none", "none"]);
+    expect(plan.phases[1].statements[2]).toMatchObject({ lock: "ROW LOCKS", lockedTables: ["accounts"], batched: { table: "accounts", batchSize: 1000, pauseMs: 20 } });
+    expect(plan.phases[1].statements.filter((s) => s.batched)).toHaveLength(1);
+    expect(plan.phases[1].why).toMatch(/IN ONE SESSION/);
+    expect(plan.phases[1].why).toMatch(/replica lag/);
+    expect(plan.phases[1].why).toMatch(/SET @mw_accounts_next = <last next_key printed>;/);
     expect(plan.phases.map((p) => p.checks.map((c) => c.sql))).toEqual([
       [COLUMN_CHECK("amount_new", 1), TRIGGER_CHECK("amount_new", 2)],
       ["SELECT count(*) = 0 AS ok FROM accounts WHERE NOT (amount_new <=> amount);"],
@@ -75,7 +87,7 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
     expect(plan.phases.map((p) => p.kind)).toEqual(["expand", "backfill", "verify", "switch", "contract"]);
     expect(sqlOf(plan)).toEqual([
       [LT, "ALTER TABLE accounts ADD COLUMN amount_new bigint, ALGORITHM=INPLACE, LOCK=NONE;", ...FORWARD_TRIGGERS],
-      [BATCH],
+      BATCH,
       [],
       [LT, "ALTER TABLE accounts CHANGE COLUMN amount amount_old int, CHANGE COLUMN amount_new amount bigint, ALGORITHM=INPLACE, LOCK=NONE;", ...DROP_FORWARD, ...REVERSE_TRIGGERS],
       [LT, ...DROP_REVERSE, "ALTER TABLE accounts DROP COLUMN amount_old, ALGORITHM=INPLACE, LOCK=NONE;"],
@@ -117,11 +129,11 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
       "CREATE TRIGGER accounts_sync_qty_new_ins BEFORE INSERT ON accounts FOR EACH ROW SET NEW.qty_new = (CAST(NEW.qty AS SIGNED));",
       "CREATE TRIGGER accounts_sync_qty_new_upd BEFORE UPDATE ON accounts FOR EACH ROW SET NEW.qty_new = (CAST(NEW.qty AS SIGNED));",
     ]);
-    expect(sqlOf(plan)[1]).toEqual(["UPDATE accounts SET qty_new = (CAST(`qty` AS SIGNED)) WHERE NOT (qty_new <=> (CAST(`qty` AS SIGNED))) ORDER BY id LIMIT 1000;"]);
+    expect(sqlOf(plan)[1][2]).toBe("UPDATE accounts SET qty_new = (CAST(`qty` AS SIGNED)) WHERE id BETWEEN @mw_accounts_next AND @mw_accounts_end AND (NOT (qty_new <=> (CAST(`qty` AS SIGNED))));");
     expect(sqlOf(plan)[2]).toEqual(["SET SESSION lock_wait_timeout = 5;", "ALTER TABLE accounts MODIFY COLUMN qty_new int DEFAULT '0' NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"]);
     expect(plan.phases[3].checks[0].sql).toBe("SELECT COUNT(*) = 0 AS ok FROM accounts WHERE NOT (qty_new <=> (CAST(`qty` AS SIGNED)));");
     expect(sqlOf(plan)[4][1]).toBe("ALTER TABLE accounts RENAME COLUMN qty TO qty_old, RENAME COLUMN qty_new TO qty, ALGORITHM=INSTANT;");
-    expect(plan.phases[1].statements[0].batched).toEqual({ table: "accounts", batchSize: 1000, pauseMs: 10 });
+    expect(plan.phases[1].statements[2].batched).toEqual({ table: "accounts", batchSize: 1000, pauseMs: 10 });
     // 5.7 restates the full definitions, nullability and default included, so the swap stays metadata-only.
     const old = change("5.7.44", { columns: [{ name: "qty", type: "varchar(20)", nullable: false, default: "'0'" }], details: { new_type: "int" } });
     expect(sqlOf(old)[4][1]).toBe(

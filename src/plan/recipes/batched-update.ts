@@ -2,7 +2,8 @@
  * The data-change step of a plan: one plain UPDATE for a small table, otherwise keyset batches over the
  * primary key that commit and pause between batches. PostgreSQL has no `UPDATE ... LIMIT`; each batch
  * covers a primary-key range found by walking the PK index, so it never rescans finished rows, and
- * re-running it skips rows already done (the `pending` predicate).
+ * re-running it skips rows already done (the `pending` predicate). MySQL walks the same key ranges with
+ * a session-variable cursor in plain statements (see `mysqlKeysetBatch`).
  */
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
@@ -37,7 +38,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
   const t = quoteTable(ctx.engine, spec.table);
   const pk = quoteIdent(ctx.engine, spec.primaryKey);
   const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
-  const rowLock: Pick<Statement, "lock" | "lockedTables" | "rewrite"> = { lock: "ROW EXCLUSIVE", lockedTables: [spec.table], rewrite: false };
+  const rowLock: Pick<Statement, "lock" | "lockedTables" | "rewrite"> = { lock: ctx.engine === "mysql" ? "ROW LOCKS" : "ROW EXCLUSIVE", lockedTables: [spec.table], rewrite: false };
   const worker = backgroundJob
     ? " At this size run it as a background job (a worker process or `nohup psql -f ... &` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) simply start it again; finished rows are skipped."
     : "";
@@ -56,25 +57,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
     };
   }
 
-  if (ctx.engine === "mysql") {
-    return {
-      statements: [
-        {
-          sql: `UPDATE ${t} SET ${spec.set} WHERE ${spec.pending} ORDER BY ${pk} LIMIT ${batchSize};`,
-          transaction: true,
-          ...rowLock,
-          lock: "ROW LOCKS",
-          batched: { table: spec.table, batchSize, pauseMs },
-          why:
-            `One batch of ${batchSize} rows in primary-key order; each run commits on its own (autocommit). ` +
-            `Repeat it until it reports 0 rows affected, sleeping ${pauseMs} ms between runs and watching replica lag.`,
-        },
-      ],
-      how:
-        `Run the batch statement in a loop until it affects 0 rows, pausing ${pauseMs} ms between runs (a small script or ` +
-        `pt-archiver-style job); each batch is idempotent because it only touches rows where \`${spec.pending}\`.${worker}`,
-    };
-  }
+  if (ctx.engine === "mysql") return mysqlKeysetBatch(ctx, spec);
 
   if (versionAtLeast(ctx.version, "11")) {
     const body = [
@@ -158,6 +141,69 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
       `\`DROP TABLE ${c};\` (rolling this phase back drops it too, so a later re-run starts from the first key). ` +
       `Re-running is safe: rows already done are skipped by \`${spec.pending}\`.${worker}`,
     cleanup: [stmt(`DROP TABLE IF EXISTS ${c};`, "ACCESS EXCLUSIVE", [cursorTable], { why: "Removes the backfill's cursor table (a private table: nothing else waits on its lock)." })],
+  };
+}
+
+/**
+ * `@mw_accounts_next`: a session variable per table, so two backfills in one session keep separate cursors.
+ * MySQL allows 64 characters in a user variable name; the table part is cut to fit.
+ */
+function mysqlVariable(table: string, role: "next" | "end"): string {
+  return `@mw_${table.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 64 - "mw__next".length)}_${role}`;
+}
+
+/**
+ * MySQL keyset batches as plain statements (migration tools send statements one by one, so no stored
+ * procedure or DELIMITER). A session variable holds the next key: each batch finds its end key by reading
+ * `batchSize` keys of the primary-key index from there, updates that key range, and moves past it, so
+ * every batch costs the same however far the run has got (an `UPDATE ... ORDER BY pk LIMIT n` re-reads
+ * every finished row first). The key bounds are computed in SET statements because MySQL refuses a
+ * subquery on the table being updated inside the UPDATE itself.
+ */
+function mysqlKeysetBatch(ctx: RecipeContext, spec: BackfillSpec): { statements: Statement[]; how: string } {
+  const t = quoteTable(ctx.engine, spec.table);
+  const pk = quoteIdent(ctx.engine, spec.primaryKey);
+  const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
+  const worker = backgroundJob
+    ? " At this size run it as a background job (a worker process, or the script under `nohup` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) start it again as above."
+    : "";
+  const next = mysqlVariable(spec.table, "next");
+  const end = mysqlVariable(spec.table, "end");
+  const cursor = (sql: string, why: string): Statement => stmt(sql, "none", [], { why });
+  return {
+    statements: [
+      cursor(
+        `SET ${next} = COALESCE(${next}, (SELECT MIN(${pk}) FROM ${t}));`,
+        `Where this batch starts: the key the previous batch left in ${next}, or the first key when the session has none yet (a new session starts over; set ${next} yourself to start elsewhere).`,
+      ),
+      cursor(
+        `SET ${end} = (SELECT MAX(${pk}) FROM (SELECT ${pk} FROM ${t} WHERE ${pk} >= ${next} ORDER BY ${pk} LIMIT ${batchSize}) AS batch);`,
+        `The last key of this batch: ${batchSize} keys read from the primary-key index, so gaps in the keys never make a batch empty or huge.`,
+      ),
+      {
+        sql: `UPDATE ${t} SET ${spec.set} WHERE ${pk} BETWEEN ${next} AND ${end} AND (${spec.pending});`,
+        transaction: true,
+        lock: "ROW LOCKS",
+        lockedTables: [spec.table],
+        rewrite: false,
+        batched: { table: spec.table, batchSize, pauseMs },
+        why:
+          `One batch: a primary-key range of ${batchSize} rows, so its cost stays the same from the first batch to the last; ` +
+          `it commits on its own (autocommit) and locks only the rows of its range. \`${spec.pending}\` keeps it idempotent: rows already done are skipped.`,
+      },
+      cursor(`SET ${next} = (SELECT MIN(${pk}) FROM ${t} WHERE ${pk} > ${end});`, "Moves the cursor past this batch; NULL once the last key is done."),
+      cursor(
+        `SELECT ${next} AS next_key, (SELECT MAX(${pk}) FROM ${t}) AS last_key;`,
+        "Progress: the next key against the last one. Stop when next_key is NULL.",
+      ),
+    ],
+    how:
+      `One batch is the five statements in order; repeat them IN ONE SESSION (the cursor ${next} is a session variable) until the last ` +
+      `one returns next_key NULL, sleeping ${pauseMs} ms between batches (a small script, or \`mysql\` fed the statements in a loop) and ` +
+      `slowing down or pausing while replica lag (Seconds_Behind_Source, or Seconds_Behind_Master on 5.7) grows. ` +
+      `To resume after a stop: in a new session the variable is empty, so the run starts again from the first key and ranges already ` +
+      `done are only read, not written (\`${spec.pending}\` skips their rows); or run \`SET ${next} = <last next_key printed>;\` first ` +
+      `to continue exactly where it stopped.${worker}`,
   };
 }
 
