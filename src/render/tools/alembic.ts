@@ -5,7 +5,7 @@
 import template from "../../../templates/alembic/revision.py.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, phaseSlug, pyString, renderTemplate, stableId } from "./common.js";
+import { fileHeader, phaseSlug, pyString, renderTemplate, stableId } from "./common.js";
 import { segments, sqlPhases, type Segment } from "./steps.js";
 
 // op.execute() wraps a string in text(), where `:name` is a bind parameter; `\:` keeps a literal colon.
@@ -43,9 +43,7 @@ export const alembic: ToolRenderer = {
       files.push({
         path,
         content: renderTemplate(template, {
-          phase,
-          summary: plan.summary,
-          locks: lockSummary(phase.statements),
+          ...fileHeader(plan, phase, phase.statements),
           revision,
           downRevision: previous,
           createDate: ctx.now.toISOString().replace("T", " ").replace(/\.\d+Z$/, ""),

@@ -1,6 +1,6 @@
 /** Naming, clock, quoting and template helpers shared by the tool renderers. */
 import { Eta } from "eta";
-import type { Phase, Statement } from "../../plan/model.js";
+import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { RenderContext } from "../types.js";
 
 // Templates are code and SQL, never HTML: no escaping. Control lines end in `-%>`, which drops their newline.
@@ -67,6 +67,11 @@ export function stableId(text: string, length = 12): string {
 }
 
 /** The lock each statement takes, for a header comment: `ACCESS EXCLUSIVE on orders`. */
+/** What every migration file's header shows: its phase, the plan's summary, and the locks its statements take. */
+export function fileHeader(plan: Plan, phase: Phase, statements: Statement[]) {
+  return { phase, summary: plan.summary, locks: lockSummary(statements) };
+}
+
 export function lockSummary(statements: Statement[]): string[] {
   return statements
     .filter((s) => !s.setting)

@@ -5,7 +5,7 @@
 import template from "../../../templates/dbmate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { Clock, lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
 
 const section = (seg: Segment | null, what: string) =>
@@ -28,9 +28,7 @@ export const dbmate: ToolRenderer = {
         files.push({
           path,
           content: renderTemplate(template, {
-            phase,
-            summary: plan.summary,
-            locks: lockSummary(step.up?.statements ?? []),
+            ...fileHeader(plan, phase, step.up?.statements ?? []),
             transaction: step.transaction,
             up: section(step.up, "apply"),
             down,

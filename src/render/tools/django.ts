@@ -6,7 +6,7 @@
 import template from "../../../templates/django/migration.py.eta?raw";
 import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, phaseSlug, pyString, renderTemplate } from "./common.js";
+import { fileHeader, phaseSlug, pyString, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 const APP = "app";
@@ -57,9 +57,7 @@ export const django: ToolRenderer = {
       files.push({
         path,
         content: renderTemplate(template, {
-          phase,
-          summary: plan.summary,
-          locks: lockSummary(applies),
+          ...fileHeader(plan, phase, applies),
           transaction,
           dependencies: previous ? `("${APP}", "${previous}")` : "",
           operations,

@@ -7,7 +7,7 @@
 import template from "../../../templates/drizzle/migration.sql.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, sqlPhases, terminated, type Segment } from "./steps.js";
 
 export const BREAKPOINT = "--> statement-breakpoint";
@@ -39,9 +39,7 @@ export const drizzle: ToolRenderer = {
         const render = (title: string, seg: Segment, explain: string[], joiner: string) =>
           renderTemplate(template, {
             title,
-            phase,
-            summary: plan.summary,
-            locks: lockSummary(seg.statements),
+            ...fileHeader(plan, phase, seg.statements),
             explain,
             body: seg.statements.map((s) => terminated(s.sql)).join(joiner),
           });

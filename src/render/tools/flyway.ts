@@ -6,7 +6,7 @@ import template from "../../../templates/flyway/migration.sql.eta?raw";
 import confTemplate from "../../../templates/flyway/script.conf.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
 
 const REASON = "it holds a statement that cannot run inside a transaction block";
@@ -37,9 +37,7 @@ export const flyway: ToolRenderer = {
             path,
             content: renderTemplate(template, {
               direction: prefix === "V" ? "Migrate" : "Undo",
-              phase,
-              summary: plan.summary,
-              locks: lockSummary(seg?.statements ?? []),
+              ...fileHeader(plan, phase, seg?.statements ?? []),
               transaction: step.transaction || !seg,
               conf: `${script}.conf`,
               irreversible,

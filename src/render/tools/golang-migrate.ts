@@ -5,7 +5,7 @@
 import template from "../../../templates/golang-migrate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
 
 const MIGRATE = 'migrate -path migrations -database "$DATABASE_URL"';
@@ -33,9 +33,7 @@ export const golangMigrate: ToolRenderer = {
             path,
             content: renderTemplate(template, {
               direction: direction === "up" ? "Up" : "Down",
-              phase,
-              summary: plan.summary,
-              locks: lockSummary(seg?.statements ?? []),
+              ...fileHeader(plan, phase, seg?.statements ?? []),
               alone: !step.transaction && !!seg && !irreversible,
               irreversible,
               statements,

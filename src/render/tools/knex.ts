@@ -5,7 +5,7 @@
 import template from "../../../templates/knex/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { Clock, jsTemplate, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { Clock, fileHeader, jsTemplate, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
@@ -32,9 +32,7 @@ export const knex: ToolRenderer = {
         files.push({
           path: `migrations/${name}`,
           content: renderTemplate(template, {
-            phase,
-            summary: plan.summary,
-            locks: lockSummary(step.up?.statements ?? []),
+            ...fileHeader(plan, phase, step.up?.statements ?? []),
             transaction: step.transaction,
             up: body(step.up, step.transaction, "apply"),
             down,

@@ -5,7 +5,7 @@
 import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { jsTemplate, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { fileHeader, jsTemplate, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
@@ -31,9 +31,7 @@ export const nodePgMigrate: ToolRenderer = {
         files.push({
           path,
           content: renderTemplate(template, {
-            phase,
-            summary: plan.summary,
-            locks: lockSummary(step.up?.statements ?? []),
+            ...fileHeader(plan, phase, step.up?.statements ?? []),
             up: body(step.up, step.transaction, "apply"),
             down: body(step.down, step.transaction, "undo"),
             irreversible: phase.irreversible,

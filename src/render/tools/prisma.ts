@@ -6,7 +6,7 @@
 import template from "../../../templates/prisma/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { Clock, lockSummary, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
 
 export const prisma: ToolRenderer = {
@@ -37,9 +37,7 @@ export const prisma: ToolRenderer = {
             path,
             content: renderTemplate(template, {
               title: kind === "up" ? "Migration" : "Rollback (not run by Prisma)",
-              phase,
-              summary: plan.summary,
-              locks: lockSummary(seg?.statements ?? []),
+              ...fileHeader(plan, phase, seg?.statements ?? []),
               alone: !step.transaction && !!seg && !irreversible,
               down: kind === "down",
               runDown,

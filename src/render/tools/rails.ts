@@ -5,7 +5,7 @@
 import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { camelize, Clock, indent, lockSummary, phaseSlug, renderTemplate } from "./common.js";
+import { camelize, Clock, fileHeader, indent, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
@@ -42,9 +42,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
       files.push({
         path,
         content: renderTemplate(template, {
-          phase,
-          summary: plan.summary,
-          locks: lockSummary(step.up?.statements ?? []),
+          ...fileHeader(plan, phase, step.up?.statements ?? []),
           className: camelize(step.slug),
           railsVersion,
           transaction: step.transaction,

@@ -2,7 +2,7 @@
 import template from "../../../templates/raw-sql/migration.sql.eta?raw";
 import type { Phase, Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { lockSummary, raiseIrreversibleSql, renderTemplate, snake } from "./common.js";
+import { fileHeader, raiseIrreversibleSql, renderTemplate, snake } from "./common.js";
 import { segments, sqlPhases, terminated, type Segment } from "./steps.js";
 
 const psql = (file: string, transactional: boolean) =>
@@ -13,9 +13,7 @@ function sqlFile(plan: Plan, phase: Phase, path: string, direction: "up" | "down
   const irreversible = direction === "down" ? phase.irreversible : undefined;
   const content = renderTemplate(template, {
     direction: direction === "up" ? "Apply" : "Roll back",
-    phase,
-    summary: plan.summary,
-    locks: lockSummary(segs.flatMap((s) => s.statements)),
+    ...fileHeader(plan, phase, segs.flatMap((s) => s.statements)),
     transactional,
     command: psql(path, transactional),
     irreversible,
