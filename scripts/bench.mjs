@@ -10,20 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cli = join(root, "dist", "cli.js");
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 const tmp = mkdtempSync(join(tmpdir(), "mw-bench-"));
-const answers = join(tmp, "answers.yaml");
-writeFileSync(
-  answers,
-  `engine: postgresql
-engine_version: "16.2"
-operation: add_column
-table: accounts
-columns: [{name: status, type: text, nullable: false, default: "'active'"}]
-approx_rows: 50000000
-downtime_tolerance: none
-rollback_need: phase-level
-tool: raw-sql
-`,
-);
+// The answers the tests use too: a constant-default column on a 50M-row table, plain SQL files.
+const answers = join(root, "test", "fixtures", "add-column.answers.yaml");
 
 // A pseudo-terminal of a fixed size (100x30), driven by Python's pty module (python3 is on every
 // machine here). Prints the milliseconds until `needle` appears on the screen, then kills the child.

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cacheDir, loadCachedBundle, sealCache, unsealCache } from "../../src/cli/code-cache.js";
-import { runCli } from "../support/cli.js";
+import { ROOT, runCli } from "../support/cli.js";
 
 let dir: string;
 beforeAll(() => {
@@ -111,16 +111,7 @@ describe("loadCachedBundle", () => {
 });
 
 describe("plan --answers and its code cache, as a process", () => {
-  const ANSWERS = `engine: postgresql
-engine_version: "16.2"
-operation: add_column
-table: accounts
-columns: [{name: status, type: text, nullable: false, default: "'active'"}]
-approx_rows: 50000000
-downtime_tolerance: none
-rollback_need: phase-level
-tool: raw-sql
-`;
+  const ANSWERS = readFileSync(join(ROOT, "test/fixtures/add-column.answers.yaml"), "utf8");
   const plan = (cacheHome: string, env: Record<string, string> = {}) => {
     const answers = join(dir, "answers.yaml");
     writeFileSync(answers, ANSWERS);

@@ -5,16 +5,7 @@ import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, runCli } from "../support/cli.js";
 
-const ANSWERS = `engine: postgresql
-engine_version: "16.2"
-operation: add_column
-table: accounts
-columns: [{name: status, type: text, nullable: false, default: "'active'"}]
-approx_rows: 50000000
-downtime_tolerance: none
-rollback_need: phase-level
-tool: raw-sql
-`;
+const ANSWERS = readFileSync(join(ROOT, "test/fixtures/add-column.answers.yaml"), "utf8");
 
 let dir: string;
 beforeAll(() => {
