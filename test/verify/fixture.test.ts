@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanAnswers } from "../../src/answers/schema.js";
 import { fixtureSql } from "../../src/verify/fixture.js";
-import { openEmbedded, type SqlSession } from "../../src/verify/session.js";
+import type { SqlSession } from "../../src/verify/session.js";
+import { useEmbeddedPerFile } from "../support/embedded.js";
 import { EXAMPLES } from "../proof/examples.js";
 
 let db: SqlSession;
-beforeAll(async () => {
-  db = await openEmbedded();
-});
-afterAll(async () => {
-  await db?.close();
-});
-beforeEach(async () => {
-  await db.query("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-});
+useEmbeddedPerFile((session) => (db = session));
 
 const answers = (operation: keyof typeof EXAMPLES, variant?: string): PlanAnswers => {
   const sample = variant ? EXAMPLES[operation][variant] : Object.values(EXAMPLES[operation])[0];

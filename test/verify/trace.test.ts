@@ -1,16 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openEmbedded, type SqlSession } from "../../src/verify/session.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { SqlSession } from "../../src/verify/session.js";
+import { useEmbeddedPerFile } from "../support/embedded.js";
 import { lockModeName, strongest, traceStatement } from "../../src/verify/trace.js";
 
 let db: SqlSession;
-beforeAll(async () => {
-  db = await openEmbedded();
-});
-afterAll(async () => {
-  await db?.close();
-});
+useEmbeddedPerFile((session) => (db = session));
 beforeEach(async () => {
-  await db.query("DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
   await db.query("CREATE TABLE t (id bigint PRIMARY KEY, n int); INSERT INTO t SELECT g, g FROM generate_series(1, 2000) g;");
 });
 
