@@ -1,30 +1,18 @@
 /** `migration-wizard troubleshoot`: from a symptom or a pasted error to REPAIR.md and a repair migration. */
-import { AnswersError, loadAnswersFile } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
 import { displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
-import { loadTreesFor, writeOrExplain } from "./plan-command.js";
+import { readAnswers } from "./plan-batch.js";
+import { loadTreesFor, writeOrExplain, type PlanOptions } from "./plan-command.js";
 
-export interface TroubleshootOptions {
+/** The plan command's options, and the pasted error message. */
+export interface TroubleshootOptions extends PlanOptions {
   error?: string;
-  answers?: string;
-  out: string;
-  json?: boolean;
-  dryRun?: boolean;
-  force?: boolean;
-  trees?: string;
 }
 
 export async function troubleshootCommand(opts: TroubleshootOptions, interactive: boolean): Promise<number> {
   let answers: Answers = { mode: "troubleshoot" } as Answers;
-  if (opts.answers) {
-    try {
-      answers = { ...loadAnswersFile(opts.answers), mode: "troubleshoot" };
-    } catch (e) {
-      if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
-      throw e;
-    }
-  }
+  if (opts.answers) answers = { ...readAnswers(opts.answers), mode: "troubleshoot" };
   const error = opts.error ?? (typeof answers.error === "string" ? answers.error : undefined);
   const trees = await loadTreesFor(opts.trees);
   const { troubleshoot } = await import("../troubleshoot/run.js");
