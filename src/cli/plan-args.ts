@@ -6,15 +6,23 @@
 import { parseArgs } from "node:util";
 import type { PlanOptions } from "./plan-command.js";
 
-/** `plan`'s options exactly as program.ts declares them (same names, short flags and default). */
-const PLAN_OPTIONS = {
-  answers: { type: "string", short: "a" },
-  out: { type: "string", short: "o", default: "migration-plan" },
-  json: { type: "boolean" },
-  "dry-run": { type: "boolean" },
-  force: { type: "boolean", short: "f" },
-  trees: { type: "string" },
+/**
+ * `plan`'s options: the one table both parsers read. node:util reads type, short and default;
+ * program.ts builds commander's `plan` options (flags and help) from the same entries.
+ */
+export const PLAN_OPTIONS = {
+  answers: { type: "string", short: "a", arg: "file", help: "answers file (YAML); with every key present no question is asked" },
+  out: { type: "string", short: "o", arg: "dir", default: "migration-plan", help: "folder to write into" },
+  json: { type: "boolean", help: "print the plan as JSON on stdout" },
+  "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
+  force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },
+  trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },
 } as const;
+
+/** Commander's flags for an entry: `-a, --answers <file>`. */
+export function commanderFlags(name: string, o: { short?: string; arg?: string; help: string }): string {
+  return `${o.short ? `-${o.short}, ` : ""}--${name}${o.arg ? ` <${o.arg}>` : ""}`;
+}
 
 /**
  * The options of `[plan] [options]` when every argument is one of plan's options with a proper value;

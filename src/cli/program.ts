@@ -4,6 +4,7 @@
  */
 import { Command, Option } from "commander";
 import { EXIT, isInteractive } from "./common.js";
+import { commanderFlags, PLAN_OPTIONS } from "./plan-args.js";
 
 declare const __VERSION__: string | undefined;
 
@@ -22,15 +23,12 @@ export function program(ver: string): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  cli
-    .command("plan", { isDefault: true })
+  const plan = cli.command("plan", { isDefault: true });
+  for (const [name, o] of Object.entries(PLAN_OPTIONS)) {
+    plan.option(commanderFlags(name, o), o.help, "default" in o ? o.default : undefined);
+  }
+  plan
     .description("walk the questions (or read --answers) and write PLAN.md, answers.yaml and the migration files")
-    .option("-a, --answers <file>", "answers file (YAML); with every key present no question is asked")
-    .option("-o, --out <dir>", "folder to write into", "migration-plan")
-    .option("--json", "print the plan as JSON on stdout")
-    .option("--dry-run", "print what would be written; write nothing")
-    .option("-f, --force", "allow overwriting files in --out")
-    .option("--trees <dir>", "your own decision trees, merged over the shipped ones")
     .addHelpText(
       "after",
       `
