@@ -35,8 +35,11 @@ export function formatZodIssues(issues: z.core.$ZodIssue[], where?: (path: (stri
   });
 }
 
-/** Parse and validate answers YAML text. `file` names the source in messages. */
-export function parseAnswers(text: string, file: string): Answers {
+/**
+ * Parse and validate answers YAML text. `file` names the source in messages. `defaults` fill keys the
+ * file leaves out (e.g. what a schema snapshot read); the keys so filled are pushed onto `defaulted`.
+ */
+export function parseAnswers(text: string, file: string, defaults: Partial<Answers> = {}, defaulted: string[] = []): Answers {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
@@ -49,6 +52,12 @@ export function parseAnswers(text: string, file: string): Answers {
   }
   const data = doc.toJS() ?? {};
   if (typeof data !== "object" || Array.isArray(data)) throw new AnswersError([`${file}:1:1: the answers file must be a mapping of keys to values`]);
+  for (const [k, v] of Object.entries(defaults)) {
+    if ((data as Record<string, unknown>)[k] === undefined && v !== undefined) {
+      (data as Record<string, unknown>)[k] = v;
+      defaulted.push(k);
+    }
+  }
   const parsed = answersSchema.safeParse(data);
   if (!parsed.success) {
     throw new AnswersError(formatZodIssues(parsed.error.issues, (p) => `${file}:${position(doc, lc, p)}`));
@@ -56,14 +65,14 @@ export function parseAnswers(text: string, file: string): Answers {
   return parsed.data;
 }
 
-export function loadAnswersFile(path: string): Answers {
+export function loadAnswersFile(path: string, defaults?: Partial<Answers>, defaulted?: string[]): Answers {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
     throw new AnswersError([`${path}: cannot read the answers file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
-  return parseAnswers(text, path);
+  return parseAnswers(text, path, defaults, defaulted);
 }
 
 /** Keys a plan cannot be built without that are missing. */

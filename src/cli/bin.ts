@@ -29,7 +29,8 @@ async function start(argv: string[]): Promise<void> {
   process.on("SIGINT", () => process.exit(EXIT.cancelled));
   const plan = plainPlanOptions(argv.slice(2));
   let batch: BatchResult | undefined;
-  if (plan?.answers) {
+  // With a schema to read (async, lazily loaded drivers) the run goes through main.ts.
+  if (plan?.answers && !plan.databaseUrl && !plan.schema) {
     try {
       batch = planFromFileFast({ ...plan, answers: plan.answers }, isInteractive());
     } catch (e) {

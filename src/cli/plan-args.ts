@@ -17,6 +17,8 @@ export const PLAN_OPTIONS = {
   "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
   force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },
   trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },
+  "database-url": { type: "string", arg: "url", help: "read the schema from this PostgreSQL (read-only: catalogs and estimates) to fill in and complete the plan" },
+  schema: { type: "string", arg: "file", help: "read the schema from a pg_dump --schema-only file instead of a database" },
 } as const;
 
 /** Commander's flags for an entry: `-a, --answers <file>`. */
@@ -36,6 +38,6 @@ export function plainPlanOptions(args: string[]): PlanOptions | undefined {
   } catch {
     return undefined;
   }
-  const { "dry-run": dryRun, ...rest } = values;
-  return { ...rest, ...(dryRun === undefined ? {} : { dryRun }) };
+  const { "dry-run": dryRun, "database-url": databaseUrl, ...rest } = values;
+  return { ...rest, ...(dryRun === undefined ? {} : { dryRun }), ...(databaseUrl === undefined ? {} : { databaseUrl }) };
 }

@@ -6,7 +6,9 @@
  */
 import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
-import { PlanError } from "../plan/build.js";
+import { PlanError, type SnapshotInput } from "../plan/build.js";
+import { fillFromSnapshot, snapshotDefaults, SnapshotMismatch } from "../schema/fill.js";
+import type { SchemaSnapshot } from "../schema/model.js";
 import { planOutputs } from "../render/outputs.js";
 import { CliError, EXIT } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
@@ -15,9 +17,9 @@ import type { PlanOptions } from "./plan-command.js";
 /** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
 export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };
 
-export function readAnswers(file: string): Answers {
+export function readAnswers(file: string, defaults?: Partial<Answers>, defaulted?: string[]): Answers {
   try {
-    return loadAnswersFile(file);
+    return loadAnswersFile(file, defaults, defaulted);
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
     throw e;
@@ -25,9 +27,9 @@ export function readAnswers(file: string): Answers {
 }
 
 /** Build and render; answer problems become usage errors that name the field. */
-export function outputsFor(answers: Answers, file: string) {
+export function outputsFor(answers: Answers, file: string, schema?: SnapshotInput) {
   try {
-    return planOutputs(requirePlanAnswers(answers, file), new Date());
+    return planOutputs(requirePlanAnswers(answers, file), new Date(), schema);
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`incomplete answers:\n${e.message}`, EXIT.usage);
     if (e instanceof PlanError) throw new CliError(`${file}: ${e.field ? e.field + ": " : ""}${e.message}`, EXIT.usage);
@@ -39,11 +41,23 @@ export function outputsFor(answers: Answers, file: string) {
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean): BatchResult {
-  const answers = readAnswers(opts.answers);
+export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, snapshot?: SchemaSnapshot): BatchResult {
+  const defaulted: string[] = [];
+  let answers = readAnswers(opts.answers, snapshot ? snapshotDefaults(snapshot) : undefined, defaulted);
+  let schema: SnapshotInput | undefined;
+  if (snapshot) {
+    try {
+      const filled = fillFromSnapshot(answers, snapshot, defaulted);
+      answers = filled.answers;
+      schema = { snapshot, facts: filled.facts };
+    } catch (e) {
+      if (e instanceof SnapshotMismatch) throw new CliError(`${opts.answers}: ${e.field}: ${e.message}`, EXIT.usage);
+      throw e;
+    }
+  }
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
-  const { plan, tool, files } = outputsFor(answers, opts.answers);
+  const { plan, tool, files } = outputsFor(answers, opts.answers, schema);
   if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
   else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));

@@ -17,6 +17,10 @@ export interface PlanOptions {
   dryRun?: boolean;
   force?: boolean;
   trees?: string;
+  /** Read the schema from this PostgreSQL (src/schema). */
+  databaseUrl?: string;
+  /** Read the schema from a pg_dump --schema-only file. */
+  schema?: string;
 }
 
 /** Build and render; answer problems become usage errors that name the field. */
@@ -29,7 +33,8 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
   let prefill: Answers | undefined;
   let missing: string[] = [];
   if (opts.answers) {
-    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive);
+    const schema = opts.databaseUrl || opts.schema ? await (await import("./plan-snapshot.js")).snapshotFor(opts) : undefined;
+    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, schema);
     if ("exitCode" in r) return r.exitCode;
     ({ prefill, missing } = r);
   }

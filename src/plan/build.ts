@@ -6,6 +6,15 @@ import type { PlanAnswers } from "../answers/schema.js";
 import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
 import { sizeClass, type RecipeContext } from "./context.js";
 import { RECIPES, type RecipeResult } from "./operations/index.js";
+import type { SchemaSnapshot } from "../schema/model.js";
+import type { SnapshotFacts } from "../schema/fill.js";
+import { nameCollisions } from "../schema/names.js";
+
+/** A schema snapshot and what the answers took from it (src/schema/fill.ts). */
+export interface SnapshotInput {
+  snapshot: SchemaSnapshot;
+  facts: SnapshotFacts;
+}
 
 export class PlanError extends Error {
   constructor(
@@ -27,8 +36,9 @@ const CHECKLIST = [
   "A read-only mode or feature flag ready in case a phase must pause writes",
 ];
 
-export function buildPlan(answers: PlanAnswers): Plan {
+export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   const ctx: RecipeContext = {
+    ...(schema ? { snapshot: schema.snapshot } : {}),
     answers,
     engine: answers.engine,
     version: answers.engine_version,
@@ -43,7 +53,7 @@ export function buildPlan(answers: PlanAnswers): Plan {
   if (answers.rollback_need === "full") {
     checklist.unshift("Point-in-time recovery (WAL archiving or binlog retention) in place before the first phase");
   }
-  return {
+  const plan: Plan = {
     version: PLAN_FORMAT_VERSION,
     answers,
     engine: answers.engine,
@@ -54,5 +64,11 @@ export function buildPlan(answers: PlanAnswers): Plan {
     warnings: result.warnings,
     checklist,
     files: [],
+    ...(schema ? { schemaFacts: schema.facts } : {}),
   };
+  if (schema) {
+    const clashes = nameCollisions(plan, schema.snapshot);
+    if (clashes.length) throw new PlanError(`names the plan would create are already taken: ${clashes.join("; ")}`, "details");
+  }
+  return plan;
 }

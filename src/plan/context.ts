@@ -1,5 +1,6 @@
 /** What every recipe receives: the answers, resolved defaults, and the classes that steer the plan. */
 import type { Engine, PlanAnswers } from "../answers/schema.js";
+import type { SchemaSnapshot } from "../schema/model.js";
 
 /** The seed's data-size classes: <10k synchronous, 10k-1M batched, >1M background worker. */
 export type SizeClass = "small" | "medium" | "large";
@@ -11,6 +12,8 @@ export interface RecipeContext {
   size: SizeClass;
   /** Short lock timeout (ms) put before every statement that takes a strong lock. */
   lockTimeoutMs: number;
+  /** The user's schema as read (--database-url, --schema), when given: recipes use it to be complete. */
+  snapshot?: SchemaSnapshot;
 }
 
 export function sizeClass(rows: number): SizeClass {

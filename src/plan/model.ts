@@ -81,4 +81,6 @@ export interface Plan {
   checklist: string[];
   /** Paths written or, with --dry-run, to be written (relative to --out). */
   files: string[];
+  /** With a schema snapshot (--database-url, --schema): what was read from the database and what is assumed. */
+  schemaFacts?: { source: string; read: string[]; assumed: string[] };
 }

@@ -4,7 +4,7 @@
  */
 import { stringify } from "yaml";
 import type { Answers, PlanAnswers } from "../answers/schema.js";
-import { buildPlan } from "../plan/build.js";
+import { buildPlan, type SnapshotInput } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
 import type { OutputFile } from "../output/write.js";
 import { renderPlanMarkdown } from "./plan-md.js";
@@ -43,8 +43,8 @@ export interface PlanOutputs {
   files: OutputFile[];
 }
 
-export function planOutputs(answers: PlanAnswers, now: Date): PlanOutputs {
-  const plan = buildPlan(answers);
+export function planOutputs(answers: PlanAnswers, now: Date, schema?: SnapshotInput): PlanOutputs {
+  const plan = buildPlan(answers, schema);
   const tool = renderToolFiles(plan, { now, slug: slugFor(answers) });
   const files: OutputFile[] = [
     { path: "PLAN.md", content: renderPlanMarkdown(plan, tool) },

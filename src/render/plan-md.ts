@@ -149,6 +149,22 @@ function glossary(plan: Plan): string {
   return ["## Lock glossary", lines.length ? lines.join("\n") : "This plan takes no table locks."].join("\n\n");
 }
 
+/** Markdown-inert text for a list item: names read from a database may hold *, _, backticks, brackets or newlines. */
+function inert(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/([\\`*_[\]|<>~])/g, "\\$1");
+}
+
+function schemaFactsSections(f: NonNullable<Plan["schemaFacts"]>): string[] {
+  const list = (items: string[], none: string) => (items.length ? items.map((x) => `- ${inert(x)}`).join("\n") : none);
+  return [
+    "## Read from the database",
+    `From ${inert(f.source)}, in a read-only transaction (catalogs and planner estimates only, no row counted):\n\n` +
+      list(f.read, "- nothing beyond the objects the plan rebuilds"),
+    "## Assumed",
+    list(f.assumed, "Nothing about the database: every fact above was read from it. Downtime tolerance, rollback need and tool are your choices."),
+  ];
+}
+
 export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   const sections: string[] = [];
   sections.push(`# ${plan.summary}`);
@@ -158,6 +174,7 @@ export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   );
   sections.push("## Strategy", plan.strategy);
   sections.push("## Your answers", answersTable(plan));
+  if (plan.schemaFacts) sections.push(...schemaFactsSections(plan.schemaFacts));
   if (plan.warnings.length) sections.push("## Warnings", plan.warnings.map((w) => `- ${w}`).join("\n"));
   sections.push("## Before you start", plan.checklist.map((c) => `- [ ] ${c}`).join("\n"));
   sections.push(

@@ -29,6 +29,8 @@ describe("plan's argument fast path", () => {
     ["-fo", "out", "--answers", "a.yaml"],
     ["--out", "one", "--out", "two"],
     ["--out", ""],
+    ["plan", "--answers", "a.yaml", "--database-url", "postgresql://u@h/db", "--dry-run"],
+    ["--answers", "a.yaml", "--schema", "schema.sql", "--json"],
   ];
   it.each(accepted.map((a) => [a.join(" ") || "(no arguments)", a]))("%s: same options as commander", (_, args) => {
     const fast = plainPlanOptions(args as string[]);

@@ -1,0 +1,103 @@
+/**
+ * `plan --answers X --database-url URL` and `--schema FILE` as a user runs them (the built CLI as a process):
+ * what the database can tell is filled in and listed under "Read from the database", the rest under
+ * "Assumed"; wrong tables, columns and taken names are one-line usage errors that write nothing.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { startPostgres, type PgServer } from "../support/pg-server.js";
+import { dumpSchema, FIXTURE_SQL } from "./fixture.js";
+
+let server: PgServer | null = null;
+let dump: string;
+const dir = mkdtempSync(join(tmpdir(), "mw-plan-schema-"));
+
+function answers(name: string, yaml: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+const RENAME = `operation: rename_column
+table: customers
+columns: [{name: email}]
+details: {new_name: email_address}
+downtime_tolerance: none
+rollback_need: phase-level
+tool: raw-sql
+`;
+
+beforeAll(async () => {
+  server = await startPostgres();
+  if (!server) return;
+  const c = new pg.Client({ connectionString: server.url });
+  await c.connect();
+  await c.query(FIXTURE_SQL);
+  await c.end();
+  dump = dumpSchema(server.url);
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+beforeEach((ctx) => {
+  if (!server) ctx.skip("no PostgreSQL server binaries installed (Debian package postgresql)");
+});
+
+describe("plan with a schema snapshot", () => {
+  it("--database-url fills version, rows and column type, and PLAN.md says what was read", () => {
+    const out = join(dir, "rename");
+    const r = runCli(["plan", "--answers", answers("rename", RENAME), "--database-url", server!.url, "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const md = readFileSync(join(out, "PLAN.md"), "utf8");
+    expect(md).toMatch(/## Read from the database\n\nFrom the database at postgresql:\/\/postgres@127\.0\.0\.1:\d+\/postgres \(PostgreSQL 15\.\d+\)/);
+    expect(md).toContain("- engine version 15.");
+    expect(md).toContain("- about 2,000 rows in customers (the planner's estimate, pg\\_class.reltuples; nothing was counted)");
+    expect(md).toContain("- customers.email is text");
+    expect(md).toContain("## Assumed\n\nNothing about the database");
+    const saved = readFileSync(join(out, "answers.yaml"), "utf8");
+    expect(saved).toMatch(/engine_version: "?15\.\d+/);
+    expect(saved).toContain("approx_rows: 2000");
+  });
+
+  it("--schema FILE reads a pg_dump; the row count it cannot know must come from the answers and is listed as assumed", () => {
+    const r = runCli(["plan", "--answers", answers("dump", RENAME + 'approx_rows: 200000000\nengine_version: "15.4"\n'), "--schema", dump, "--json", "--dry-run"]);
+    expect(r.stderr).toBe("");
+    const plan = JSON.parse(r.stdout);
+    expect(plan.schemaFacts.source).toBe(`the schema dump ${dump}`);
+    expect(plan.schemaFacts.read).toContain("customers.email is text");
+    expect(plan.schemaFacts.assumed).toEqual([
+      "engine version 15.4 (from the answers; a schema dump does not say which server it came from)",
+      "about 200,000,000 rows in customers (from the answers; the source has no statistics)",
+    ]);
+  }, 120_000);
+
+  it("refuses, in one line and writing nothing, a table or column the database does not have and a name already taken", () => {
+    const out = join(dir, "refused");
+    const cases: [string, RegExp][] = [
+      [RENAME.replace("table: customers", "table: customer"), /table: table customer is not in the database at .*; it has: .*customers/],
+      [RENAME.replace("{name: email}", "{name: mail}"), /columns: column mail is not in customers; its columns are: id, email, name, created_at/],
+      [RENAME.replace("new_name: email_address", "new_name: name"), /names the plan would create are already taken: .*creates the column name, but the database already has a column of that name/],
+    ];
+    for (const [i, [yaml, message]] of cases.entries()) {
+      const r = runCli(["plan", "--answers", answers(`bad${i}`, yaml), "--database-url", server!.url, "--out", out]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("an unreachable server is an environment error (exit 1) with the password hidden", () => {
+    const r = runCli(["plan", "--answers", answers("down", RENAME), "--database-url", "postgresql://u:secret@127.0.0.1:1/db", "--dry-run"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/cannot connect to postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/db/);
+    expect(r.stderr).not.toContain("secret");
+  });
+});
