@@ -4,7 +4,7 @@
  * re-creates a primary key under its old name is not a collision.
  */
 import type { Plan } from "../plan/model.js";
-import { findTable, type SchemaSnapshot } from "./model.js";
+import type { SchemaSnapshot } from "./model.js";
 
 const IDENT = `("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
 const QUALIFIED = `(?:${IDENT}\\.)?${IDENT}`;
@@ -35,15 +35,20 @@ const PATTERNS: { re: RegExp; kind: NameEvent["kind"]; space: NameEvent["space"]
   { re: new RegExp(`RENAME COLUMN ${IDENT} TO ${IDENT}`, "gi"), kind: "create", space: "column" },
 ];
 
-/** The name events of one statement, in text order. Renames free the old name and take the new one. */
+const ALTERED_TABLE = new RegExp(`^\\s*ALTER TABLE (?:IF EXISTS )?(?:ONLY )?${QUALIFIED}`, "i");
+
+/** The name events of one statement, in text order. Renames free the old name and take the new one; columns are `table.column`. */
 function events(sql: string): NameEvent[] {
+  const altered = ALTERED_TABLE.exec(sql);
+  const table = altered ? unquote(altered[2]) : "";
+  const key = (space: NameEvent["space"], name: string) => (space === "column" ? `${table}.${name}` : name);
   const found: { at: number; ev: NameEvent[] }[] = [];
   for (const p of PATTERNS) {
     for (const m of sql.matchAll(p.re)) {
       const groups = m.slice(1).filter((g) => g !== undefined);
-      const last = unquote(groups[groups.length - 1]);
+      const last = key(p.space, unquote(groups[groups.length - 1]));
       if (/RENAME/i.test(m[0])) {
-        const from = unquote(groups[groups.length - 2]);
+        const from = key(p.space, unquote(groups[groups.length - 2]));
         found.push({ at: m.index!, ev: [{ kind: "drop", space: p.space, name: from }, { kind: "create", space: p.space, name: last }] });
       } else found.push({ at: m.index!, ev: [{ kind: p.kind, space: p.space, name: last }] });
     }
@@ -53,13 +58,12 @@ function events(sql: string): NameEvent[] {
 
 /** Collisions, in words; empty when every name the plan creates is free at the moment it is created. */
 export function nameCollisions(plan: Plan, snapshot: SchemaSnapshot): string[] {
-  const table = findTable(snapshot, plan.answers.table ?? "");
   const taken = new Map<string, Set<string>>([
     ["relation", new Set(snapshot.names.filter((n) => n.kind === "relation").map((n) => n.name))],
     ["constraint", new Set(snapshot.names.filter((n) => n.kind === "constraint").map((n) => n.name))],
     ["function", new Set(snapshot.names.filter((n) => n.kind === "function").map((n) => n.name))],
     ["trigger", new Set(snapshot.names.filter((n) => n.kind === "trigger").map((n) => n.name))],
-    ["column", new Set(table?.columns.map((c) => c.name) ?? [])],
+    ["column", new Set(snapshot.tables.flatMap((t) => t.columns.map((c) => `${t.name}.${c.name}`)))],
   ]);
   const problems: string[] = [];
   for (const phase of plan.phases) {

@@ -22,6 +22,7 @@ import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../rec
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import { thousands } from "../format.js";
+import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
 
 interface TypeShape {
   base: string;
@@ -378,6 +379,10 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
       warnings: [],
     };
   }
+
+  // With the schema read, an integer primary key gets the complete recipe (children, sequence, indexes).
+  const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
+  if (keyPlan) return keyPlan;
 
   const newName = `${column.name}_new`;
   const oldName = `${column.name}_old`;
