@@ -57,7 +57,7 @@ async function one(sql: string): Promise<Record<string, unknown>> {
 }
 
 describe("integer primary key to bigint, from the schema, under concurrent writes", () => {
-  it.for(["serial", "identity"] as const)("converts a %s accounts.id with orders.account_id and notes.account_id; every phase rolls back; nothing is lost", async (key, ctx) => {
+  for (const key of ["serial", "identity"] as const) it(`converts a ${key} accounts.id with orders.account_id and notes.account_id; every phase rolls back; nothing is lost`, async (ctx) => {
     if (!server) return ctx.skip("no PostgreSQL server binaries installed (Debian package postgresql)");
     await admin.query(schema(key));
     const snapshot = await snapshotFromUrl(server.url);
