@@ -37,6 +37,17 @@ export function outputsFor(answers: Answers, file: string, schema?: SnapshotInpu
   }
 }
 
+/** The answers completed from the snapshot, and the snapshot input for the plan; a mismatch is a usage error. */
+export function withSnapshot(answers: Answers, file: string, snapshot: SchemaSnapshot, defaulted: string[] = []): { answers: Answers; schema: SnapshotInput } {
+  try {
+    const filled = fillFromSnapshot(answers, snapshot, defaulted);
+    return { answers: filled.answers, schema: { snapshot, facts: filled.facts } };
+  } catch (e) {
+    if (e instanceof SnapshotMismatch) throw new CliError(`${file}: ${e.field}: ${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
 /**
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
@@ -45,16 +56,7 @@ export function planFromFile(opts: PlanOptions & { answers: string }, interactiv
   const defaulted: string[] = [];
   let answers = readAnswers(opts.answers, snapshot ? snapshotDefaults(snapshot) : undefined, defaulted);
   let schema: SnapshotInput | undefined;
-  if (snapshot) {
-    try {
-      const filled = fillFromSnapshot(answers, snapshot, defaulted);
-      answers = filled.answers;
-      schema = { snapshot, facts: filled.facts };
-    } catch (e) {
-      if (e instanceof SnapshotMismatch) throw new CliError(`${opts.answers}: ${e.field}: ${e.message}`, EXIT.usage);
-      throw e;
-    }
-  }
+  if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
   const { plan, tool, files } = outputsFor(answers, opts.answers, schema);

@@ -7,6 +7,7 @@ import { conflicts, displayPath } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { writeOrExplain } from "./plan-output.js";
+import type { SchemaSnapshot } from "../schema/model.js";
 
 export { planReport, writeOrExplain } from "./plan-output.js";
 
@@ -23,20 +24,26 @@ export interface PlanOptions {
   schema?: string;
 }
 
-/** Build and render; answer problems become usage errors that name the field. */
-export async function outputsFor(answers: Answers, file: string) {
-  return (await import("./plan-batch.js")).outputsFor(answers, file);
+/** Build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */
+export async function outputsFor(answers: Answers, file: string, snapshot?: SchemaSnapshot) {
+  const batch = await import("./plan-batch.js");
+  if (!snapshot) return batch.outputsFor(answers, file);
+  const { answers: filled, schema } = batch.withSnapshot(answers, file, snapshot);
+  return batch.outputsFor(filled, file, schema);
 }
 
 /** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
 export async function planCommand(opts: PlanOptions, interactive: boolean, batch?: BatchResult): Promise<number> {
   let prefill: Answers | undefined;
   let missing: string[] = [];
+  const snapshot = opts.databaseUrl || opts.schema ? await (await import("./plan-snapshot.js")).snapshotFor(opts) : undefined;
   if (opts.answers) {
-    const schema = opts.databaseUrl || opts.schema ? await (await import("./plan-snapshot.js")).snapshotFor(opts) : undefined;
-    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, schema);
+    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, snapshot);
     if ("exitCode" in r) return r.exitCode;
     ({ prefill, missing } = r);
+  } else if (snapshot) {
+    // The wizard's questions the database answers (engine, version) come pre-answered.
+    prefill = (await import("../schema/fill.js")).snapshotDefaults(snapshot) as Answers;
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
 
@@ -52,7 +59,7 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     mode: "plan",
     prefill,
     onFinish: async ({ answers }) => {
-      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers");
+      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers", snapshot);
       if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
       const first = plan.phases.find((p) => tool.phases[p.id]);
       return {
