@@ -62,9 +62,21 @@ export function fillFromSnapshot(answers: Answers, snapshot: SchemaSnapshot, def
   const pk = table.primaryKey?.columns;
   if (pk?.length === 1 && out.details?.primary_key === undefined && out.operation !== "add_primary_key") {
     out.details = { ...out.details, primary_key: pk[0] };
-    facts.read.push(`${out.table}'s primary key: ${pk[0]}`);
+    facts.read.push(`primary key of ${out.table}: ${pk[0]}`);
   }
+  facts.read.push(...dependents(table));
   return { answers: out, facts };
+}
+
+/** What hangs on the table, so the reader sees what the plan rebuilds. */
+function dependents(t: TableInfo): string[] {
+  const out: string[] = [];
+  const name = t.schema === "public" ? t.name : `${t.schema}.${t.name}`;
+  if (t.referencedBy.length) out.push(`referenced by ${t.referencedBy.map((f) => `${f.table}.${f.columns.join(", ")} (${f.columnTypes.join(", ")}, ON DELETE ${f.onDelete})`).join("; ")}`);
+  if (t.indexes.length) out.push(`indexes on ${name}: ${t.indexes.map((i) => `${i.name}${i.valid ? "" : " (INVALID)"}`).join(", ")}`);
+  if (t.triggers.length) out.push(`triggers on ${name}: ${t.triggers.map((x) => x.name).join(", ")}`);
+  if (t.dependentViews.length) out.push(`views reading ${name}: ${t.dependentViews.join(", ")}`);
+  return out;
 }
 
 function fillVersion(out: Answers, snapshot: SchemaSnapshot, facts: SnapshotFacts): void {
