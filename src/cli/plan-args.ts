@@ -19,6 +19,7 @@ export const PLAN_OPTIONS = {
   trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },
   "database-url": { type: "string", arg: "url", help: "read the schema from this PostgreSQL (read-only: catalogs and estimates) to fill in and complete the plan" },
   schema: { type: "string", arg: "file", help: "read the schema from a pg_dump --schema-only file instead of a database" },
+  probe: { type: "boolean", help: "with --database-url: also run bounded data probes (NULLs, duplicates, orphans, key headroom) for the change" },
 } as const;
 
 /** Commander's flags for an entry: `-a, --answers <file>`. */

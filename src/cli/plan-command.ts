@@ -22,6 +22,8 @@ export interface PlanOptions {
   databaseUrl?: string;
   /** Read the schema from a pg_dump --schema-only file. */
   schema?: string;
+  /** With databaseUrl: run the bounded probes that fit the change. */
+  probe?: boolean;
 }
 
 /** Build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */

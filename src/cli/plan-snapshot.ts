@@ -1,15 +1,47 @@
-/** `plan --database-url URL` / `--schema FILE`: read the snapshot (drivers load lazily) or explain in one line why not. */
+/** `plan --database-url URL` / `--schema FILE` [--probe]: read the snapshot (drivers load lazily) or explain in one line why not. */
+import type { Answers } from "../answers/schema.js";
 import { CliError, EXIT } from "./common.js";
 import type { PlanOptions } from "./plan-command.js";
-import type { SchemaSnapshot } from "../schema/model.js";
+import { findTable, type SchemaSnapshot } from "../schema/model.js";
+import type { ProbeRequest } from "../schema/probes.js";
 
-export async function snapshotFor(opts: Pick<PlanOptions, "databaseUrl" | "schema">): Promise<SchemaSnapshot> {
+export async function snapshotFor(opts: Pick<PlanOptions, "databaseUrl" | "schema" | "probe" | "answers">): Promise<SchemaSnapshot> {
   if (opts.databaseUrl && opts.schema) throw new CliError("pass either --database-url or --schema, not both", EXIT.usage);
-  const { snapshotFromDump, snapshotFromUrl, SnapshotError } = await import("../schema/sources.js");
+  if (opts.probe && !opts.databaseUrl) throw new CliError("--probe reads data: it needs --database-url (a schema dump holds no rows)", EXIT.usage);
+  const { snapshotFromDump, snapshotFromUrl, SnapshotError, openPgClient } = await import("../schema/sources.js");
   try {
-    return opts.databaseUrl ? await snapshotFromUrl(opts.databaseUrl) : await snapshotFromDump(opts.schema!);
+    if (!opts.databaseUrl) return await snapshotFromDump(opts.schema!);
+    const snapshot = await snapshotFromUrl(opts.databaseUrl);
+    if (!opts.probe || !opts.answers) return snapshot;
+    const { readAnswers } = await import("./plan-batch.js");
+    const requests = probeRequests(readAnswers(opts.answers, { engine: "postgresql", engine_version: "0" }), snapshot);
+    const { runProbes } = await import("../schema/probes.js");
+    const client = await openPgClient(opts.databaseUrl, "migration-wizard probes");
+    try {
+      const results = await runProbes(async (sql) => (await client.query(sql)).rows, requests);
+      return { ...snapshot, probes: results.map((r) => ({ text: r.text, exact: r.exact })) };
+    } finally {
+      await client.end().catch(() => {});
+    }
   } catch (e) {
     if (e instanceof SnapshotError) throw new CliError(e.message, e.kind === "usage" ? EXIT.usage : EXIT.failure);
-    throw e;
+    if (e instanceof CliError) throw e;
+    throw new CliError(`a probe failed (nothing was changed): ${(e as Error).message}`, EXIT.failure);
   }
+}
+
+/** The probes that tell something about this change, for columns the snapshot has. */
+export function probeRequests(answers: Answers, snapshot: SchemaSnapshot): ProbeRequest[] {
+  const out: ProbeRequest[] = [{ name: "long_transactions", olderThanSeconds: 60 }];
+  const table = answers.table ? findTable(snapshot, answers.table) : undefined;
+  if (!table) return out;
+  const t = `${table.schema}.${table.name}`;
+  const cols = (answers.columns ?? []).map((c) => table.columns.find((x) => x.name === c.name)).filter((c) => c !== undefined);
+  const first = cols[0];
+  if (answers.operation === "set_not_null" && first) out.push({ name: "null_count", table: t, column: first.name });
+  if (answers.operation === "add_unique_constraint" && cols.length) out.push({ name: "duplicate_keys", table: t, columns: cols.map((c) => c.name) });
+  const d = answers.details;
+  if (answers.operation === "add_foreign_key" && first && d?.ref_table) out.push({ name: "orphans", table: t, column: first.name, refTable: d.ref_table, refColumn: d.ref_column ?? "id" });
+  if (answers.operation === "change_column_type" && first && ["smallint", "integer", "bigint"].includes(first.type)) out.push({ name: "max_value", table: t, column: first.name, type: first.type });
+  return out;
 }

@@ -141,6 +141,8 @@ export interface SchemaSnapshot {
   enums: EnumInfo[];
   sequences: SequenceInfo[];
   names: TakenName[];
+  /** Results of the bounded data probes, when the user asked for them (probes.ts). */
+  probes?: { text: string; exact: boolean }[];
 }
 
 /** `schema.table` with `public` implied, as the answers spell tables. */

@@ -83,7 +83,7 @@ describe("plan with a schema snapshot", () => {
     const cases: [string, RegExp][] = [
       [RENAME.replace("table: customers", "table: customer"), /table: table customer is not in the database at .*; it has: .*customers/],
       [RENAME.replace("{name: email}", "{name: mail}"), /columns: column mail is not in customers; its columns are: id, email, name, created_at/],
-      [RENAME.replace("new_name: email_address", "new_name: name"), /names the plan would create are already taken: .*creates the column name, but the database already has a column of that name/],
+      [RENAME.replace("new_name: email_address", "new_name: name"), /names the plan would create are already taken: .*creates the column customers.name, but the database already has a column of that name/],
     ];
     for (const [i, [yaml, message]] of cases.entries()) {
       const r = runCli(["plan", "--answers", answers(`bad${i}`, yaml), "--database-url", server!.url, "--out", out]);
@@ -92,6 +92,18 @@ describe("plan with a schema snapshot", () => {
       expect(r.stderr.trim().split("\n")).toHaveLength(1);
     }
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("--probe runs the bounded probes that fit the change and lists their counts as read", () => {
+    const yaml = RENAME.replace("rename_column", "add_unique_constraint").replace("details: {new_name: email_address}", "details: {index_name: customers_email_key}");
+    const r = runCli(["plan", "--answers", answers("probe", yaml), "--database-url", server!.url, "--probe", "--json", "--dry-run"]);
+    expect(r.stderr).toBe("");
+    const plan = JSON.parse(r.stdout);
+    expect(plan.schemaFacts.read).toContain("probe: 0 duplicated (email) values in all rows of public.customers");
+    expect(plan.schemaFacts.read).toContain("probe: 0 transactions open for more than 60 s right now");
+    const dump = runCli(["plan", "--answers", answers("probe2", yaml), "--schema", "x.sql", "--probe", "--dry-run"]);
+    expect(dump.code).toBe(2);
+    expect(dump.stderr).toContain("--probe reads data: it needs --database-url");
   });
 
   it("an unreachable server is an environment error (exit 1) with the password hidden", () => {
