@@ -6,6 +6,7 @@
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
+import { columnObjects } from "../recipes/column-objects.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
@@ -200,9 +201,14 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
     checks: [columnExists(ctx, column.name, false)],
     estimate: estimate.catalogOnly(ctx),
   });
-  const warnings = [
-    `Indexes, constraints, foreign keys and grants on ${column.name} do not move with the data: create the matching ones on ${newName} (indexes concurrently) before the switch deploy, and drop the old ones with the column.`,
-  ];
+  // With the schema read, the column's indexes, constraints and views are rebuilt by the plan itself.
+  const objects = pg && ctx.snapshot ? columnObjects(ctx, table, column.name, newName) : undefined;
+  const warnings = objects
+    ? [...objects.notes, `Grants on ${column.name} (column privileges) do not move: grant them on ${newName}.`]
+    : [
+        `Indexes, constraints, foreign keys and grants on ${column.name} do not move with the data: create the matching ones on ${newName} (indexes concurrently) before the switch deploy, and drop the old ones with the column.`,
+      ];
+  const finalContract = objects?.beforeDrop.length ? finishPhase(ctx, { ...contract, statements: [...objects.beforeDrop, ...contract.statements.filter((s) => !s.setting)] }) : contract;
   if (!pg) warnings.push("MySQL commits every DDL statement on its own: if a phase stops halfway, the statements before the failure stay applied. Check which ones ran (SHOW CREATE TABLE, SHOW TRIGGERS) and continue from the failed one.");
   if (!pg) warnings.push("gh-ost cannot run on a table that has triggers: do not run gh-ost migrations on this table until the contract phase has dropped them.");
   return {
@@ -212,7 +218,7 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
       "added and kept in step by a trigger, filled, the application moves over in two deploys, and only then is the old column dropped. " +
       "Each phase until the last can be rolled back. " +
       VIEW_ALTERNATIVE,
-    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNull, switchReads, stopOld, contract],
+    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNull, ...(objects?.phase ? [objects.phase] : []), switchReads, stopOld, finalContract],
     warnings,
   };
 }
