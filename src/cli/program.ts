@@ -54,6 +54,7 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
     .option("--dry-run", "print what would be written; write nothing")
     .option("-f, --force", "allow overwriting files in --out")
     .option("--trees <dir>", "your own decision trees, merged over the shipped ones")
+    .option("--database-url <url>", "run the confirming queries on this PostgreSQL (read-only) and show what they returned")
     .action(async (opts) => {
       const { troubleshootCommand } = await import("./troubleshoot-command.js");
       process.exitCode = await troubleshootCommand(opts, isInteractive());

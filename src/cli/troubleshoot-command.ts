@@ -10,6 +10,24 @@ export interface TroubleshootOptions extends PlanOptions {
   error?: string;
 }
 
+/** Runs the confirming queries on the database, adds what they returned to stdout and REPAIR.md. */
+async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeof import("../troubleshoot/run.js").troubleshoot>>, { status: "diagnosed" }>) {
+  if (result.answers.engine !== "postgresql") throw new CliError("--database-url runs the confirming queries on PostgreSQL only", EXIT.usage);
+  const { runConfirmingQueries, confirmSection } = await import("../troubleshoot/confirm-live.js");
+  const { SnapshotError } = await import("../schema/sources.js");
+  let live;
+  try {
+    live = await runConfirmingQueries(url, result.confirm);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new CliError(e.message, e.kind === "usage" ? EXIT.usage : EXIT.failure);
+    throw new CliError(`running the confirming queries failed (nothing was changed): ${(e as Error).message}`, EXIT.failure);
+  }
+  const section = confirmSection(live.where, live.results);
+  const repair = result.files.find((f) => f.path === "REPAIR.md");
+  if (repair) repair.content = repair.content.replace(/\n## Repair, step by step/, `\n${section}\n## Repair, step by step`);
+  result.stdout += `\n\nConfirmed on ${live.where} (read-only):\n${live.results.map((r) => `  ${r.purpose}\n${r.lines.map((l) => `    ${l}`).join("\n")}`).join("\n")}`;
+}
+
 export async function troubleshootCommand(opts: TroubleshootOptions, interactive: boolean): Promise<number> {
   let answers: Answers = { mode: "troubleshoot" } as Answers;
   if (opts.answers) answers = { ...readAnswers(opts.answers), mode: "troubleshoot" };
@@ -19,6 +37,7 @@ export async function troubleshootCommand(opts: TroubleshootOptions, interactive
   const result = troubleshoot({ trees, answers, error });
 
   if (result.status === "diagnosed") {
+    if (opts.databaseUrl) await confirmLive(opts.databaseUrl, result);
     const paths = result.files.map((f) => f.path);
     if (!opts.dryRun) writeOrExplain(opts.out, result.files, opts.force);
     if (opts.json) {

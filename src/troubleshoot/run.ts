@@ -13,7 +13,16 @@ import type { ToolOutput } from "../render/types.js";
 import { renderRepairMarkdown, renderRepairSql, repairPlan, usedPlaceholders, type RenderedFile } from "./render.js";
 
 export type TroubleshootResult =
-  | { status: "diagnosed"; diagnosisId: string; answers: Answers; stdout: string; files: RenderedFile[]; matched: string[] }
+  | {
+      status: "diagnosed";
+      diagnosisId: string;
+      answers: Answers;
+      stdout: string;
+      files: RenderedFile[];
+      matched: string[];
+      /** The confirming SQL queries, for running them on the user's database (`--database-url`); `placeholders` when names are missing. */
+      confirm: { purpose: string; sql: string; placeholders: boolean }[];
+    }
   | {
       status: "needs-answers";
       /** Answer paths still needed, the next question's first. */
@@ -116,5 +125,8 @@ export function troubleshoot(opts: { trees: TreeSet; answers: Answers; error?: s
     "",
     "REPAIR.md has the confirming queries, every repair step, what not to do and how to prevent it.",
   ].join("\n");
-  return { status: "diagnosed", diagnosisId: id, answers: final, stdout, files, matched: match?.matched ?? [] };
+  const confirm = report.confirm.flatMap((q) =>
+    q.sql ? [{ purpose: q.purpose, sql: q.sql, placeholders: input.names.placeholders.some((p) => q.sql!.includes(p)) }] : [],
+  );
+  return { status: "diagnosed", diagnosisId: id, answers: final, stdout, files, matched: match?.matched ?? [], confirm };
 }
