@@ -7,6 +7,7 @@ import type { RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import { quoteTable } from "../../sql.js";
 import { stmt } from "../statements.js";
+import { dollarTag } from "../batched-update.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
 import { all, copyName, q, syncTriggerOf } from "./prepare.js";
 
@@ -20,11 +21,15 @@ function moveSequence(ctx: RecipeContext, m: ConvertedColumn, from: string, to: 
   if (m.column.identity && seq) {
     const kind = m.column.identity === "always" ? "ALWAYS" : "BY DEFAULT";
     const qs = quoteTable(ctx.engine, seq);
+    const body =
+      `DECLARE next_value bigint;\nBEGIN\n  SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END INTO next_value FROM ${qs};\n` +
+      `  ALTER TABLE ${t} ALTER COLUMN ${q(ctx, from)} DROP IDENTITY;\n` +
+      `  EXECUTE 'ALTER TABLE ${t.replace(/'/g, "''")} ALTER COLUMN ${q(ctx, to).replace(/'/g, "''")} ADD GENERATED ${kind} AS IDENTITY (SEQUENCE NAME ${qs.replace(/'/g, "''")} START WITH ' || next_value || ')';\nEND;`;
+    // Names may hold "$$": the quote tag is one the body does not contain.
+    const tag = dollarTag(body);
     out.push(
       stmt(
-        `DO $$\nDECLARE next_value bigint;\nBEGIN\n  SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END INTO next_value FROM ${qs};\n` +
-          `  ALTER TABLE ${t} ALTER COLUMN ${q(ctx, from)} DROP IDENTITY;\n` +
-          `  EXECUTE 'ALTER TABLE ${t.replace(/'/g, "''")} ALTER COLUMN ${q(ctx, to).replace(/'/g, "''")} ADD GENERATED ${kind} AS IDENTITY (SEQUENCE NAME ${qs.replace(/'/g, "''")} START WITH ' || next_value || ')';\nEND;\n$$;`,
+        `DO ${tag}\n${body}\n${tag};`,
         AE,
         [m.tableName],
         { why: `An identity cannot be moved: it is dropped from ${from} and re-created on ${to} (as ${toType}) starting at the next unused value, under the same sequence name.` },
