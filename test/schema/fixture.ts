@@ -56,12 +56,11 @@ INSERT INTO order_items (order_id, sku) SELECT g, 'sku-' || g FROM generate_seri
 ANALYZE;
 `;
 
-export const PG_DUMP = "/usr/lib/postgresql/15/bin/pg_dump";
-
-/** `pg_dump --schema-only` of the server's database, into a temporary file. */
-export function dumpSchema(url: string): string {
+/** `pg_dump --schema-only` of the server's database, into a temporary file, with the server's own pg_dump. */
+export function dumpSchema(url: string, major = 15): string {
   const file = join(mkdtempSync(join(tmpdir(), "mw-dump-")), "schema.sql");
-  const bin = existsSync(PG_DUMP) ? PG_DUMP : "pg_dump";
+  const own = `/usr/lib/postgresql/${major}/bin/pg_dump`;
+  const bin = existsSync(own) ? own : "pg_dump";
   writeFileSync(file, execFileSync(bin, ["--schema-only", "--dbname", url], { timeout: 30_000 }));
   return file;
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
   await c.connect();
   await c.query(FIXTURE_SQL);
   await c.end();
-  dump = dumpSchema(server.url);
+  dump = dumpSchema(server.url, server.major);
 }, 120_000);
 
 afterAll(async () => {

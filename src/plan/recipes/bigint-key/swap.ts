@@ -9,7 +9,7 @@ import { quoteTable } from "../../sql.js";
 import { stmt } from "../statements.js";
 import { dollarTag } from "../batched-update.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
-import { all, copyName, q, syncTriggerOf } from "./prepare.js";
+import { all, copyName, inLockOrder, q, syncTriggerOf } from "./prepare.js";
 
 const AE = "ACCESS EXCLUSIVE";
 
@@ -153,7 +153,8 @@ export function swapRollback(ctx: RecipeContext, mm: BigintKeyMembers): Statemen
 }
 
 export function contractStatements(ctx: RecipeContext, mm: BigintKeyMembers): Statement[] {
-  return all(mm).map((m) =>
+  // Children first: the order writers lock the tables in, so the contract never deadlocks with them.
+  return inLockOrder(mm).map((m) =>
     stmt(`ALTER TABLE ${quoteTable(ctx.engine, m.tableName)} DROP COLUMN ${q(ctx, m.oldName)};`, AE, [m.tableName], { why: "Catalog only; its old indexes go with it." }),
   );
 }
