@@ -7,13 +7,17 @@
 import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
 import { PlanError } from "../plan/build.js";
+import { needsSqlCheck } from "../plan/sql-fields.js";
 import { planOutputs } from "../render/outputs.js";
 import { CliError, EXIT } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
 
-/** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
-export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };
+/**
+ * What a run with an answers file came to: finished with an exit code, questions still to ask, or
+ * free-text SQL to check first (with the parser, which only the ESM build can load).
+ */
+export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] } | { needsSqlCheck: true };
 
 export function readAnswers(file: string): Answers {
   try {
@@ -39,10 +43,11 @@ export function outputsFor(answers: Answers, file: string) {
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean): BatchResult {
+export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, sqlChecked = false): BatchResult {
   const answers = readAnswers(opts.answers);
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
+  if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };
   const { plan, tool, files } = outputsFor(answers, opts.answers);
   if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");

@@ -19,9 +19,29 @@ export interface PlanOptions {
   trees?: string;
 }
 
-/** Build and render; answer problems become usage errors that name the field. */
+/** Check the free-text SQL, build and render; answer problems become usage errors that name the field. */
 export async function outputsFor(answers: Answers, file: string) {
+  await checkSqlOf(answers, file);
   return (await import("./plan-batch.js")).outputsFor(answers, file);
+}
+
+/** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
+async function checkSqlOf(answers: Answers, file: string): Promise<void> {
+  const { checkSqlFields } = await import("../plan/sql-expression.js");
+  const { SqlFieldError } = await import("../plan/sql-fields.js");
+  try {
+    await checkSqlFields(answers);
+  } catch (e) {
+    if (e instanceof SqlFieldError) throw new CliError(`${file}: ${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+/** The batch run once its free-text SQL has been checked. */
+async function planFromFileChecked(opts: PlanOptions & { answers: string }, interactive: boolean): Promise<BatchResult> {
+  const batch = await import("./plan-batch.js");
+  await checkSqlOf(batch.readAnswers(opts.answers), opts.answers);
+  return batch.planFromFile(opts, interactive, true);
 }
 
 /** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
@@ -29,8 +49,10 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
   let prefill: Answers | undefined;
   let missing: string[] = [];
   if (opts.answers) {
-    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive);
+    let r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive);
+    if ("needsSqlCheck" in r) r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive);
     if ("exitCode" in r) return r.exitCode;
+    if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
