@@ -32,8 +32,8 @@ const FORBIDDEN = /"(InsertStmt|UpdateStmt|DeleteStmt|MergeStmt|intoClause|locki
 export function pgProblem(pg: PgQuery, f: SqlField): string | undefined {
   const basic = basicProblems(f);
   if (basic) return basic;
-  const comment = pg.scanSync(f.text).tokens.find((t) => t.tokenName === "SQL_COMMENT" || t.tokenName === "C_COMMENT");
-  if (comment) return `has a comment at ${excerpt(f.text, comment.start)}`;
+  const comment = commentIn(pg, f.text);
+  if (comment !== undefined) return `has a comment at ${excerpt(f.text, comment)}`;
   const { prefix, suffix } = SHAPES[f.shape];
   const sql = prefix + f.text + suffix;
   let tree: ReturnType<PgQuery["parseSync"]>;
@@ -55,6 +55,15 @@ export function pgProblem(pg: PgQuery, f: SqlField): string | undefined {
   const bad = FORBIDDEN.exec(json.slice(json.indexOf("{", 1)));
   if (bad) return `may only read: it has ${bad[1].replace(/Stmt$|Clause$/, "")} inside`;
   return undefined;
+}
+
+/** Where the first comment starts, if any. The scanner throws on text it cannot finish (an open quote): the parse reports that. */
+function commentIn(pg: PgQuery, text: string): number | undefined {
+  try {
+    return pg.scanSync(text).tokens.find((t) => t.tokenName === "SQL_COMMENT" || t.tokenName === "C_COMMENT")?.start;
+  } catch {
+    return undefined;
+  }
 }
 
 const what = (shape: SqlShape) => (shape === "expression" ? "one SQL expression" : shape === "assignments" ? "one SET list" : "one EXCLUDE body");

@@ -2,6 +2,7 @@
 import type { Engine } from "../answers/schema.js";
 import type { Statement } from "./model.js";
 import { sqlIdent, sqlTable } from "./encode.js";
+import { deriveName } from "./names.js";
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
@@ -22,10 +23,9 @@ export function compareVersions(a: string, b: string): number {
 
 export const versionAtLeast = (version: string, min: string) => compareVersions(version, min) >= 0;
 
-/** A name built from parts, kept within PostgreSQL's 63-byte limit the way PostgreSQL itself would. */
+/** A derived object name from parts, lower-case, from the plan's one name allocator (names.ts). */
 export function constraintName(...parts: string[]): string {
-  const name = parts.join("_").replace(/\./g, "_").toLowerCase();
-  return name.length <= 63 ? name : name.slice(0, 63);
+  return deriveName(...parts.map((p) => p.toLowerCase()));
 }
 
 /** The statement that caps how long the next statements wait for their lock. */
