@@ -28,7 +28,7 @@ const rawPlugin = {
 
 // Eta templates are compiled to functions here, so no run pays for loading Eta or compiling a
 // template. The options must match src/render/tools/common.ts, which compiles at run time from source.
-const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false });
+const eta = new Eta({ autoEscape: true, autoTrim: false, useWith: false });
 function compiledTemplate(text, path) {
   try {
     eta.compile(text); // throws on bad syntax, naming the problem
@@ -141,7 +141,8 @@ const result = await build({
   outExtension: { ".js": ".mjs" },
   outdir: dist,
   // pg and pglite stay real node_modules: pglite ships its WASM beside its JS.
-  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native"],
+  // libpg-query likewise (its WASM beside its JS); it loads only when a plan has free-text SQL to check.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native", "libpg-query"],
   define: defines,
   banner: {
     js: [

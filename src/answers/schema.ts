@@ -63,7 +63,7 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
 const identifier = z
   .string()
   .check(
-    z.maxLength(63, "at most 63 characters (PostgreSQL truncates longer names)"),
+    z.maxLength(64, "at most 64 characters (MySQL's limit; PostgreSQL's is 63 bytes, checked when the plan is built)"),
     z.regex(IDENTIFIER, "letters, digits and _ only, not starting with a digit"),
   );
 /** A table may be schema-qualified: `billing.invoices`. */

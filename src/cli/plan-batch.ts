@@ -7,6 +7,7 @@
 import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
 import { PlanError, type SnapshotInput } from "../plan/build.js";
+import { needsSqlCheck } from "../plan/sql-fields.js";
 import { fillFromSnapshot, snapshotDefaults, SnapshotMismatch } from "../schema/fill.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import { planOutputs } from "../render/outputs.js";
@@ -14,8 +15,11 @@ import { CliError, EXIT } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
 
-/** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
-export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };
+/**
+ * What a run with an answers file came to: finished with an exit code, questions still to ask, or
+ * free-text SQL to check first (with the parser, which only the ESM build can load).
+ */
+export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] } | { needsSqlCheck: true };
 
 export function readAnswers(file: string, defaults?: Partial<Answers>, defaulted?: string[]): Answers {
   try {
@@ -52,13 +56,14 @@ export function withSnapshot(answers: Answers, file: string, snapshot: SchemaSna
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, snapshot?: SchemaSnapshot): BatchResult {
+export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, sqlChecked = false, snapshot?: SchemaSnapshot): BatchResult {
   const defaulted: string[] = [];
   let answers = readAnswers(opts.answers, snapshot ? snapshotDefaults(snapshot) : undefined, defaulted);
   let schema: SnapshotInput | undefined;
   if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
+  if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };
   const { plan, tool, files } = outputsFor(answers, opts.answers, schema);
   if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");

@@ -26,12 +26,33 @@ export interface PlanOptions {
   probe?: boolean;
 }
 
-/** Build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */
+/** Check the free-text SQL, build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */
 export async function outputsFor(answers: Answers, file: string, snapshot?: SchemaSnapshot) {
+  await checkSqlOf(answers, file);
   const batch = await import("./plan-batch.js");
   if (!snapshot) return batch.outputsFor(answers, file);
   const { answers: filled, schema } = batch.withSnapshot(answers, file, snapshot);
   return batch.outputsFor(filled, file, schema);
+}
+
+/** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
+async function checkSqlOf(answers: Answers, file: string): Promise<void> {
+  const { checkSqlFields } = await import("../plan/sql-expression.js");
+  const { SqlFieldError } = await import("../plan/sql-fields.js");
+  try {
+    await checkSqlFields(answers);
+  } catch (e) {
+    if (e instanceof SqlFieldError) throw new CliError(`${file}: ${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+/** The batch run once its free-text SQL has been checked. */
+async function planFromFileChecked(opts: PlanOptions & { answers: string }, interactive: boolean, snapshot?: SchemaSnapshot): Promise<BatchResult> {
+  const batch = await import("./plan-batch.js");
+  const defaults = snapshot ? (await import("../schema/fill.js")).snapshotDefaults(snapshot) : undefined;
+  await checkSqlOf(batch.readAnswers(opts.answers, defaults), opts.answers);
+  return batch.planFromFile(opts, interactive, true, snapshot);
 }
 
 /** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
@@ -40,8 +61,10 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
   let missing: string[] = [];
   const snapshot = opts.databaseUrl || opts.schema ? await (await import("./plan-snapshot.js")).snapshotFor(opts) : undefined;
   if (opts.answers) {
-    const r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, snapshot);
+    let r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, false, snapshot);
+    if ("needsSqlCheck" in r) r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive, snapshot);
     if ("exitCode" in r) return r.exitCode;
+    if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
   } else if (snapshot) {
     // The wizard's questions the database answers (engine, version) come pre-answered.

@@ -6,6 +6,7 @@ import type { PlanAnswers } from "../answers/schema.js";
 import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
 import { sizeClass, type RecipeContext } from "./context.js";
 import { RECIPES, type RecipeResult } from "./operations/index.js";
+import { NameClash, nameTooLong, withNameBook } from "./names.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import type { SnapshotFacts } from "../schema/fill.js";
 import { nameCollisions } from "../schema/names.js";
@@ -47,7 +48,15 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   };
   const recipe = RECIPES[answers.operation];
   if (!recipe) throw new PlanError(`operation ${answers.operation} is not supported yet`, "operation");
-  const result: RecipeResult = recipe(ctx);
+  const tooLong = nameTooLong(answers);
+  if (tooLong) throw new PlanError(tooLong[1], tooLong[0]);
+  let result: RecipeResult;
+  try {
+    result = withNameBook(answers, () => recipe(ctx));
+  } catch (e) {
+    if (e instanceof NameClash) throw new PlanError(e.message, "names");
+    throw e;
+  }
   const phases: Phase[] = result.phases.map((p, i) => ({ ...p, id: `${String(i + 1).padStart(2, "0")}-${p.kind}` }));
   const checklist = [...CHECKLIST];
   if (answers.rollback_need === "full") {

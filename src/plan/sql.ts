@@ -1,33 +1,14 @@
 /** Names, quoting and engine-version facts shared by every recipe. */
 import type { Engine } from "../answers/schema.js";
 import type { Statement } from "./model.js";
+import { sqlIdent, sqlTable } from "./encode.js";
+import { deriveName } from "./names.js";
 
-// Words that must be quoted to be used as names (the common core of both engines' reserved lists).
-const RESERVED = new Set(
-  `all analyse analyze and any array as asc asymmetric authorization between binary both case cast check collate
-  column constraint create cross current_catalog current_date current_role current_time current_timestamp
-  current_user default deferrable delete desc distinct do drop else end except exists false fetch for foreign
-  freeze from full grant group having ilike in index initially inner insert interval into is isnull join key
-  keys lateral leading left like limit localtime localtimestamp match natural not notnull null offset on only
-  or order outer overlaps placing primary range read references returning right row rows select session_user
-  show similar some symmetric table tablesample then to trailing true union unique update user using variadic
-  verbose when where window with`.split(/\s+/),
-);
-
-/** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `order` ``. */
-export function quoteIdent(engine: Engine, name: string): string {
-  const plain = /^[a-z_][a-z0-9_]*$/.test(name) && !RESERVED.has(name);
-  if (plain) return name;
-  return engine === "mysql" ? "`" + name.replace(/`/g, "``") + "`" : '"' + name.replace(/"/g, '""') + '"';
-}
+/** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
+export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
 
 /** Quote a possibly schema-qualified table name: `billing."Order"`. */
-export function quoteTable(engine: Engine, name: string): string {
-  return name
-    .split(".")
-    .map((part) => quoteIdent(engine, part))
-    .join(".");
-}
+export const quoteTable = (engine: Engine, name: string): string => sqlTable(engine, name);
 
 /** Compare dotted versions numerically: "14.3" < "14.10". */
 export function compareVersions(a: string, b: string): number {
@@ -42,10 +23,9 @@ export function compareVersions(a: string, b: string): number {
 
 export const versionAtLeast = (version: string, min: string) => compareVersions(version, min) >= 0;
 
-/** A name built from parts, kept within PostgreSQL's 63-byte limit the way PostgreSQL itself would. */
+/** A derived object name from parts, lower-case, from the plan's one name allocator (names.ts). */
 export function constraintName(...parts: string[]): string {
-  const name = parts.join("_").replace(/\./g, "_").toLowerCase();
-  return name.length <= 63 ? name : name.slice(0, 63);
+  return deriveName(...parts.map((p) => p.toLowerCase()));
 }
 
 /** The statement that caps how long the next statements wait for their lock. */

@@ -2,6 +2,7 @@
  * answers -> plan -> every file of a plan folder. Pure (the clock is passed in); the CLI and the
  * interactive wizard both call this, then hand the files to src/output/write.ts.
  */
+import { bareName } from "../plan/encode.js";
 import { stringify } from "yaml";
 import type { Answers, PlanAnswers } from "../answers/schema.js";
 import { buildPlan, type SnapshotInput } from "../plan/build.js";
@@ -16,7 +17,7 @@ export const ANSWERS_SCHEMA_FILE = "answers.schema.json";
 
 /** A short snake_case name for the change: `add_column_status_to_accounts`. */
 export function slugFor(answers: Answers): string {
-  const table = (answers.table ?? "table").split(".").pop()!;
+  const table = bareName(answers.table ?? "table");
   const col = answers.columns?.[0]?.name;
   const op = answers.operation ?? "change";
   const core = col ? `${op}_${col}_on_${table}` : `${op}_${table}`;

@@ -2,6 +2,7 @@
  * PLAN.md: the runbook a newcomer can follow. Plain string building: the structure is a fixed sequence of
  * sections with per-phase loops, which reads more clearly in TypeScript than in a template.
  */
+import { mdText, oneLine } from "../plan/encode.js";
 import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
@@ -35,10 +36,13 @@ const LOCK_GLOSSARY: Record<string, string> = {
   "ROW LOCKS": "MySQL row locks on the rows a statement changes, held until it commits.",
 };
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+const cell = (text: string) => oneLine(text).replace(/\|/g, "\\|");
 
+/** A fenced SQL block whose fence is longer than any run of backticks in the SQL, so the SQL cannot close it. */
 function fence(sql: string): string {
-  return "```sql\n" + sql.trim() + "\n```";
+  const longest = Math.max(2, ...(sql.match(/`+/g) ?? []).map((r) => r.length));
+  const f = "`".repeat(longest + 1);
+  return `${f}sql\n${sql.trim()}\n${f}`;
 }
 
 function statementNote(s: Statement): string {
@@ -89,7 +93,7 @@ function answersTable(plan: Plan): string {
 function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput): string {
   const out: string[] = [];
   const files = tool?.phases[phase.id];
-  out.push(`## Phase ${index + 1} of ${plan.phases.length}: ${phase.title}`);
+  out.push(`## Phase ${index + 1} of ${plan.phases.length}: ${mdText(phase.title)}`);
   out.push(`**Kind:** \`${phase.kind}\` (${KIND_MEANING[phase.kind]}) · **id:** \`${phase.id}\``);
   out.push(phase.why);
 
@@ -118,14 +122,14 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
 
   if (phase.checks.length) {
     out.push("### Checks", "Run each query after the phase; every one must return `ok = true` before you go on.");
-    for (const c of phase.checks) out.push(`- ${c.description}`, fence(c.sql));
+    for (const c of phase.checks) out.push(`- ${oneLine(c.description)}`, fence(c.sql));
   }
   if (phase.onLockTimeout) out.push("### If the lock timeout fires", phase.onLockTimeout);
-  if (phase.deploy) out.push("### Deploy before the next phase", phase.deploy);
+  if (phase.deploy) out.push("### Deploy before the next phase", oneLine(phase.deploy));
 
   out.push("### Rollback");
   if (phase.irreversible) {
-    out.push(`**Irreversible:** ${phase.irreversible}`);
+    out.push(`**Irreversible:** ${oneLine(phase.irreversible)}`);
   } else if (phase.rollback && phase.rollback.length) {
     out.push("Undo this phase (only after undoing every later phase that ran):");
     out.push(fence(phase.rollback.map((s) => s.sql).join("\n")));
@@ -167,7 +171,7 @@ function schemaFactsSections(f: NonNullable<Plan["schemaFacts"]>): string[] {
 
 export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   const sections: string[] = [];
-  sections.push(`# ${plan.summary}`);
+  sections.push(`# ${mdText(plan.summary)}`);
   sections.push(
     `Runbook for ${ENGINE_NAMES[plan.engine]} ${plan.engineVersion}: ${plan.phases.length} phase${plan.phases.length === 1 ? "" : "s"}. ` +
       "Read it once end to end before starting; run the phases in order, each with its checks.",
@@ -175,7 +179,7 @@ export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   sections.push("## Strategy", plan.strategy);
   sections.push("## Your answers", answersTable(plan));
   if (plan.schemaFacts) sections.push(...schemaFactsSections(plan.schemaFacts));
-  if (plan.warnings.length) sections.push("## Warnings", plan.warnings.map((w) => `- ${w}`).join("\n"));
+  if (plan.warnings.length) sections.push("## Warnings", plan.warnings.map((w) => `- ${oneLine(w)}`).join("\n"));
   sections.push("## Before you start", plan.checklist.map((c) => `- [ ] ${c}`).join("\n"));
   sections.push(
     "## Phases at a glance",

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { PlanAnswers } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
 import type { Plan } from "../../src/plan/model.js";
-import { dollarTag } from "../../src/plan/recipes/batched-update.js";
+import { dollarQuoted } from "../../src/plan/encode.js";
 import { notNullCheckName, pgNotNullConstraintName } from "../../src/plan/recipes/not-null.js";
 import { verifyPlan } from "../../src/verify/run.js";
 import { openEmbedded, type SqlSession } from "../../src/verify/session.js";
@@ -57,9 +57,9 @@ describe("backfill: the SET expression inside the DO block", () => {
   });
 
   it("picks another dollar-quote tag when the expression contains $$", () => {
-    expect(dollarTag("x = 1")).toBe("$$");
-    expect(dollarTag("x = $$a$$")).toBe("$mw$");
-    expect(dollarTag("x = $$a$$ || $mw$b$mw$")).toBe("$mw1$");
+    expect(dollarQuoted("x = 1")).toBe("$$x = 1$$");
+    expect(dollarQuoted("x = $$a$$")).toBe("$mw$x = $$a$$$mw$");
+    expect(dollarQuoted("x = $$a$$ || $mw$b$mw$")).toBe("$mw1$x = $$a$$ || $mw$b$mw$$mw1$");
     const loop = buildPlan(backfill(DOLLARS)).phases[1].statements.find((s) => s.batched)!;
     expect(loop.sql.startsWith("DO $mw$\n")).toBe(true);
     expect(loop.sql.endsWith("\nEND $mw$;")).toBe(true);

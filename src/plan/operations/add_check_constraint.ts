@@ -3,6 +3,7 @@
  * PostgreSQL: add it `NOT VALID` (instant; new rows checked), fix violating rows, `VALIDATE` separately
  * under SHARE UPDATE EXCLUSIVE. MySQL: enforced only from 8.0.16, and adding one rebuilds the table (COPY).
  */
+import { bareName } from "../encode.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
@@ -142,7 +143,7 @@ function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult
             description: `Constraint ${name} exists and is enforced`,
             sql:
               `SELECT COUNT(*) > 0 AS ok FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND ` +
-              `TABLE_NAME = ${literal(table.split(".").pop()!)} AND CONSTRAINT_NAME = ${literal(name)} AND CONSTRAINT_TYPE = 'CHECK' AND ENFORCED = 'YES';`,
+              `TABLE_NAME = ${literal(bareName(table))} AND CONSTRAINT_NAME = ${literal(name)} AND CONSTRAINT_TYPE = 'CHECK' AND ENFORCED = 'YES';`,
           },
         ],
         estimate: estimate.rewrite(ctx.answers.approx_rows),

@@ -7,6 +7,7 @@
 import type { Recipe, RecipeResult } from "./index.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
+import { dollarBody } from "../encode.js";
 import { PlanError } from "../build.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
@@ -177,7 +178,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
 
   const mirrorFunction = (fn: string, target: string): Statement =>
     stmt(
-      [
+      dollarBody([
         `CREATE OR REPLACE FUNCTION ${q(fn)}() RETURNS trigger LANGUAGE plpgsql AS $$`,
         "BEGIN",
         "  IF TG_OP IN ('UPDATE', 'DELETE') THEN",
@@ -188,7 +189,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
         "  END IF;",
         "  RETURN NULL;",
         "END $$;",
-      ].join("\n"),
+      ].join("\n")),
       "none",
       [],
       { why: `Mirrors every insert, update and delete into ${target}, in the same transaction as the write.` },
@@ -265,7 +266,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
   const copyStatements: Statement[] = versionAtLeast(ctx.version, "11")
     ? [
         {
-          sql: [
+          sql: dollarBody([
             "DO $$",
             "DECLARE",
             `  batch_start ${t}.${pk}%TYPE;`,
@@ -283,7 +284,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
             `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
             "  END LOOP;",
             "END $$;",
-          ].join("\n"),
+          ].join("\n")),
           transaction: false,
           lock: "ROW EXCLUSIVE",
           lockedTables: [schema + names.fresh],
@@ -389,7 +390,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
       stmt(`DROP FUNCTION IF EXISTS ${q(names.back)}();`, "none", []),
       stmt(`DROP FUNCTION IF EXISTS ${q(names.sync)}();`, "none", []),
       stmt(
-        [
+        dollarBody([
           "DO $$",
           "DECLARE r record;",
           "BEGIN",
@@ -402,7 +403,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
           "  END LOOP;",
           `  DROP TABLE ${old};`,
           "END $$;",
-        ].join("\n"),
+        ].join("\n")),
         "ACCESS EXCLUSIVE",
         [schema + names.old],
         {

@@ -4,6 +4,7 @@
  * `NOT VALID` (brief lock, new rows checked at once), fix orphans, then `VALIDATE CONSTRAINT` in its own
  * transaction (SHARE UPDATE EXCLUSIVE on the table, ROW SHARE on the referenced one: nothing blocked).
  */
+import { bareName } from "../encode.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
@@ -229,7 +230,7 @@ function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResu
           description: `Foreign key ${fk.name} exists`,
           sql:
             `SELECT COUNT(*) > 0 AS ok FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() ` +
-            `AND TABLE_NAME = ${literal(fk.table.split(".").pop()!)} AND CONSTRAINT_NAME = ${literal(fk.name)} AND CONSTRAINT_TYPE = 'FOREIGN KEY';`,
+            `AND TABLE_NAME = ${literal(bareName(fk.table))} AND CONSTRAINT_NAME = ${literal(fk.name)} AND CONSTRAINT_TYPE = 'FOREIGN KEY';`,
         },
         noOrphansCheck(ctx, fk),
       ],

@@ -161,7 +161,7 @@ function mysqlPlan(ctx: RecipeContext): RecipeResult {
             description: `${table} has a primary key`,
             sql:
               `SELECT COUNT(*) > 0 AS ok FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND ` +
-              `TABLE_NAME = ${literal(table.split(".").pop()!)} AND CONSTRAINT_TYPE = 'PRIMARY KEY';`,
+              `TABLE_NAME = ${literal(bareName(table))} AND CONSTRAINT_TYPE = 'PRIMARY KEY';`,
           },
         ],
         estimate: estimate.rewrite(answers.approx_rows),

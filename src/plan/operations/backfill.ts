@@ -3,6 +3,7 @@
  * commit and pause, resumable (src/plan/recipes/batched-update.ts). When rollback matters, the values about to
  * be overwritten are saved first so the change can be undone.
  */
+import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
@@ -44,7 +45,7 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
   }
   const keepOld = ctx.answers.rollback_need !== "none" && assignment !== undefined;
   const saved = constraintName(bareName(table), "backfill", "before");
-  const savedTable = table.includes(".") ? `${table.split(".")[0]}.${saved}` : saved;
+  const savedTable = schemaPrefix(table) + saved;
   const s = quoteTable(ctx.engine, savedTable);
   const pg = ctx.engine === "postgresql";
 

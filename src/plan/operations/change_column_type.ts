@@ -7,6 +7,7 @@
  * size and tolerance do not allow blocking writes: new column + BEFORE INSERT/UPDATE triggers + batched backfill
  * + verify + one ALTER swapping the names (reverse triggers for the rollback window) + later drop.
  */
+import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
@@ -172,8 +173,8 @@ function mysqlTriggerCheck(table: string, names: { ins: string; upd: string }, p
 function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
-  const newName = `${column.name}_new`;
-  const oldName = `${column.name}_old`;
+  const newName = deriveName(column.name, "new");
+  const oldName = deriveName(column.name, "old");
   const c = quoteIdent(ctx.engine, column.name);
   const n = quoteIdent(ctx.engine, newName);
   const o = quoteIdent(ctx.engine, oldName);
@@ -384,8 +385,8 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
   if (keyPlan) return keyPlan;
 
-  const newName = `${column.name}_new`;
-  const oldName = `${column.name}_old`;
+  const newName = deriveName(column.name, "new");
+  const oldName = deriveName(column.name, "old");
   const n = quoteIdent(ctx.engine, newName);
   const o = quoteIdent(ctx.engine, oldName);
   const convert = using ?? `${c}::${to}`;

@@ -3,6 +3,7 @@
  * reads or writes the column, and ORMs name every column they know. So: stop using it, deploy, then drop.
  * The data is gone afterwards; when rollback matters, a copy of the column is kept first.
  */
+import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
@@ -12,7 +13,7 @@ import type { Recipe } from "./index.js";
 
 export function archiveName(table: string, column: string): string {
   const name = constraintName(bareName(table), column, "archive");
-  return table.includes(".") ? `${table.split(".")[0]}.${name}` : name;
+  return schemaPrefix(table) + name;
 }
 
 export const dropColumn: Recipe = (ctx: RecipeContext) => {

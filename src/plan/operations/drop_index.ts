@@ -3,6 +3,7 @@
  * blocking (PostgreSQL `DROP INDEX CONCURRENTLY`; MySQL 8 first makes it INVISIBLE, a reversible trial).
  * Rollback rebuilds it concurrently when its columns are known.
  */
+import { bareName } from "../encode.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
@@ -124,7 +125,7 @@ function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
             description: `${spec.name} is invisible`,
             sql:
               `SELECT COUNT(*) > 0 AS ok FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ` +
-              `AND TABLE_NAME = ${literal(spec.table.split(".").pop()!)} AND INDEX_NAME = ${literal(spec.name)} AND IS_VISIBLE = 'NO';`,
+              `AND TABLE_NAME = ${literal(bareName(spec.table))} AND INDEX_NAME = ${literal(spec.name)} AND IS_VISIBLE = 'NO';`,
           },
         ],
         estimate: estimate.catalogOnly(ctx),

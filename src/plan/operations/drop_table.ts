@@ -3,6 +3,7 @@
  * remove the code, deploy, drop the incoming foreign keys one by one (each a short lock on two tables),
  * rename to an archive name when rollback matters (undoable), then drop.
  */
+import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
@@ -24,7 +25,7 @@ export const dropTable: Recipe = (ctx: RecipeContext) => {
   const pk = ctx.answers.details?.primary_key ?? "id";
   const children = (ctx.answers.details?.referenced_by ?? []).map(parseChild);
   const archive = constraintName(bareName(table), "archived");
-  const archiveTable = table.includes(".") ? `${table.split(".")[0]}.${archive}` : archive;
+  const archiveTable = schemaPrefix(table) + archive;
   const a = quoteTable(ctx.engine, archiveTable);
   const keepArchive = ctx.answers.rollback_need !== "none";
   const strong = pg ? "ACCESS EXCLUSIVE" : "metadata lock";

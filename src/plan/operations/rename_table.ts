@@ -3,6 +3,7 @@
  * and create a view with the old name in the same transaction: a simple view is updatable, so old code keeps
  * reading and writing through it while the new code is deployed; then drop the view.
  */
+import { bareName, schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
@@ -15,7 +16,7 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
   const newName = ctx.answers.details?.new_name;
   if (!newName) throw new PlanError("rename_table needs the new name", "details.new_name");
   if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(newName)) throw new PlanError("the new name must be letters, digits and _ (same schema)", "details.new_name");
-  const schema = table.includes(".") ? table.split(".")[0] + "." : "";
+  const schema = schemaPrefix(table);
   const newTable = schema + newName;
   const oldT = quoteTable(ctx.engine, table);
   const newT = quoteTable(ctx.engine, newTable);
@@ -24,7 +25,7 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
   const exists = (name: string, kind: "table" | "view") =>
     pg
       ? `SELECT count(*) = 1 AS ok FROM pg_class WHERE oid = to_regclass(${literal(quoteTable(ctx.engine, name))}) AND relkind = '${kind === "table" ? "r" : "v"}';`
-      : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(name.split(".").pop()!)} AND TABLE_TYPE = '${kind === "table" ? "BASE TABLE" : "VIEW"}';`;
+      : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(name))} AND TABLE_TYPE = '${kind === "table" ? "BASE TABLE" : "VIEW"}';`;
   const lock = pg ? "ACCESS EXCLUSIVE" : "metadata lock";
   const rename = pg
     ? stmt(`ALTER TABLE ${oldT} RENAME TO ${quoteIdent(ctx.engine, newName)};`, lock, [table], { why: "Catalog only." })
@@ -34,7 +35,7 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
   });
   const dropView = stmt(`DROP VIEW IF EXISTS ${oldT};`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [table]);
   const renameBack = pg
-    ? stmt(`ALTER TABLE ${newT} RENAME TO ${quoteIdent(ctx.engine, table.split(".").pop()!)};`, lock, [newTable])
+    ? stmt(`ALTER TABLE ${newT} RENAME TO ${quoteIdent(ctx.engine, bareName(table))};`, lock, [newTable])
     : stmt(`RENAME TABLE ${newT} TO ${oldT};`, lock, [newTable]);
 
   const phases: PhaseDraft[] = [

@@ -5,9 +5,11 @@
  * re-running it skips rows already done (the `pending` predicate). MySQL walks the same key ranges with
  * a session-variable cursor in plain statements (see `mysqlKeysetBatch`).
  */
+import { schemaPrefix } from "../encode.js";
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { dollarQuoted } from "../encode.js";
 import * as estimate from "./estimate.js";
 import { batchSettings } from "./size-policy.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "./statements.js";
@@ -24,14 +26,6 @@ export interface BackfillSpec {
   label: string;
 }
 
-/** A dollar-quote tag that does not occur in `body` (a SET expression may itself contain `$$`). */
-export function dollarTag(body: string): string {
-  if (!body.includes("$$")) return "$$";
-  for (let i = 0; ; i++) {
-    const tag = `$mw${i || ""}$`;
-    if (!body.includes(tag)) return tag;
-  }
-}
 
 /** The statements of the backfill, and the text explaining how to run them. */
 export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { statements: Statement[]; how: string; cleanup?: Statement[] } {
@@ -81,8 +75,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
       `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
       "  END LOOP;",
     ].join("\n");
-    const tag = dollarTag(body);
-    const sql = `DO ${tag}\n${body}\nEND ${tag};`;
+    const sql = `DO ${dollarQuoted(`\n${body}\nEND `)};`;
     return {
       statements: [
         {
@@ -104,7 +97,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
   // PostgreSQL 10: no COMMIT inside DO. A cursor table remembers the next key, so each run of the batch
   // statement is its own transaction and continues where the previous one stopped.
   const cursor = constraintName("mw_backfill", bareName(spec.table), "cursor");
-  const cursorTable = spec.table.includes(".") ? `${spec.table.split(".")[0]}.${cursor}` : cursor;
+  const cursorTable = schemaPrefix(spec.table) + cursor;
   const c = quoteTable(ctx.engine, cursorTable);
   const batchSql = [
     "WITH batch AS (",

@@ -2,6 +2,7 @@
  * Column defaults: their SQL per engine, and whether PostgreSQL can store them in the catalog (non-volatile,
  * evaluated once) or must compute one per row (volatile: a table rewrite on every version).
  */
+import { bareName } from "../encode.js";
 import type { Column, Engine } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
 import { quoteIdent } from "../sql.js";
@@ -58,7 +59,7 @@ export function isVolatileDefault(column: Column): boolean {
   if (expr === undefined) return false;
   const withoutStrings = expr.replace(/'(?:[^']|'')*'/g, "''");
   const calls = [...withoutStrings.matchAll(/([A-Za-z_][A-Za-z0-9_.]*)\s*\(/g)].map((m) => m[1].toLowerCase());
-  return calls.some((name) => !NON_VOLATILE_FUNCTIONS.has(name.split(".").pop() as string));
+  return calls.some((name) => !NON_VOLATILE_FUNCTIONS.has(bareName(name)));
 }
 
 /** MySQL accepts literals and CURRENT_TIMESTAMP bare; any other expression default must be parenthesised (8.0.13+). */

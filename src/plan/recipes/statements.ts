@@ -3,6 +3,7 @@ import type { Engine } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
 import type { Phase, Statement } from "../model.js";
 import { lockTimeout, quoteTable } from "../sql.js";
+import { bareName, sqlLiteral } from "../encode.js";
 
 /** A phase before the builder gives it an id. */
 export type PhaseDraft = Omit<Phase, "id">;
@@ -53,18 +54,15 @@ export function stmt(sql: string, lock: string, tables: string[], extra: Partial
 
 /** `'"order"'::regclass`: the table as a regclass literal, for catalog checks. */
 export function regclass(engine: Engine, table: string): string {
-  return `'${quoteTable(engine, table).replace(/'/g, "''")}'::regclass`;
+  return `${sqlLiteral(engine, quoteTable(engine, table))}::regclass`;
 }
 
-/** A SQL string literal. */
-export function literal(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
+/** A SQL string literal (PostgreSQL's form unless the engine is given). */
+export function literal(text: string, engine: Engine = "postgresql"): string {
+  return sqlLiteral(engine, text);
 }
 
-/** The unqualified part of a possibly schema-qualified table name. */
-export function bareName(table: string): string {
-  return table.split(".").pop() as string;
-}
+export { bareName };
 
 /** What to do when the lock timeout fires, per engine. */
 export function onLockTimeoutAdvice(ctx: RecipeContext): string {

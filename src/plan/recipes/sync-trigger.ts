@@ -6,6 +6,7 @@ import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { bareName, stmt } from "./statements.js";
+import { dollarQuoted } from "../encode.js";
 
 export interface SyncTrigger {
   name: string;
@@ -22,7 +23,7 @@ function build(ctx: RecipeContext, table: string, name: string, body: string): S
   return {
     name,
     create: [
-      stmt(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $$\nBEGIN\n${body}\n  RETURN NEW;\nEND;\n$$;`, "none", [], {
+      stmt(`CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${dollarQuoted(`\nBEGIN\n${body}\n  RETURN NEW;\nEND;\n`)};`, "none", [], {
         why: "The trigger body; creating a function locks no table.",
       }),
       stmt(`CREATE TRIGGER ${trg} BEFORE INSERT OR UPDATE ON ${t}\n  FOR EACH ROW ${exec} ${fn}();`, "SHARE ROW EXCLUSIVE", [table], {

@@ -5,26 +5,31 @@
 import template from "../../../templates/alembic/revision.py.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { fileHeader, phaseSlug, pyString, renderTemplate, stableId } from "./common.js";
+import { hashComment, pyDocText, pyString } from "../../plan/encode.js";
+import { fileHeader, phaseSlug, renderTemplate, stableId } from "./common.js";
 import { segments, sqlPhases, type Segment } from "./steps.js";
 
 // op.execute() wraps a string in text(), where `:name` is a bind parameter; `\:` keeps a literal colon.
 const escapeBinds = (sql: string) => sql.replace(/(?<![:\w\\]):(?=[A-Za-z_])/g, "\\:");
 
-const call = (sql: string) => `op.execute(${pyString(escapeBinds(sql))})`;
+const call = (sql: string, pad: string) => `op.execute(${pyString(escapeBinds(sql), pad)})`;
 
 function body(segs: Segment[]): string {
   const lines: string[] = [];
   for (const seg of segs) {
-    const calls = seg.statements.map((s) => call(s.sql));
-    if (seg.transaction) lines.push(...calls.map((c) => "    " + c));
+    if (seg.transaction) lines.push(...seg.statements.map((s) => "    " + call(s.sql, "    ")));
     else {
       lines.push("    # Cannot run inside a transaction block: Alembic commits what came before and runs this in autocommit.");
       lines.push("    with op.get_context().autocommit_block():");
-      lines.push(...calls.map((c) => "        " + c.replace(/\n/g, "\n")));
+      lines.push(...seg.statements.map((s) => "        " + call(s.sql, "        ")));
     }
   }
   return lines.length ? lines.join("\n") : "    pass";
+}
+
+/** The header fields as docstring text (printed with `<%~ %>`): one line each, `\\` and `"` escaped. */
+function docstringHeader(h: ReturnType<typeof fileHeader>) {
+  return { doc: { title: pyDocText(h.phase.title), id: pyDocText(h.phase.id), kind: pyDocText(h.phase.kind), summary: pyDocText(h.summary), locks: h.locks.map(pyDocText) } };
 }
 
 export const alembic: ToolRenderer = {
@@ -37,13 +42,13 @@ export const alembic: ToolRenderer = {
       const slug = phaseSlug(ctx, phase);
       const revision = stableId(`${ctx.slug}:${phase.id}`);
       const downgrade = phase.irreversible
-        ? `    # Irreversible: ${phase.irreversible}\n    raise RuntimeError(${pyString(`This migration cannot be undone: ${phase.irreversible}`)})`
+        ? `    ${hashComment(`Irreversible: ${phase.irreversible}`)}\n    raise RuntimeError(${pyString(`This migration cannot be undone: ${phase.irreversible}`)})`
         : body(segments(phase.rollback ?? []));
       const path = `alembic/versions/${revision}_${slug}.py`;
       files.push({
         path,
         content: renderTemplate(template, {
-          ...fileHeader(plan, phase, phase.statements),
+          ...docstringHeader(fileHeader(plan, phase, phase.statements)),
           revision,
           downRevision: previous,
           createDate: ctx.now.toISOString().replace("T", " ").replace(/\.\d+Z$/, ""),

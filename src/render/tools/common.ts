@@ -1,19 +1,22 @@
 /** Naming, clock, quoting and template helpers shared by the tool renderers. */
 import { Eta } from "eta";
+import { commentText, dollarQuoted, raiseMessage } from "../../plan/encode.js";
 import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { RenderContext } from "../types.js";
 
-// Templates are code and SQL, never HTML: no escaping. Control lines end in `-%>`, which drops their newline.
+// Templates are code and SQL. `<%= x %>` is for header and comment text: it passes commentText, so it is
+// one line that cannot end a comment or become a tool directive. `<%~ x %>` is for code and SQL already
+// encoded by the renderer. Control lines end in `-%>`, which drops their newline.
 // scripts/build.mjs compiles the templates with these same options for the bundle.
-const eta = new Eta({ autoEscape: false, autoTrim: false, useWith: false });
+const eta = new Eta({ autoEscape: true, escapeFunction: commentText, autoTrim: false, useWith: false });
 
 /** What a `templates/*.eta?raw` import is in the bundle: scripts/build.mjs compiles each template to this. */
 type CompiledTemplate = (this: unknown, it: object, options: object) => string;
 
-// What a compiled template reads from `this`: the escape/filter functions (unused: autoEscape and
-// autoFilter are off) and `render` for include/layout, which our templates do not use.
+// What a compiled template reads from `this`: the escape function for `<%= %>` (the filter function is
+// unused: autoFilter is off) and `render` for include/layout, which our templates do not use.
 const precompiledThis = {
-  config: {},
+  config: { escapeFunction: commentText },
   render() {
     throw new Error("includes and layouts are not supported in templates");
   },
@@ -82,28 +85,6 @@ export function lockSummary(statements: Statement[]): string[] {
     });
 }
 
-/** Prefix every line of a text with a comment marker. */
-export const commentLines = (text: string, marker: string) =>
-  text
-    .split("\n")
-    .map((l) => (l ? `${marker} ${l}` : marker))
-    .join("\n");
-
-/** A Python string literal; triple-quoted when the SQL spans lines. */
-export function pyString(s: string): string {
-  if (!s.includes("\n")) return JSON.stringify(s);
-  return `"""${s.replace(/\\/g, "\\\\").replace(/"""/g, '\\"\\"\\"')}"""`;
-}
-
-/** A JavaScript template literal with everything that would interpolate escaped. */
-export const jsTemplate = (s: string) => "`" + s.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
-
-/** Indent every non-empty line (heredoc bodies, nested code). */
-export const indent = (s: string, pad: string) =>
-  s
-    .split("\n")
-    .map((l) => (l ? pad + l : l))
-    .join("\n");
 
 /** Timestamps of a plan's files: one second apart, in file order. */
 export class Clock {
@@ -116,7 +97,6 @@ export class Clock {
 
 /** A PostgreSQL statement that always fails with the reason: the SQL idiom for "this cannot be undone". */
 export function raiseIrreversibleSql(reason: string): string {
-  const msg = `irreversible: ${reason}`.replace(/'/g, "''").replace(/%/g, "%%");
-  return `DO $$ BEGIN RAISE EXCEPTION '${msg}'; END $$;`;
+  return `DO ${dollarQuoted(` BEGIN RAISE EXCEPTION ${raiseMessage(`irreversible: ${reason}`)}; END `)};`;
 }
 

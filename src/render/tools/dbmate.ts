@@ -5,6 +5,7 @@
 import template from "../../../templates/dbmate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { sqlComment } from "../../plan/encode.js";
 import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
 
@@ -23,7 +24,7 @@ export const dbmate: ToolRenderer = {
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         const path = `db/migrations/${clock.next()}_${step.slug}.sql`;
         const down = phase.irreversible
-          ? `-- Irreversible: ${phase.irreversible}\n${raiseIrreversibleSql(phase.irreversible)}`
+          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${raiseIrreversibleSql(phase.irreversible)}`
           : section(step.down, "undo");
         files.push({
           path,

@@ -6,20 +6,21 @@
 import template from "../../../templates/django/migration.py.eta?raw";
 import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { fileHeader, phaseSlug, pyString, renderTemplate } from "./common.js";
+import { commentText, pyString } from "../../plan/encode.js";
+import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 const APP = "app";
 const I = "        ";
 
 const sqlList = (seg: Segment, pad: string) =>
-  "[\n" + seg.statements.map((s) => `${pad}    ${pyString(s.sql)},`).join("\n") + `\n${pad}]`;
+  "[\n" + seg.statements.map((s) => `${pad}    ${pyString(s.sql, pad + "    ")},`).join("\n") + `\n${pad}]`;
 
 function runSql(up: Segment | null, down: Segment | null, irreversible: string | undefined, pad: string): string {
   const sql = up ? sqlList(up, pad + "    ") : "migrations.RunSQL.noop";
   const lines = [`${pad}migrations.RunSQL(`, `${pad}    sql=${sql},`];
   // Without reverse_sql Django refuses to unapply the migration (IrreversibleError): the idiom for a one-way step.
-  if (irreversible) lines.push(`${pad}    # No reverse_sql: irreversible. ${irreversible}`);
+  if (irreversible) lines.push(`${pad}    # No reverse_sql: irreversible. ${commentText(irreversible)}`);
   else lines.push(`${pad}    reverse_sql=${down ? sqlList(down, pad + "    ") : "migrations.RunSQL.noop"},`);
   lines.push(`${pad})`);
   return lines.join("\n");
@@ -30,7 +31,7 @@ const modelNameGuess = (table: string) => table.split(".").pop()!.replace(/^app_
 
 function stateRemoveField(plan: Plan): string {
   const column = plan.answers.columns?.[0]?.name ?? "column";
-  return `migrations.RemoveField(model_name=${JSON.stringify(modelNameGuess(plan.answers.table ?? "table"))}, name=${JSON.stringify(column)})`;
+  return `migrations.RemoveField(model_name=${pyString(modelNameGuess(plan.answers.table ?? "table"))}, name=${pyString(column)})`;
 }
 
 const dropsColumn = (phase: Phase) => phase.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql));

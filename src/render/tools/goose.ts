@@ -5,6 +5,7 @@
 import template from "../../../templates/goose/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { sqlComment } from "../../plan/encode.js";
 import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { isBlock, nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
 
@@ -32,7 +33,7 @@ export const goose: ToolRenderer = {
         last = clock.next();
         const path = `migrations/${last}_${step.slug}.sql`;
         const down = phase.irreversible
-          ? `-- Irreversible: ${phase.irreversible}\n${statement(raiseIrreversibleSql(phase.irreversible))}`
+          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${statement(raiseIrreversibleSql(phase.irreversible))}`
           : section(step.down, "undo");
         files.push({
           path,

@@ -5,12 +5,13 @@
 import template from "../../../templates/knex/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { Clock, fileHeader, jsTemplate, phaseSlug, renderTemplate } from "./common.js";
+import { jsQuoted, jsString, slashComment } from "../../plan/encode.js";
+import { Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
   if (!seg) return `  // Nothing to ${what} in this file.`;
-  const sqls = seg.statements.map((s) => jsTemplate(s.sql));
+  const sqls = seg.statements.map((s) => jsString(s.sql));
   if (transaction) return sqls.map((q) => `  await knex.raw(${q});`).join("\n");
   return `  await onOneConnection(knex, [\n${sqls.map((q) => `    ${q},`).join("\n")}\n  ]);`;
 }
@@ -27,7 +28,7 @@ export const knex: ToolRenderer = {
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         const name = `${clock.next()}_${step.slug}.js`;
         const down = phase.irreversible
-          ? `  // Irreversible: ${phase.irreversible}\n  throw new Error(${JSON.stringify(`This migration cannot be undone: ${phase.irreversible}`)});`
+          ? `  ${slashComment(`Irreversible: ${phase.irreversible}`)}\n  throw new Error(${jsQuoted(`This migration cannot be undone: ${phase.irreversible}`)});`
           : body(step.down, step.transaction, "undo");
         files.push({
           path: `migrations/${name}`,

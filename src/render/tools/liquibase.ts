@@ -2,6 +2,7 @@
  * Liquibase: `changelog/db.changelog-master.yaml`, one changeSet per step (`runInTransaction: false`
  * where needed) with `sql` changes and a `rollback`, and a `tagDatabase` changeSet after each phase.
  */
+import { commentText } from "../../plan/encode.js";
 import { stringify } from "yaml";
 import template from "../../../templates/liquibase/changelog.yaml.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
@@ -29,7 +30,7 @@ export const liquibase: ToolRenderer = {
         const changeSet: Record<string, unknown> = {
           id: steps.length > 1 ? `${tag}_${k + 1}` : tag,
           author: AUTHOR,
-          comment: `${phase.title} (phase ${phase.id}, ${phase.kind})` + (phase.irreversible ? `. Irreversible: ${phase.irreversible}` : ""),
+          comment: commentText(`${phase.title} (phase ${phase.id}, ${phase.kind})` + (phase.irreversible ? `. Irreversible: ${phase.irreversible}` : "")),
         };
         if (!step.transaction) changeSet.runInTransaction = false;
         changeSet.changes = changes(step.up);

@@ -5,14 +5,15 @@
 import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { fileHeader, jsTemplate, phaseSlug, renderTemplate } from "./common.js";
+import { jsString } from "../../plan/encode.js";
+import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
   const lines: string[] = [];
   if (!transaction) lines.push("  // Cannot run inside a transaction block (CREATE INDEX CONCURRENTLY, a loop that commits).", "  pgm.noTransaction();");
   if (!seg) lines.push(`  // Nothing to ${what} in this file.`);
-  else lines.push(...seg.statements.map((s) => `  pgm.sql(${jsTemplate(s.sql)});`));
+  else lines.push(...seg.statements.map((s) => `  pgm.sql(${jsString(s.sql)});`));
   return lines.join("\n");
 }
 

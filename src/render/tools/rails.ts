@@ -5,16 +5,17 @@
 import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { camelize, Clock, fileHeader, indent, phaseSlug, renderTemplate } from "./common.js";
+import { rubyString } from "../../plan/encode.js";
+import { camelize, Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
 export const RAILS_MIGRATION_VERSION = "7.1";
 
-// A single-quoted heredoc: Ruby interpolates nothing inside, so SQL is written as is.
+// An escaped string literal, never a heredoc: no line of the SQL can end it, and `#` is escaped so nothing interpolates.
 const execute = (seg: Segment | null, what: string) =>
   seg
-    ? seg.statements.map((s) => `    execute <<~'SQL'\n${indent(s.sql.trimEnd(), "      ")}\n    SQL`).join("\n")
+    ? seg.statements.map((s) => `    execute ${rubyString(s.sql.trimEnd(), "    ")}`).join("\n")
     : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
@@ -37,7 +38,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
       const version = clock.next();
       const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
-        ? `    raise ActiveRecord::IrreversibleMigration, ${JSON.stringify(`This migration cannot be undone: ${phase.irreversible}`)}`
+        ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
         : execute(step.down, "undo");
       files.push({
         path,

@@ -3,6 +3,7 @@
  * per phase. Scripts run through psql: transactional parts carry their own BEGIN/COMMIT and
  * non-transactional statements stand outside them; verify scripts fail when a check is false.
  */
+import { commentText, dollarQuoted, raiseMessage } from "../../plan/encode.js";
 import scriptTemplate from "../../../templates/sqitch/script.sql.eta?raw";
 import planTemplate from "../../../templates/sqitch/sqitch.plan.eta?raw";
 import confTemplate from "../../../templates/sqitch/sqitch.conf.eta?raw";
@@ -19,8 +20,8 @@ const blocks = (segs: Segment[]) =>
 /** A check turned into a statement that fails when the check's `ok` is not true. */
 function verifyStatement(check: Check): string {
   const query = check.sql.trim().replace(/;\s*$/, "");
-  const msg = `verify failed: ${check.description}`.replace(/'/g, "''").replace(/%/g, "%%");
-  return `DO $verify$\nBEGIN\n  IF NOT coalesce((SELECT ok FROM (${query}) AS c LIMIT 1), false) THEN\n    RAISE EXCEPTION '${msg}';\n  END IF;\nEND\n$verify$;`;
+  const body = `\nBEGIN\n  IF NOT coalesce((SELECT ok FROM (${query}) AS c LIMIT 1), false) THEN\n    RAISE EXCEPTION ${raiseMessage(`verify failed: ${check.description}`)};\n  END IF;\nEND\n`;
+  return `DO ${dollarQuoted(body, "verify")};`;
 }
 
 export const sqitch: ToolRenderer = {
@@ -68,7 +69,7 @@ export const sqitch: ToolRenderer = {
           blocks: [{ wrap: true, end: "ROLLBACK", statements: phase.checks.length ? phase.checks.map(verifyStatement) : ["SELECT 1;"] }],
         }),
       });
-      changes.push({ name: change, requires: previous ? ` [${previous}]` : "", note: phase.title.replace(/\n/g, " ") });
+      changes.push({ name: change, requires: previous ? ` [${previous}]` : "", note: commentText(phase.title) });
       phases[phase.id] = {
         files: [`deploy/${change}.sql`, `revert/${change}.sql`, `verify/${change}.sql`],
         command: `sqitch deploy --to ${change}`,

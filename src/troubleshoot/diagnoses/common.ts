@@ -1,11 +1,12 @@
 /** SQL pieces several diagnoses share: quoting, and the queries that list what a table has now. */
+import { sqlLiteral } from "../../plan/encode.js";
 import type { Engine } from "../../answers/schema.js";
 import { quoteIdent, quoteTable } from "../../plan/sql.js";
 import type { DiagnosisInput, Query } from "./types.js";
 
 export const qi = (engine: Engine, name: string) => quoteIdent(engine, name);
 export const qt = (engine: Engine, name: string) => quoteTable(engine, name);
-export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
+export const lit = (s: string, engine: Engine = "postgresql") => sqlLiteral(engine, s);
 
 /** The unqualified table name and, when given, its schema. */
 export function splitTable(name: string): { schema?: string; table: string } {

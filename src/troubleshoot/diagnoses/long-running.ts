@@ -52,7 +52,7 @@ export const longRunning: Diagnosis = {
             },
             {
               purpose: `How big ${t} is`,
-              sql: `SELECT table_rows, ROUND((data_length + index_length) / 1024 / 1024) AS size_mb FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(t).table)};`,
+              sql: `SELECT table_rows, ROUND((data_length + index_length) / 1024 / 1024) AS size_mb FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(t).table, "mysql")};`,
               expect: "Millions of rows or gigabytes: this change needs an online tool.",
             },
           ],

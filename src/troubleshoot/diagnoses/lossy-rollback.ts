@@ -44,7 +44,7 @@ export const lossyRollback: Diagnosis = {
           purpose: `The column's definition`,
           sql: pg
             ? `SELECT column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = ${splitTable(names.table).schema ? lit(splitTable(names.table).schema!) : "current_schema()"} AND table_name = ${lit(splitTable(names.table).table)} AND column_name = ${lit(names.columns[0])};`
-            : `SELECT column_name, column_type, is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(names.table).table)} AND column_name = ${lit(names.columns[0])};`,
+            : `SELECT column_name, column_type, is_nullable FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(names.table).table, "mysql")} AND column_name = ${lit(names.columns[0], "mysql")};`,
           expect: "The column exists: the down would drop it.",
         },
       ],

@@ -123,7 +123,7 @@ export function buildPhase(ctx: RecipeContext, mm: BigintKeyMembers): PhaseDraft
     checks: [
       {
         description: `${p.newKeyIndex} and the index copies are valid`,
-        sql: `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid::regclass::text IN (${[p.newKeyIndex, ...all(mm).flatMap((m) => m.indexes.map((i) => copyName(i.name)))].map(literal).join(", ")});`,
+        sql: `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid::regclass::text IN (${[p.newKeyIndex, ...all(mm).flatMap((m) => m.indexes.map((i) => copyName(i.name)))].map((x) => literal(x)).join(", ")});`,
       },
       ...mm.children.map((c) => ({
         description: `${c.newFkName} is validated`,

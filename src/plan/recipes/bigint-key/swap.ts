@@ -7,7 +7,7 @@ import type { RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import { quoteTable } from "../../sql.js";
 import { stmt } from "../statements.js";
-import { dollarTag } from "../batched-update.js";
+import { dollarQuoted } from "../../encode.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
 import { all, copyName, inLockOrder, q, syncTriggerOf } from "./prepare.js";
 
@@ -26,10 +26,9 @@ function moveSequence(ctx: RecipeContext, m: ConvertedColumn, from: string, to: 
       `  ALTER TABLE ${t} ALTER COLUMN ${q(ctx, from)} DROP IDENTITY;\n` +
       `  EXECUTE 'ALTER TABLE ${t.replace(/'/g, "''")} ALTER COLUMN ${q(ctx, to).replace(/'/g, "''")} ADD GENERATED ${kind} AS IDENTITY (SEQUENCE NAME ${qs.replace(/'/g, "''")} START WITH ' || next_value || ')';\nEND;`;
     // Names may hold "$$": the quote tag is one the body does not contain.
-    const tag = dollarTag(body);
     out.push(
       stmt(
-        `DO ${tag}\n${body}\n${tag};`,
+        `DO ${dollarQuoted(`\n${body}\n`)};`,
         AE,
         [m.tableName],
         { why: `An identity cannot be moved: it is dropped from ${from} and re-created on ${to} (as ${toType}) starting at the next unused value, under the same sequence name.` },
