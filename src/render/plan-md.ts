@@ -18,6 +18,12 @@ const KIND_MEANING: Record<Phase["kind"], string> = {
   verify: "proves a constraint over existing rows without blocking traffic",
 };
 
+/** A data phase runs in small committed steps only when it is batched; otherwise it is one transaction. */
+function kindMeaning(phase: Phase): string {
+  if (phase.kind !== "backfill" || phase.statements.length === 0 || phase.statements.some((s) => s.batched)) return KIND_MEANING[phase.kind];
+  return "changes data, not schema; one transaction";
+}
+
 /** What each lock blocks, for the glossary. Only the locks a plan uses are listed. */
 const LOCK_GLOSSARY: Record<string, string> = {
   "ACCESS EXCLUSIVE": "blocks everything, reads included, for as long as it is held; waiting for it queues every later query on the table.",
@@ -94,7 +100,7 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   const out: string[] = [];
   const files = tool?.phases[phase.id];
   out.push(`## Phase ${index + 1} of ${plan.phases.length}: ${mdText(phase.title)}`);
-  out.push(`**Kind:** \`${phase.kind}\` (${KIND_MEANING[phase.kind]}) · **id:** \`${phase.id}\``);
+  out.push(`**Kind:** \`${phase.kind}\` (${kindMeaning(phase)}) · **id:** \`${phase.id}\``);
   out.push(phase.why);
 
   if (phase.statements.length) {

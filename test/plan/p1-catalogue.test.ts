@@ -5,7 +5,7 @@ import { ACCOUNTS, planFor, proveOnPglite, sqlOf } from "./p1-pglite.js";
 
 const db = new PGlite();
 afterAll(() => db.close());
-const LT = "SET lock_timeout = '2000ms';";
+const LT = "SET lock_timeout = '200ms';";
 
 /** accounts plus an integer and a timestamp column, a varchar(20) name, and an orders table pointing at it. */
 const SETUP =
@@ -146,7 +146,7 @@ describe("exact SQL", () => {
       ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_not_null;"],
     ]);
     expect(sqlOf(planFor({ ...base, approx_rows: 5000, downtime_tolerance: "minutes" }))).toEqual([
-      ["SET lock_timeout = '5000ms';", "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;"],
+      ["SET lock_timeout = '500ms';", "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;"],
     ]);
     expect(sqlOf(planFor({ ...base, engine: "mysql", engine_version: "8.0.36" }))).toEqual([
       ["SET SESSION lock_wait_timeout = 2;", "ALTER TABLE accounts MODIFY COLUMN email text NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
