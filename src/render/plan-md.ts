@@ -6,6 +6,7 @@ import { mdText, oneLine } from "../plan/encode.js";
 import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
+import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
 
 const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
 
@@ -183,6 +184,7 @@ export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   );
   if (tool?.notes.length) sections.push(`## Using ${tool.tool}`, tool.notes.map((n) => `- ${n}`).join("\n"));
   plan.phases.forEach((p, i) => sections.push(phaseSection(plan, p, i, tool)));
+  if (plan.engine === "postgresql" && plan.phases.some((p) => p.onLockTimeout)) sections.push("## Deadlock", DEADLOCK_RUNBOOK);
   sections.push(glossary(plan));
   return sections.join("\n\n") + "\n";
 }
