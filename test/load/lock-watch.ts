@@ -24,7 +24,7 @@ export class LockWatch {
     this.loop = (async () => {
       while (this.running) {
         const r = await this.admin.query(
-          `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = ${this.pid} AND l.granted AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
+          `SELECT c.relname, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE l.pid = ${this.pid} AND l.locktype = 'relation' AND l.granted AND c.relkind IN ('r', 'p') AND c.relnamespace = 'public'::regnamespace`,
         );
         for (const row of r.rows as { relname: string; mode: string }[]) {
           const m = MODES.indexOf(row.mode);
