@@ -37,6 +37,15 @@ const CHECKLIST = [
   "A read-only mode or feature flag ready in case a phase must pause writes",
 ];
 
+/**
+ * How long a strong-lock statement may wait. PostgreSQL: every waiting request queues all traffic on the
+ * table behind it, so a few hundred ms, below the 1 s deadlock_timeout, and the migration retries itself.
+ */
+function lockTimeoutFor(answers: PlanAnswers): number {
+  if (answers.engine === "postgresql") return answers.downtime_tolerance === "none" ? 200 : 500;
+  return answers.downtime_tolerance === "none" ? 2000 : 5000;
+}
+
 export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   const ctx: RecipeContext = {
     ...(schema ? { snapshot: schema.snapshot } : {}),
@@ -44,7 +53,7 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
     engine: answers.engine,
     version: answers.engine_version,
     size: sizeClass(answers.approx_rows),
-    lockTimeoutMs: answers.downtime_tolerance === "none" ? 2000 : 5000,
+    lockTimeoutMs: lockTimeoutFor(answers),
   };
   const recipe = RECIPES[answers.operation];
   if (!recipe) throw new PlanError(`operation ${answers.operation} is not supported yet`, "operation");

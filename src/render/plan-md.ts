@@ -6,6 +6,7 @@ import { mdText, oneLine } from "../plan/encode.js";
 import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
+import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
 
 const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
 
@@ -17,6 +18,12 @@ const KIND_MEANING: Record<Phase["kind"], string> = {
   contract: "removes what is no longer used",
   verify: "proves a constraint over existing rows without blocking traffic",
 };
+
+/** A data phase runs in small committed steps only when it is batched; otherwise it is one transaction. */
+function kindMeaning(phase: Phase): string {
+  if (phase.kind !== "backfill" || phase.statements.length === 0 || phase.statements.some((s) => s.batched)) return KIND_MEANING[phase.kind];
+  return "changes data, not schema; one transaction";
+}
 
 /** What each lock blocks, for the glossary. Only the locks a plan uses are listed. */
 const LOCK_GLOSSARY: Record<string, string> = {
@@ -94,7 +101,7 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   const out: string[] = [];
   const files = tool?.phases[phase.id];
   out.push(`## Phase ${index + 1} of ${plan.phases.length}: ${mdText(phase.title)}`);
-  out.push(`**Kind:** \`${phase.kind}\` (${KIND_MEANING[phase.kind]}) · **id:** \`${phase.id}\``);
+  out.push(`**Kind:** \`${phase.kind}\` (${kindMeaning(phase)}) · **id:** \`${phase.id}\``);
   out.push(phase.why);
 
   if (phase.statements.length) {
@@ -194,6 +201,7 @@ export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   );
   if (tool?.notes.length) sections.push(`## Using ${tool.tool}`, tool.notes.map((n) => `- ${n}`).join("\n"));
   plan.phases.forEach((p, i) => sections.push(phaseSection(plan, p, i, tool)));
+  if (plan.engine === "postgresql" && plan.phases.some((p) => p.onLockTimeout)) sections.push("## Deadlock", DEADLOCK_RUNBOOK);
   sections.push(glossary(plan));
   return sections.join("\n\n") + "\n";
 }

@@ -6,8 +6,8 @@ import { ACCOUNTS, planFor, proveOnPglite, sqlOf } from "./p1-pglite.js";
 const db = new PGlite();
 afterAll(() => db.close());
 
-const LT = "SET lock_timeout = '2000ms';";
-const LT5 = "SET lock_timeout = '5000ms';";
+const LT = "SET lock_timeout = '200ms';";
+const LT5 = "SET lock_timeout = '500ms';";
 const col = (c: Record<string, unknown>) => ({ operation: "add_column", columns: [c] });
 
 describe("add_column on PostgreSQL", () => {

@@ -5,7 +5,7 @@ import { ACCOUNTS, planFor, proveOnPglite, sqlOf } from "./p1-pglite.js";
 
 const db = new PGlite();
 afterAll(() => db.close());
-const LT = "SET lock_timeout = '2000ms';";
+const LT = "SET lock_timeout = '200ms';";
 
 /** accounts plus an integer and a timestamp column, a varchar(20) name, and an orders table pointing at it. */
 const SETUP =
@@ -146,7 +146,7 @@ describe("exact SQL", () => {
       ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_email_not_null;"],
     ]);
     expect(sqlOf(planFor({ ...base, approx_rows: 5000, downtime_tolerance: "minutes" }))).toEqual([
-      ["SET lock_timeout = '5000ms';", "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;"],
+      ["SET lock_timeout = '500ms';", "ALTER TABLE accounts ALTER COLUMN email SET NOT NULL;"],
     ]);
     expect(sqlOf(planFor({ ...base, engine: "mysql", engine_version: "8.0.36" }))).toEqual([
       ["SET SESSION lock_wait_timeout = 2;", "ALTER TABLE accounts MODIFY COLUMN email text NOT NULL, ALGORITHM=INPLACE, LOCK=NONE;"],
@@ -156,11 +156,22 @@ describe("exact SQL", () => {
   it("backfill: one UPDATE when small, saved values when rollback matters, MySQL batches by key", () => {
     const small = planFor({ operation: "backfill", details: { set: "email = lower(name)" }, approx_rows: 500 });
     expect(sqlOf(small)).toEqual([
-      ["CREATE TABLE accounts_backfill_before AS SELECT id, email FROM accounts WHERE email IS DISTINCT FROM (lower(name));"],
+      ["CREATE TABLE accounts_backfill_before AS SELECT id, email FROM accounts WHERE email IS DISTINCT FROM (lower(name));", LT, "CREATE INDEX ON accounts_backfill_before (id);"],
       ["UPDATE accounts SET email = lower(name) WHERE email IS DISTINCT FROM (lower(name));"],
     ]);
+    // The rollback restores in batches, and only rows that still hold what the backfill computed.
     expect(small.phases[1].rollback?.map((s) => s.sql)).toEqual([
-      "UPDATE accounts SET email = saved.email FROM accounts_backfill_before AS saved WHERE accounts.id = saved.id;",
+      [
+        "WITH batch AS (",
+        "  DELETE FROM accounts_backfill_before WHERE id IN (SELECT id FROM accounts_backfill_before ORDER BY id LIMIT 1000)",
+        "  RETURNING id AS mw_key, email AS mw_old",
+        "), restored AS (",
+        "  UPDATE accounts SET email = (SELECT b.mw_old FROM batch b WHERE b.mw_key = accounts.id)",
+        "  WHERE accounts.id IN (SELECT mw_key FROM batch) AND email IS NOT DISTINCT FROM (lower(name))",
+        "  RETURNING 1",
+        ")",
+        "SELECT max(mw_key) AS next_key FROM batch;",
+      ].join("\n"),
     ]);
     const my = planFor({ operation: "backfill", details: { set: "email = lower(name)", backfill_where: "email IS NULL" }, engine: "mysql", engine_version: "8.0.36", rollback_need: "none" });
     // MySQL walks primary-key ranges with a session-variable cursor: the UPDATE has a lower key bound, so no batch re-reads finished rows.
@@ -222,13 +233,20 @@ describe("exact SQL", () => {
     expect(planFor({ operation: "change_column_type", columns: [{ name: "ts", type: "timestamp" }], details: { new_type: "timestamptz" }, engine_version: "11" }).phases.length).toBeGreaterThan(1);
     const big = planFor({ operation: "change_column_type", columns: [{ name: "id2", type: "integer" }], details: { new_type: "bigint" } });
     expect(big.phases.map((p) => p.kind)).toEqual(["expand", "backfill", "switch", "contract"]);
-    expect(sqlOf(big)[2]).toEqual([
-      LT,
-      "DROP TRIGGER IF EXISTS accounts_sync_id2_id2_new ON accounts;",
-      "DROP FUNCTION IF EXISTS accounts_sync_id2_id2_new();",
-      "ALTER TABLE accounts RENAME COLUMN id2 TO id2_old;",
-      "ALTER TABLE accounts RENAME COLUMN id2_new TO id2;",
-    ]);
+    // The swap locks first, then swaps and starts the reverse trigger, in one transaction retried by the migration itself.
+    const [swapSetting, swap] = sqlOf(big)[2];
+    expect(swapSetting).toBe(LT);
+    expect(swap).toMatch(/^DO \$retry\$/);
+    expect(swap).toContain(
+      [
+        "      LOCK TABLE accounts IN ACCESS EXCLUSIVE MODE;",
+        "      DROP TRIGGER IF EXISTS accounts_sync_id2_id2_new ON accounts;",
+        "      DROP FUNCTION IF EXISTS accounts_sync_id2_id2_new();",
+        "      ALTER TABLE accounts RENAME COLUMN id2 TO id2_old;",
+        "      ALTER TABLE accounts RENAME COLUMN id2_new TO id2;",
+        "      CREATE OR REPLACE FUNCTION accounts_sync_id2_id2_old()",
+      ].join("\n"),
+    );
     const small = planFor({ operation: "change_column_type", columns: [{ name: "id2", type: "integer" }], details: { new_type: "bigint" }, approx_rows: 5000, downtime_tolerance: "minutes" });
     expect(small.phases[0].statements[1]).toMatchObject({ sql: "ALTER TABLE accounts ALTER COLUMN id2 TYPE bigint;", rewrite: true });
   });

@@ -25,7 +25,7 @@ beforeEach(async () => {
   await session.query("RESET ALL; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
 });
 
-const LT = "SET lock_timeout = '2000ms';";
+const LT = "SET lock_timeout = '200ms';";
 
 /** Apply, check, roll back, re-apply on the verifier's fixture; the report's problems, empty when all held. */
 async function problems(plan: Plan): Promise<string[]> {

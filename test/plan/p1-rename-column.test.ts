@@ -4,7 +4,7 @@ import { ACCOUNTS, planFor, proveOnPglite, runStatements, sqlOf } from "./p1-pgl
 
 const db = new PGlite();
 afterAll(() => db.close());
-const LT = "SET lock_timeout = '2000ms';";
+const LT = "SET lock_timeout = '200ms';";
 
 const rename = (extra: Record<string, unknown> = {}) =>
   planFor({ operation: "rename_column", columns: [{ name: "email", type: "text" }], details: { new_name: "emailAddress" }, ...extra });
@@ -101,7 +101,7 @@ describe("rename_column on PostgreSQL", () => {
 
   it("with minutes of tolerance: one rename deployed together with the code", async () => {
     const plan = rename({ downtime_tolerance: "minutes" });
-    expect(sqlOf(plan)).toEqual([["SET lock_timeout = '5000ms';", 'ALTER TABLE accounts RENAME COLUMN email TO "emailAddress";']]);
+    expect(sqlOf(plan)).toEqual([["SET lock_timeout = '500ms';", 'ALTER TABLE accounts RENAME COLUMN email TO "emailAddress";']]);
     expect(plan.phases[0].deploy).toMatch(/right away/);
     expect((await proveOnPglite(plan, ACCOUNTS, db)).failed).toEqual([]);
   });

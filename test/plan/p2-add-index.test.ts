@@ -39,9 +39,9 @@ describe("add_index on PostgreSQL", () => {
   it("uses a plain build in a transaction, after a lock timeout, for a small table with tolerance", () => {
     const plan = buildPlan(orders({ approx_rows: 5000, downtime_tolerance: "minutes" }));
     const [p] = plan.phases;
-    expect(sqlOf(p.statements)).toEqual(["SET lock_timeout = '5000ms';", "CREATE INDEX orders_customer_id_idx ON orders (customer_id);"]);
+    expect(sqlOf(p.statements)).toEqual(["SET lock_timeout = '500ms';", "CREATE INDEX orders_customer_id_idx ON orders (customer_id);"]);
     expect(p.statements[1]).toMatchObject({ transaction: true, lock: "SHARE", rewrite: false });
-    expect(sqlOf(p.rollback)).toEqual(["SET lock_timeout = '5000ms';", "DROP INDEX IF EXISTS orders_customer_id_idx;"]);
+    expect(sqlOf(p.rollback)).toEqual(["SET lock_timeout = '500ms';", "DROP INDEX IF EXISTS orders_customer_id_idx;"]);
     expect(p.rollback![1].lock).toBe("ACCESS EXCLUSIVE");
     expect(p.onLockTimeout).toMatch(/pg_stat_activity/);
   });

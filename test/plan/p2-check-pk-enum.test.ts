@@ -20,7 +20,7 @@ describe("add_check_constraint", () => {
   it("PostgreSQL large: NOT VALID then VALIDATE; violation check after the first phase", () => {
     const plan = buildPlan(check());
     expect(plan.phases.map((p) => sqlOf(p.statements))).toEqual([
-      ["SET lock_timeout = '2000ms';", "ALTER TABLE accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= 0) NOT VALID;"],
+      ["SET lock_timeout = '200ms';", "ALTER TABLE accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= 0) NOT VALID;"],
       ["ALTER TABLE accounts VALIDATE CONSTRAINT accounts_balance_check;"],
     ]);
     expect(plan.phases[0].checks[0].sql).toBe("SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE NOT (balance >= 0)) AS ok;");
@@ -30,7 +30,7 @@ describe("add_check_constraint", () => {
   it("PostgreSQL small with tolerance: one validating statement", () => {
     const plan = buildPlan(check({ approx_rows: 800, downtime_tolerance: "seconds" }));
     expect(plan.phases.map((p) => sqlOf(p.statements))).toEqual([
-      ["SET lock_timeout = '5000ms';", "ALTER TABLE accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= 0);"],
+      ["SET lock_timeout = '500ms';", "ALTER TABLE accounts ADD CONSTRAINT accounts_balance_check CHECK (balance >= 0);"],
     ]);
   });
 
@@ -68,11 +68,11 @@ describe("add_primary_key", () => {
     const last = plan.phases[3];
     expect(sqlOf(last.statements)).toEqual([
       "CREATE UNIQUE INDEX CONCURRENTLY events_pkey ON events (id);",
-      "SET lock_timeout = '2000ms';",
+      "SET lock_timeout = '200ms';",
       "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY USING INDEX events_pkey;",
     ]);
     expect(sqlOf(last.rollback)).toEqual([
-      "SET lock_timeout = '2000ms';",
+      "SET lock_timeout = '200ms';",
       "ALTER TABLE events DROP CONSTRAINT IF EXISTS events_pkey;",
       "DROP INDEX CONCURRENTLY IF EXISTS events_pkey;",
     ]);
@@ -88,7 +88,7 @@ describe("add_primary_key", () => {
   it("columns already NOT NULL skip the pattern; a small table gets one ADD PRIMARY KEY", () => {
     expect(buildPlan(pk({ columns: [{ name: "id", nullable: false }] })).phases).toHaveLength(1);
     const small = buildPlan(pk({ approx_rows: 100, downtime_tolerance: "minutes", columns: [{ name: "tenant" }, { name: "seq" }] }));
-    expect(sqlOf(small.phases[0].statements)).toEqual(["SET lock_timeout = '5000ms';", "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (tenant, seq);"]);
+    expect(sqlOf(small.phases[0].statements)).toEqual(["SET lock_timeout = '500ms';", "ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (tenant, seq);"]);
   });
 
   it("MySQL: verify then an in-place rebuild", () => {

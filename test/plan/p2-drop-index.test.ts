@@ -32,9 +32,9 @@ describe("drop_index on PostgreSQL", () => {
 
   it("small table with tolerance: a plain DROP INDEX behind a lock timeout", () => {
     const plan = buildPlan(drop({ approx_rows: 2000, downtime_tolerance: "seconds" }));
-    expect(sqlOf(plan.phases[1].statements)).toEqual(["SET lock_timeout = '5000ms';", "DROP INDEX IF EXISTS orders_customer_idx;"]);
+    expect(sqlOf(plan.phases[1].statements)).toEqual(["SET lock_timeout = '500ms';", "DROP INDEX IF EXISTS orders_customer_idx;"]);
     expect(plan.phases[1].statements[1].lock).toBe("ACCESS EXCLUSIVE");
-    expect(sqlOf(plan.phases[1].rollback)).toEqual(["SET lock_timeout = '5000ms';", "CREATE INDEX orders_customer_idx ON orders (customer_id);"]);
+    expect(sqlOf(plan.phases[1].rollback)).toEqual(["SET lock_timeout = '500ms';", "CREATE INDEX orders_customer_idx ON orders (customer_id);"]);
   });
 
   it("without the columns there is no automatic rollback, and it says how to restore", () => {

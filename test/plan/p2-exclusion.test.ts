@@ -24,7 +24,7 @@ describe("add_exclusion_constraint plans", () => {
     expect(plan.phases.map((p) => p.kind)).toEqual(["verify", "expand"]);
     expect(sqlOf(plan.phases[1].statements)).toEqual([
       "CREATE EXTENSION IF NOT EXISTS btree_gist;",
-      "SET lock_timeout = '5000ms';",
+      "SET lock_timeout = '500ms';",
       `ALTER TABLE bookings ADD CONSTRAINT bookings_excl EXCLUDE ${BODY};`,
     ]);
     expect(plan.phases[0].checks[0].sql).toBe(

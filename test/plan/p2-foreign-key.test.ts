@@ -19,12 +19,21 @@ describe("add_foreign_key on PostgreSQL", () => {
     expect(plan.phases.map((p) => p.kind)).toEqual(["expand", "expand", "verify"]);
     const [idx, add, validate] = plan.phases;
     expect(sqlOf(idx.statements)).toEqual(["CREATE INDEX CONCURRENTLY order_items_product_id_idx ON order_items (product_id);"]);
-    expect(sqlOf(add.statements)).toEqual([
-      "SET lock_timeout = '2000ms';",
-      "ALTER TABLE order_items ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE NOT VALID;",
-    ]);
-    expect(add.statements[1]).toMatchObject({ lock: "SHARE ROW EXCLUSIVE", lockedTables: ["order_items", "products"] });
-    expect(sqlOf(add.rollback)).toEqual(["SET lock_timeout = '2000ms';", "ALTER TABLE order_items DROP CONSTRAINT IF EXISTS order_items_product_id_fkey;"]);
+    // Both locks first, in one statement (referenced table first), inside a loop that retries lock timeouts and deadlocks.
+    const [setting, retried] = sqlOf(add.statements);
+    expect(setting).toBe("SET lock_timeout = '200ms';");
+    expect(retried).toMatch(/^DO \$retry\$/);
+    expect(retried).toContain(
+      "      LOCK TABLE products, order_items IN SHARE ROW EXCLUSIVE MODE;\n" +
+        "      ALTER TABLE order_items ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES products (id) ON DELETE CASCADE NOT VALID;\n",
+    );
+    expect(retried).toMatch(/EXCEPTION WHEN lock_not_available OR deadlock_detected/);
+    expect(add.statements[1]).toMatchObject({ lock: "SHARE ROW EXCLUSIVE", lockedTables: ["products", "order_items"] });
+    const [rbSetting, rbRetried] = sqlOf(add.rollback);
+    expect(rbSetting).toBe("SET lock_timeout = '200ms';");
+    expect(rbRetried).toContain(
+      "      LOCK TABLE products, order_items IN ACCESS EXCLUSIVE MODE;\n      ALTER TABLE order_items DROP CONSTRAINT IF EXISTS order_items_product_id_fkey;\n",
+    );
     expect(add.checks[0].sql).toBe(
       "SELECT NOT EXISTS (SELECT 1 FROM order_items c WHERE c.product_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM products p WHERE p.id = c.product_id)) AS ok;",
     );
@@ -37,11 +46,15 @@ describe("add_foreign_key on PostgreSQL", () => {
   it("small table with tolerance: one phase, plain index and validating ADD CONSTRAINT", () => {
     const plan = buildPlan(fk({ approx_rows: 3000, downtime_tolerance: "minutes", details: { ref_table: "billing.Product", ref_column: "productId" } }));
     expect(plan.phases).toHaveLength(1);
-    expect(sqlOf(plan.phases[0].statements)).toEqual([
-      "SET lock_timeout = '5000ms';",
-      "CREATE INDEX IF NOT EXISTS order_items_product_id_idx ON order_items (product_id);",
-      `ALTER TABLE order_items ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES billing."Product" ("productId");`,
-    ]);
+    const [setting, retried] = sqlOf(plan.phases[0].statements);
+    expect(setting).toBe("SET lock_timeout = '500ms';");
+    expect(retried).toContain(
+      [
+        `      LOCK TABLE billing."Product", order_items IN SHARE ROW EXCLUSIVE MODE;`,
+        "      CREATE INDEX IF NOT EXISTS order_items_product_id_idx ON order_items (product_id);",
+        `      ALTER TABLE order_items ADD CONSTRAINT order_items_product_id_fkey FOREIGN KEY (product_id) REFERENCES billing."Product" ("productId");`,
+      ].join("\n"),
+    );
   });
 
   it("needs a referenced table", () => {

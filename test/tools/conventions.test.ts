@@ -269,7 +269,7 @@ describe("node-pg-migrate", () => {
     const cic = require(join(dir, phaseFiles(out, "02-expand")[0]));
     const calls: string[] = [];
     cic.up({ sql: (s: string) => calls.push(s), noTransaction: () => calls.push("noTransaction") });
-    expect(calls).toEqual(["noTransaction", "SET lock_timeout = '2000ms';", "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);"]);
+    expect(calls).toEqual(["noTransaction", "SET lock_timeout = '200ms';", "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);"]);
   });
 });
 
@@ -317,7 +317,7 @@ describe("liquibase (format only, YAML parsed)", () => {
     expect(byId.add_status_to_orders_02_expand.runInTransaction).toBe(false);
     expect(byId.add_status_to_orders_01_expand.runInTransaction).toBeUndefined();
     expect(byId.add_status_to_orders_02_expand.changes.map((c: any) => c.sql.sql)).toEqual([
-      "SET lock_timeout = '2000ms';",
+      "SET lock_timeout = '200ms';",
       "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);",
     ]);
     expect(byId.add_status_to_orders_02_expand.changes.every((c: any) => c.sql.splitStatements === false)).toBe(true);
@@ -392,7 +392,7 @@ describe("drizzle", () => {
     }
     const whens = journal.entries.map((e: any) => e.when);
     expect([...whens].sort((a, b) => a - b)).toEqual(whens);
-    expect(content(out, "drizzle/0000_add_status_to_orders_01_expand.sql")).toContain("SET lock_timeout = '2000ms';\n--> statement-breakpoint\nALTER TABLE");
+    expect(content(out, "drizzle/0000_add_status_to_orders_01_expand.sql")).toContain("SET lock_timeout = '200ms';\n--> statement-breakpoint\nALTER TABLE");
     const manual = out.files.filter((f) => f.path.startsWith("drizzle/manual/"));
     expect(manual.some((f) => f.content.includes("CREATE INDEX CONCURRENTLY"))).toBe(true);
     expect(out.phases["02-expand"].command).toBe('psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f drizzle/manual/0001_add_status_to_orders_02_expand.sql');

@@ -6,7 +6,7 @@
 import type { PlanAnswers, Tool } from "../../src/answers/schema.js";
 import type { Plan, Statement } from "../../src/plan/model.js";
 
-const lockTimeout: Statement = { sql: "SET lock_timeout = '2000ms';", transaction: true, lock: "none", rewrite: false, setting: true };
+const lockTimeout: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true };
 
 export const SETUP_SQL = `
 CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint, legacy_status text);

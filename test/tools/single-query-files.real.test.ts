@@ -28,7 +28,7 @@ describe("files sent as one query each (how golang-migrate and Prisma run them)"
     if (!server) return ctx.skip("PostgreSQL absent");
     const db = await freshDatabase(server, "t_single_negative");
     try {
-      await expect(db.client.query("SET lock_timeout = '2000ms'; CREATE INDEX CONCURRENTLY i ON orders (customer_id);")).rejects.toThrow(
+      await expect(db.client.query("SET lock_timeout = '200ms'; CREATE INDEX CONCURRENTLY i ON orders (customer_id);")).rejects.toThrow(
         /cannot run inside a transaction block/,
       );
     } finally {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Phase, Statement } from "../../src/plan/model.js";
 import { isBlock, isolateNonTransactional, pairSteps, phaseSteps, segments } from "../../src/render/tools/steps.js";
 
-const set: Statement = { sql: "SET lock_timeout = '2000ms';", transaction: true, lock: "none", rewrite: false, setting: true };
+const set: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true };
 const tx = (sql: string): Statement => ({ sql, transaction: true, lock: "ACCESS EXCLUSIVE", rewrite: false });
 const noTx = (sql: string): Statement => ({ sql, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false });
 const sqls = (seg: { statements: Statement[] } | null) => seg?.statements.map((s) => s.sql) ?? null;

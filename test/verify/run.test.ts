@@ -37,7 +37,7 @@ function plan(phases: Omit<Phase, "id">[]): Plan {
   };
 }
 
-const setTimeout = { sql: "SET lock_timeout = '2000ms';", transaction: true, lock: "none", rewrite: false, setting: true };
+const setTimeout = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true };
 const indexValid = {
   description: "the index is valid",
   sql: "SELECT coalesce(bool_and(indisvalid), false) AS ok FROM pg_index WHERE indexrelid = 'orders_customer_id_idx'::regclass",

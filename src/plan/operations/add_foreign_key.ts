@@ -26,8 +26,9 @@ import {
   type IndexSpec,
 } from "../recipes/concurrent-index.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
-import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import * as estimate from "../recipes/estimate.js";
+import { lockTablesFirst } from "../recipes/lock-retry.js";
 
 interface FkSpec {
   table: string;
@@ -87,10 +88,13 @@ export const addForeignKey: Recipe = (ctx) => {
 function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult {
   const rows = ctx.answers.approx_rows;
   const t = quoteTable("postgresql", fk.table);
-  const both = [fk.table, fk.refTable];
-  const drop = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent("postgresql", fk.name)};`, "ACCESS EXCLUSIVE", both, {
+  // Referenced table first: the order applications write (parent, then child), taken in one statement.
+  const both = [fk.refTable, fk.table];
+  const lockBoth = (mode: string) => lockTablesFirst(both, mode);
+  const dropOnly = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${quoteIdent("postgresql", fk.name)};`, "ACCESS EXCLUSIVE", both, {
     why: "Dropping a foreign key also removes its triggers on the referenced table.",
   });
+  const drop = [lockBoth("ACCESS EXCLUSIVE"), dropOnly];
   const exists: Check = {
     description: `Constraint ${fk.name} exists and is validated`,
     sql: `SELECT coalesce(bool_and(convalidated), false) AS ok FROM pg_constraint WHERE conrelid = ${regclass("postgresql", fk.table)} AND conname = ${literal(fk.name)} AND contype = 'f';`,
@@ -102,7 +106,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       summary: `Add foreign key ${fk.name}: ${what}`,
       strategy: "One phase: the table is small and a short block is acceptable, so the index and the validating ADD CONSTRAINT run directly.",
       phases: [
-        finishPhase(ctx, {
+        finishRetriedPhase(ctx, {
           title: `Index ${fk.column} and add foreign key ${fk.name}`,
           kind: "expand",
           why:
@@ -110,6 +114,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
             "The index on the referencing column keeps deletes on the parent table and joins fast. " +
             ORPHAN_FIX,
           statements: [
+            lockBoth("SHARE ROW EXCLUSIVE"),
             stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
               scan: true,
               why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
@@ -119,7 +124,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
               why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
             }),
           ],
-          rollback: [drop, dropIndexPlain(index)],
+          rollback: [...drop, dropIndexPlain(index)],
           checks: [exists],
           estimate: estimate.scan(rows, "under SHARE ROW EXCLUSIVE on both tables"),
         }),
@@ -142,7 +147,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       checks: [indexValidCheck(index)],
       estimate: indexBuildEstimate("postgresql", rows, true),
     }),
-    finishPhase(ctx, {
+    finishRetriedPhase(ctx, {
       title: `Add foreign key ${fk.name} as NOT VALID`,
       kind: "expand",
       why:
@@ -150,11 +155,12 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
         "from now on every new or updated row is checked. Existing rows are proven in the next phase. " +
         ORPHAN_FIX,
       statements: [
+        lockBoth("SHARE ROW EXCLUSIVE"),
         stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
           why: "Catalog change plus the constraint triggers; no scan.",
         }),
       ],
-      rollback: [drop],
+      rollback: drop,
       checks: [noOrphansCheck(ctx, fk)],
       estimate: estimate.catalogOnly(ctx),
     }),

@@ -11,6 +11,8 @@ import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe } from "./index.js";
+import type { Statement } from "../model.js";
+import { batchSettings } from "../recipes/size-policy.js";
 
 /** `col = expr` with a single target: the target and the expression, to derive an idempotent predicate. */
 function singleAssignment(set: string): { target: string; expr: string } | undefined {
@@ -26,6 +28,43 @@ function singleAssignment(set: string): { target: string; expr: string } | undef
     else if (!quoted && depth === 0 && ch === ",") return undefined;
   }
   return { target: m[1], expr: m[2].trim() };
+}
+
+/**
+ * PostgreSQL rollback of a backfill: batches of 1,000 saved rows, each its own short transaction (repeat
+ * until next_key is empty). A batch takes its rows out of the copy and puts the old value back only where
+ * the row still holds exactly what the backfill computed, so a value the application wrote since is kept.
+ */
+function pgRestore(ctx: RecipeContext, a: { table: string; savedTable: string; pkName: string; target: string; expr: string }): Statement {
+  const t = quoteTable("postgresql", a.table);
+  const s = quoteTable("postgresql", a.savedTable);
+  const pk = quoteIdent("postgresql", a.pkName);
+  const { batchSize, pauseMs } = batchSettings(ctx);
+  const sql = [
+    "WITH batch AS (",
+    `  DELETE FROM ${s} WHERE ${pk} IN (SELECT ${pk} FROM ${s} ORDER BY ${pk} LIMIT ${batchSize})`,
+    `  RETURNING ${pk} AS mw_key, ${a.target} AS mw_old`,
+    "), restored AS (",
+    `  UPDATE ${t} SET ${a.target} = (SELECT b.mw_old FROM batch b WHERE b.mw_key = ${t}.${pk})`,
+    `  WHERE ${t}.${pk} IN (SELECT mw_key FROM batch) AND ${a.target} IS NOT DISTINCT FROM (${a.expr})`,
+    "  RETURNING 1",
+    ")",
+    "SELECT max(mw_key) AS next_key FROM batch;",
+  ].join("\n");
+  return stmt(sql, "ROW EXCLUSIVE", [a.table, a.savedTable], {
+    batched: { table: a.table, batchSize, pauseMs },
+    why:
+      `One batch of ${batchSize} saved rows in its own short transaction; repeat it (pausing ${pauseMs} ms) until next_key is empty. ` +
+      "It restores the saved value only on rows that still hold exactly what the backfill computed: a row the application changed since keeps the " +
+      "application's value, and rows inserted after the save phase (not in the copy) keep theirs. Each restored row leaves the copy, so a stopped " +
+      "rollback resumes where it was.",
+  });
+}
+
+function mysqlRestore(table: string, t: string, s: string, pk: string, target: string): Statement {
+  return stmt(`UPDATE ${t} JOIN ${s} AS saved ON ${t}.${pk} = saved.${pk} SET ${t}.${target} = saved.${target};`, "ROW LOCKS", [table], {
+    why: "Puts the saved values back (one statement; batch it the same way on a large table).",
+  });
 }
 
 export const backfill: Recipe = (ctx: RecipeContext) => {
@@ -60,6 +99,9 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
               scan: true,
               why: "Reads the rows once; writes continue.",
             }),
+            ...(pg
+              ? [stmt(`CREATE INDEX ON ${s} (${pk});`, "SHARE", [savedTable], { scan: true, why: "Lets the rollback walk the copy in key order, batch by batch (a private table: nothing else waits on it)." })]
+              : []),
           ],
           rollback: [stmt(`DROP TABLE IF EXISTS ${s};`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [savedTable])],
           checks: [{ description: "The copy exists", sql: pg ? `SELECT to_regclass(${`'${s.replace(/'/g, "''")}'`}) IS NOT NULL AS ok;` : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${saved}';` }],
@@ -67,23 +109,14 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
         }),
       ]
     : [];
-  const phase = backfillPhase(ctx, { table, primaryKey: pkName, set, pending, label: `${table} (${set})` }, "Applies the change to every row that still needs it.");
+  const appFirst =
+    "Before it runs, the application must already write the new value itself on every insert and update (deploy that first): " +
+    "otherwise rows keep arriving that still need the change, and the check that no row is left can never pass.";
+  const phase = backfillPhase(ctx, { table, primaryKey: pkName, set, pending, label: `${table} (${set})` }, `Applies the change to every row that still needs it. ${appFirst}`);
   // The PostgreSQL 10 cursor table goes too: left behind at "done", a re-applied backfill would skip every row.
   const cleanup = phase.rollback ?? [];
   const undo = keepOld
-    ? {
-        rollback: [
-          stmt(
-            pg
-              ? `UPDATE ${t} SET ${assignment!.target} = saved.${assignment!.target} FROM ${s} AS saved WHERE ${t}.${pk} = saved.${pk};`
-              : `UPDATE ${t} JOIN ${s} AS saved ON ${t}.${pk} = saved.${pk} SET ${t}.${assignment!.target} = saved.${assignment!.target};`,
-            pg ? "ROW EXCLUSIVE" : "ROW LOCKS",
-            [table],
-            { why: "Puts the saved values back (one statement; batch it the same way on a large table)." },
-          ),
-          ...cleanup,
-        ],
-      }
+    ? { rollback: [pg ? pgRestore(ctx, { table, savedTable, pkName, target: assignment!.target, expr: assignment!.expr }) : mysqlRestore(table, t, s, pk, assignment!.target), ...cleanup] }
     : { rollback: undefined, onLockTimeout: undefined, irreversible: "The old values are overwritten and were not saved (rollback need is none): only a backup brings them back." };
   return {
     summary: `Backfill ${table}: ${set}`,
@@ -93,6 +126,7 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
         : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration.`,
     phases: [...save, finishPhase(ctx, { ...phase, ...undo })],
     warnings: [
+      appFirst,
       "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
       "If the change needs business logic the database cannot express, run it from the application instead (same batching, same idempotent predicate).",
     ],

@@ -17,10 +17,11 @@ import { defaultClause, defaultSql, requireType } from "../recipes/column-defaul
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
-import { copySyncTrigger, qualifyColumn } from "../recipes/sync-trigger.js";
+import { copySyncTrigger, qualifyColumn, reverseSyncTrigger } from "../recipes/sync-trigger.js";
+import { lockTablesFirst } from "../recipes/lock-retry.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
-import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "./index.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
@@ -411,38 +412,49 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
   );
   const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
+  // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
+  const reverse = reverseSyncTrigger(ctx, table, column.name, oldName, from);
+  const lockFirst = lockTablesFirst([table], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
   const swapStatements = [
+    lockFirst,
     ...trigger.drop,
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
-    ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "Nothing writes the old column any more; it must not reject inserts." })] : []),
+    ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),
     ...(defaultSql(column.default) !== undefined
       ? [
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP DEFAULT;`, "ACCESS EXCLUSIVE", [table]),
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
+    ...reverse.create,
   ];
   const swapBack = [
+    lockFirst,
+    stmt(`UPDATE ${t} SET ${o} = ${c}::${from} WHERE ${o} IS DISTINCT FROM ${c}::${from};`, "ROW EXCLUSIVE", [table], {
+      scan: true,
+      why:
+        `Under the lock, so no write can slip in between this copy and the swap. The reverse trigger has kept ${oldName} current since the swap, ` +
+        `so this normally changes nothing; it reads the table once (about a second per million rows). A value that does not fit ${from} stops the rollback here, with nothing changed.`,
+    }),
+    ...reverse.drop,
     ...(defaultSql(column.default) !== undefined
       ? [
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP DEFAULT;`, "ACCESS EXCLUSIVE", [table]),
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
-    stmt(`UPDATE ${t} SET ${o} = ${c}::${from} WHERE ${o} IS DISTINCT FROM ${c}::${from};`, "ROW EXCLUSIVE", [table], {
-      why: "Copies back values written since the swap (batch it like the backfill on a large table).",
-    }),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], { scan: true })] : []),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${n};`, "ACCESS EXCLUSIVE", [table]),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${c};`, "ACCESS EXCLUSIVE", [table]),
     ...trigger.create,
   ];
-  const swap = finishPhase(ctx, {
+  const swap = finishRetriedPhase(ctx, {
     title: `Swap ${newName} in for ${column.name}`,
     kind: "switch",
     why:
-      "One short transaction: drop the trigger and swap the names, so the application (same column name) reads and writes the new type from the next query. " +
+      "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
+      "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
       `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
       "they are what makes the swap instant.",
     statements: swapStatements,
@@ -451,11 +463,11 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     estimate: estimate.catalogOnly(ctx),
     deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${oldName} can go.`,
   });
-  const drop = finishPhase(ctx, {
+  const drop = finishRetriedPhase(ctx, {
     title: `Drop ${oldName}`,
     kind: "contract",
-    why: "The old column is no longer used by anything.",
-    statements: [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." })],
+    why: "The old column is no longer used by anything; the reverse trigger that kept it current for a swap back goes with it.",
+    statements: [lockFirst, ...reverse.drop, stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." })],
     irreversible: `The old ${from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
     checks: [
       {

@@ -111,6 +111,7 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
       }),
     );
   }
+  if (engine === "postgresql") out.push(repointFromCatalog(spec, names.map));
   out.push(
     stmt(`INSERT INTO ${archive} SELECT t.* FROM ${t} t JOIN ${map} m ON t.${pk} = m.dup_id;`, dml, [names.archive], {
       why: "Copy each row about to be deleted into the archive.",
@@ -125,6 +126,48 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
     ),
   );
   return out;
+}
+
+/**
+ * PostgreSQL: every foreign key that references the table, found in the catalog when the phase runs (not
+ * only the ones the answers named), has its rows re-pointed from each copy to the kept row, whatever key
+ * it references. A multi-column foreign key stops the phase with an error before any row is deleted
+ * (the whole phase is one transaction). Without this, deleting a copy would orphan its children, fail on
+ * the key, or silently delete them through ON DELETE CASCADE.
+ */
+function repointFromCatalog(spec: DedupSpec, mapTable: string): Statement {
+  const t = quoteTable("postgresql", spec.table);
+  const pk = quoteIdent("postgresql", spec.primaryKey);
+  const map = quoteTable("postgresql", mapTable);
+  const tableText = t.replace(/'/g, "''");
+  const body = [
+    "DECLARE",
+    "  fk record;",
+    "BEGIN",
+    // The phase's DELETE takes this lock anyway; taking it first makes the step's claim the same whatever the catalog holds.
+    `  LOCK TABLE ${t} IN ROW EXCLUSIVE MODE;`,
+    "  FOR fk IN",
+    "    SELECT c.conname, c.conrelid::regclass AS child, array_length(c.conkey, 1) AS width,",
+    "           (SELECT attname FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = c.conkey[1]) AS col,",
+    "           (SELECT attname FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = c.confkey[1]) AS refcol",
+    `    FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = '${tableText}'::regclass`,
+    "  LOOP",
+    "    IF fk.width <> 1 THEN",
+    "      RAISE EXCEPTION 'dedup stopped before deleting anything: foreign key % on % has % columns; re-point its rows to the kept rows by hand (see the map table), then run this phase again', fk.conname, fk.child, fk.width;",
+    "    END IF;",
+    "    EXECUTE format(",
+    `      'UPDATE %s c SET %I = kept.%I FROM ${map.replace(/'/g, "''")} m JOIN ${tableText.replace(/'/g, "''")} dup ON dup.${pk} = m.dup_id JOIN ${tableText.replace(/'/g, "''")} kept ON kept.${pk} = m.keep_id WHERE c.%I = dup.%I',`,
+    "      fk.child, fk.col, fk.refcol, fk.col, fk.refcol);",
+    "  END LOOP;",
+    "END",
+  ].join("\n");
+  const named = spec.referencedBy.map((r) => parseChildRef(r).table);
+  return stmt(`DO $repoint$\n${body}\n$repoint$;`, "ROW EXCLUSIVE", [spec.table, ...named], {
+    why:
+      `Finds every foreign key that references ${spec.table} in the catalog as it runs, and re-points its child rows from each copy to the kept row ` +
+      "(ROW EXCLUSIVE on each child table), so no child row is orphaned or deleted by ON DELETE CASCADE. A multi-column foreign key stops the " +
+      "phase here, before anything is deleted. Child columns that point at this table without a foreign key cannot be found: name them in referenced_by.",
+  });
 }
 
 /** After dedup: no key appears twice (NULL keys excluded, as the unique index will). */

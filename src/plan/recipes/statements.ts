@@ -4,6 +4,17 @@ import type { RecipeContext } from "../context.js";
 import type { Phase, Statement } from "../model.js";
 import { lockTimeout, quoteTable } from "../sql.js";
 import { bareName, sqlLiteral } from "../encode.js";
+import { RETRY_ATTEMPTS, withLockRetries } from "./lock-retry.js";
+
+/**
+ * `finishPhase`, and on PostgreSQL the phase's strong-lock transactions retried by the migration itself
+ * (lock-retry.ts): for phases that lock several tables or swap names under ACCESS EXCLUSIVE.
+ */
+export function finishRetriedPhase(ctx: RecipeContext, phase: PhaseDraft): PhaseDraft {
+  const done = finishPhase(ctx, phase);
+  if (ctx.engine !== "postgresql") return done;
+  return { ...done, statements: withLockRetries(done.statements), ...(done.rollback ? { rollback: withLockRetries(done.rollback) } : {}) };
+}
 
 /** A phase before the builder gives it an id. */
 export type PhaseDraft = Omit<Phase, "id">;
@@ -64,6 +75,18 @@ export function literal(text: string, engine: Engine = "postgresql"): string {
 
 export { bareName };
 
+/** PLAN.md's Deadlock section (PostgreSQL). */
+export const DEADLOCK_RUNBOOK =
+  "`ERROR: deadlock detected` (SQLSTATE 40P01) means two transactions each waited for a lock the other held; after " +
+  "`deadlock_timeout` (1 s by default) PostgreSQL aborted one of them so the other could go on. An aborted statement changed " +
+  "nothing: its whole transaction rolled back, so it is safe to run again. This plan avoids it: statements that lock several " +
+  "tables take every lock first, in one `LOCK TABLE` statement and a fixed order, and each wait is capped by a `lock_timeout` " +
+  "shorter than `deadlock_timeout`, so the migration gives up before the deadlock detector would pick an application " +
+  "transaction. Where the migration file retries by itself (a `DO $retry$` block), it catches the deadlock and tries again " +
+  "after a pause. If a migration step still reports a deadlock: run it again (after a pause; the migration tool records " +
+  "nothing for a failed file). If an application transaction reports one, the application should retry that transaction; " +
+  "find the other party in the server log (`log_lock_waits = on` logs every wait longer than `deadlock_timeout`).";
+
 /** What to do when the lock timeout fires, per engine. */
 export function onLockTimeoutAdvice(ctx: RecipeContext): string {
   const secs = (ctx.lockTimeoutMs / 1000).toString();
@@ -77,12 +100,16 @@ export function onLockTimeoutAdvice(ctx: RecipeContext): string {
     );
   }
   return (
-    `The statement gave up after ${ctx.lockTimeoutMs} ms instead of queueing every query on the table behind it; ` +
-    "its transaction rolled back, so nothing changed. Find the blocker: " +
-    "`SELECT pid, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE state <> 'idle' ORDER BY xact_start` " +
-    "(a long transaction or `idle in transaction` session holding a lock on the table; `pg_blocking_pids(pid)` " +
-    "names it while the statement waits). Let it finish or end it with `pg_cancel_backend(pid)`, then retry the phase " +
-    "with backoff (wait 5 s, 15 s, 60 s between attempts), ideally at a quieter hour."
+    `Each attempt waits at most ${ctx.lockTimeoutMs} ms for its locks (shorter than PostgreSQL's 1 s deadlock_timeout, so the ` +
+    "migration, not an application transaction, is the side that gives up). Where the file has a `DO $retry$` block it " +
+    `retries by itself up to ${RETRY_ATTEMPTS} times with backoff. When it gives up ("gave up after ... attempts" or ` +
+    "`canceling statement due to lock timeout`), its transaction rolled back and nothing changed. Find the blocker: " +
+    "`SELECT pid, state, now() - xact_start AS age, query FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND xact_start IS NOT NULL ORDER BY xact_start` " +
+    "(while the migration waits, `SELECT pg_blocking_pids(<migration pid>)` names it). An `idle in transaction` session " +
+    "runs no query, so `pg_cancel_backend` does nothing to it: end it with `SELECT pg_terminate_backend(<pid>);` " +
+    "(its open transaction rolls back). For an active long query, `pg_cancel_backend(<pid>)` cancels the query. " +
+    "Then run the phase again (it is safe to retry; without a retry block, wait 1 s, 5 s, 15 s between attempts), ideally at a quieter hour. " +
+    "A `deadlock detected` error: see Deadlock below."
   );
 }
 

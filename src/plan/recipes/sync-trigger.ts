@@ -68,3 +68,21 @@ export function qualifyColumn(expression: string, column: string, replacement: s
     )
     .join("");
 }
+
+/**
+ * After a type-change swap: every write to `source` (new type) also sets `target` (the old column) to
+ * `source::oldType`. A value the old type cannot hold leaves `target` NULL instead of failing the
+ * application's write; a rollback then stops at its copy step with the conversion error.
+ */
+export function reverseSyncTrigger(ctx: RecipeContext, table: string, source: string, target: string, oldType: string): SyncTrigger {
+  const s = quoteIdent(ctx.engine, source);
+  const tg = quoteIdent(ctx.engine, target);
+  const body = [
+    "  BEGIN",
+    `    NEW.${tg} := NEW.${s}::${oldType};`,
+    "  EXCEPTION WHEN data_exception THEN",
+    `    NEW.${tg} := NULL;`,
+    "  END;",
+  ].join("\n");
+  return build(ctx, table, constraintName(bareName(table), "sync", source, target), body);
+}
