@@ -7,6 +7,7 @@ import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
 import { sizeClass, type RecipeContext } from "./context.js";
 import { RECIPES, type RecipeResult } from "./operations/index.js";
 import { NameClash, nameTooLong, withNameBook } from "./names.js";
+import { capabilities, dialectOf, isMysqlFamily, versionNotes } from "../engines/index.js";
 
 export class PlanError extends Error {
   constructor(
@@ -31,8 +32,10 @@ const CHECKLIST = [
 export function buildPlan(answers: PlanAnswers): Plan {
   const ctx: RecipeContext = {
     answers,
-    engine: answers.engine,
+    engine: dialectOf(answers.engine),
+    product: answers.engine,
     version: answers.engine_version,
+    caps: capabilities(answers.engine, answers.engine_version),
     size: sizeClass(answers.approx_rows),
     lockTimeoutMs: answers.downtime_tolerance === "none" ? 2000 : 5000,
   };
@@ -60,7 +63,8 @@ export function buildPlan(answers: PlanAnswers): Plan {
     summary: result.summary,
     strategy: result.strategy,
     phases,
-    warnings: result.warnings,
+    // PostgreSQL recipes state their own version caveats (14.0-14.3); the MySQL family's go here.
+    warnings: isMysqlFamily(answers.engine) ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings] : result.warnings,
     checklist,
     files: [],
   };

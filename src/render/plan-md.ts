@@ -7,7 +7,7 @@ import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
 
-const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
+const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as const;
 
 const KIND_MEANING: Record<Phase["kind"], string> = {
   expand: "adds schema next to what exists; old application code keeps working",
