@@ -29,7 +29,8 @@ export const MYSQL_CAPABILITIES: CapabilityTable<MysqlFamilyCapability> = {
   checkConstraintsEnforced: { since: "8.0.16", source: "dev.mysql.com/doc/refman/8.0/en/create-table-check-constraints.html", meaning: "CHECK constraints are enforced (parsed and ignored before)." },
   invisibleIndexes: { since: "8.0.0", source: "dev.mysql.com/doc/refman/8.0/en/invisible-indexes.html", meaning: "ALTER INDEX ... INVISIBLE / VISIBLE." },
   ignoredIndexes: { since: null, source: "mariadb.com/kb/en/ignored-indexes/ (MariaDB only)", meaning: "ALTER INDEX ... IGNORED / NOT IGNORED." },
-  dropCheckSyntax: { since: "8.0.19", source: "dev.mysql.com/doc/refman/8.0/en/alter-table.html (DROP CHECK)", meaning: "ALTER TABLE ... DROP CHECK name." },
+  // DROP CHECK came with enforced CHECK constraints in 8.0.16; the generic DROP CONSTRAINT only in 8.0.19.
+  dropCheckSyntax: { since: "8.0.16", source: "dev.mysql.com/doc/refman/8.0/en/create-table-check-constraints.html", meaning: "ALTER TABLE ... DROP CHECK name." },
   instantRowVersionLimit: {
     since: "8.0.29",
     source: `${ONLINE_DDL} (INFORMATION_SCHEMA.INNODB_TABLES.TOTAL_ROW_VERSIONS)`,

@@ -137,7 +137,7 @@ function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult
             scan: true,
           }),
         ],
-        // DROP CHECK is MySQL's (8.0.19+); DROP CONSTRAINT works on MariaDB and on MySQL 8.0.19+ alike.
+        // DROP CHECK is MySQL's (8.0.16+, with enforcement); MariaDB drops a CHECK with DROP CONSTRAINT.
         rollback: [stmt(`ALTER TABLE ${t} ${ctx.caps.has("dropCheckSyntax") ? "DROP CHECK" : "DROP CONSTRAINT"} ${n};`, "metadata lock", [table])],
         checks: [
           {
