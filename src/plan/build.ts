@@ -8,6 +8,7 @@ import { sizeClass, type RecipeContext } from "./context.js";
 import { RECIPES, type RecipeResult } from "./operations/index.js";
 import { NameClash, nameTooLong, withNameBook } from "./names.js";
 import { capabilities, dialectOf, isMysqlFamily, versionNotes } from "../engines/index.js";
+import { onlineSchemaToolAdvice } from "./recipes/online-schema-tools.js";
 
 export class PlanError extends Error {
   constructor(
@@ -64,7 +65,9 @@ export function buildPlan(answers: PlanAnswers): Plan {
     strategy: result.strategy,
     phases,
     // PostgreSQL recipes state their own version caveats (14.0-14.3); the MySQL family's go here.
-    warnings: isMysqlFamily(answers.engine) ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings] : result.warnings,
+    warnings: isMysqlFamily(answers.engine)
+      ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings, ...onlineSchemaToolAdvice(ctx, result.phases)]
+      : result.warnings,
     checklist,
     files: [],
   };

@@ -141,3 +141,28 @@ describe("engine_version without a patch release", () => {
     expect(mysqlPlan({ engine: "mysql", engine_version: "10.1", operation: "drop_column", columns: [{ name: "email" }] }).warnings.join(" ")).toMatch(/newer than the newest line/);
   });
 });
+
+describe("large tables with no downtime: gh-ost / pt-online-schema-change where native DDL rebuilds", () => {
+  it("gives the exact commands (dry run first, throttled), preconditions and rollback; the --alter clause runs as an ALTER", async (t) => {
+    const rebuild = mysqlPlan({ engine: "mysql", engine_version: "5.7.44", operation: "add_column", table: "orders", columns: [{ name: "note", type: "varchar(100)" }], approx_rows: 50_000_000 });
+    const advice = rebuild.warnings.find((w) => w.includes("gh-ost --host"));
+    expect(advice).toContain("--alter='ADD COLUMN note varchar(100)'");
+    expect(advice).toMatch(/without --execute gh-ost only rehearses/);
+    expect(advice).toMatch(/--max-lag-millis=1500 --chunk-size=1000/);
+    expect(advice).toMatch(/pt-online-schema-change --alter 'ADD COLUMN note varchar\(100\)' D=<database>,t=orders .*--dry-run/);
+    expect(advice).toMatch(/binlog_format=ROW.*no foreign keys.*no triggers/);
+    expect(advice).toMatch(/_orders_del|_<table>_del/);
+    // Instant changes and tables that may block briefly get no such advice.
+    expect(mysqlPlan({ engine: "mysql", engine_version: "8.0.36", operation: "add_column", table: "orders", columns: [{ name: "note", type: "varchar(100)" }], approx_rows: 50_000_000 }).warnings.join(" ")).not.toMatch(/gh-ost --host/);
+    expect(mysqlPlan({ engine: "mysql", engine_version: "5.7.44", operation: "add_column", table: "orders", columns: [{ name: "note", type: "varchar(100)" }], approx_rows: 5_000 }).warnings.join(" ")).not.toMatch(/gh-ost --host/);
+    const maria = mysqlPlan({ operation: "change_column_type", table: "orders", columns: [{ name: "amount", type: "int" }], details: { new_type: "bigint" }, approx_rows: 50_000_000 });
+    expect(maria.warnings.join(" ")).not.toMatch(/gh-ost --host/);
+    if (!server) return t.skip(skip);
+    const db = await freshDb(server, "ghost_clause");
+    await db.query("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
+    const clause = /--alter='([^']+)'/.exec(advice!)![1];
+    await db.query(`ALTER TABLE orders ${clause}`);
+    expect(await scalar(db, "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'orders' AND COLUMN_NAME = 'note'")).toBe(1);
+    await db.end();
+  });
+});
