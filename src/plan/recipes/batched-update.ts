@@ -183,7 +183,7 @@ function mysqlKeysetBatch(ctx: RecipeContext, spec: BackfillSpec): { statements:
       `Keyset batches of ${batchSize} rows over the primary key until the last key: each batch is a key range read from the index ` +
       `(its cost stays the same from the first batch to the last), commits on its own so row locks stay short, and pauses ${pauseMs} ms ` +
       `so replicas keep up. \`${spec.pending}\` keeps it idempotent: rows already done are skipped.`,
-  }).map((st) => ({ ...st, transaction: false }));
+  }, "The batch loop as a procedure: a migration tool runs each statement once, so a loop written as plain statements would stop after one batch.").map((st) => ({ ...st, transaction: false }));
   return {
     statements,
     how:

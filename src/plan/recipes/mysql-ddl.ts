@@ -50,11 +50,16 @@ export function runEach(query: string, label: string): string[] {
  * Create, call and drop a procedure. `call` carries the lock claim of what the procedure does; the
  * CREATE and DROP statements touch only the procedure.
  */
-export function procedureStatements(name: string, body: string[], call: Partial<Statement> & { lock: string; lockedTables: string[] }): Statement[] {
+export function procedureStatements(
+  name: string,
+  body: string[],
+  call: Partial<Statement> & { lock: string; lockedTables: string[] },
+  createWhy = "A procedure because the statement depends on what the table has when it runs.",
+): Statement[] {
   const p = quoteIdent("mysql", name);
   return [
     stmt(`DROP PROCEDURE IF EXISTS ${p};`, "none", [], { why: "Left behind only by a run that failed; dropped so the phase can run again." }),
-    stmt(`CREATE PROCEDURE ${p}()\nBEGIN\n${body.join("\n")}\nEND;`, "none", [], { why: "A procedure because the statement depends on what the table has when it runs." }),
+    stmt(`CREATE PROCEDURE ${p}()\nBEGIN\n${body.join("\n")}\nEND;`, "none", [], { why: createWhy }),
     stmt(`CALL ${p}();`, call.lock, call.lockedTables, call),
     stmt(`DROP PROCEDURE ${p};`, "none", []),
   ];
