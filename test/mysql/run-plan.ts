@@ -21,7 +21,8 @@ export interface RunStats {
 export const newStats = (): RunStats => ({ statements: 0, checks: 0, skipped: new Map(), concurrentWrites: 0 });
 
 export async function runPlanOnMariadb(server: MariadbServer, dbName: string, plan: Plan, example: MysqlExample, stats: RunStats): Promise<string[]> {
-  server.createDatabase(dbName);
+  const admin = await mysql.createConnection(server.options());
+  await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\`; CREATE DATABASE \`${dbName}\``);
   const conn = await mysql.createConnection(server.options(dbName));
   const writer = await mysql.createConnection(server.options(dbName));
   const problems: string[] = [];
@@ -104,7 +105,8 @@ export async function runPlanOnMariadb(server: MariadbServer, dbName: string, pl
   } finally {
     await writer.end();
     await conn.end();
-    await server.createDatabase(dbName); // empties it; the server's datadir goes with the server
+    await admin.query(`DROP DATABASE IF EXISTS \`${dbName}\``);
+    await admin.end();
   }
   return problems;
 }

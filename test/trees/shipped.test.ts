@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { setPath } from "../../src/answers/path.js";
-import { answersSchema, OPERATIONS, TOOLS } from "../../src/answers/schema.js";
+import { answersSchema, OPERATIONS, TOOLS, type Answers } from "../../src/answers/schema.js";
 import type { TreeNode, TreeSet } from "../../src/trees/model.js";
 import { loadTrees } from "../../src/trees/load.js";
 import { packageRoot } from "../../src/trees/shipped.js";
@@ -152,7 +152,7 @@ describe("shipped plan trees", () => {
     expect(run.answers).toMatchObject({ engine: "mariadb", engine_version: "10.11.6" });
     const engine = planTrees().nodes["engine"];
     const offered = (operation: string) =>
-      engine.type === "choice" && engine.choices.filter((c) => !c.when || evaluate(c.when, { operation })).map((c) => c.value);
+      engine.type === "choice" && engine.choices.filter((c) => !c.when || evaluate(c.when, { operation } as Answers)).map((c) => c.value);
     expect(offered("drop_column")).toEqual(["postgresql", "mysql", "mariadb"]);
     expect(offered("add_enum_value")).toEqual(["postgresql"]);
   });
