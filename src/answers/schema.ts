@@ -13,7 +13,7 @@ export { IDENTIFIER, SQL_TYPE };
 
 z.config(en());
 
-export const ENGINES = ["postgresql", "mysql"] as const;
+export const ENGINES = ["postgresql", "mysql", "mariadb"] as const;
 export const OPERATIONS = [
   "add_column",
   "drop_column",

@@ -16,6 +16,8 @@ export interface SnapshotInput {
   snapshot: SchemaSnapshot;
   facts: SnapshotFacts;
 }
+import { capabilities, dialectOf, isMysqlFamily, versionNotes } from "../engines/index.js";
+import { onlineSchemaToolAdvice } from "./recipes/online-schema-tools.js";
 
 export class PlanError extends Error {
   constructor(
@@ -50,8 +52,10 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   const ctx: RecipeContext = {
     ...(schema ? { snapshot: schema.snapshot } : {}),
     answers,
-    engine: answers.engine,
+    engine: dialectOf(answers.engine),
+    product: answers.engine,
     version: answers.engine_version,
+    caps: capabilities(answers.engine, answers.engine_version),
     size: sizeClass(answers.approx_rows),
     lockTimeoutMs: lockTimeoutFor(answers),
   };
@@ -79,7 +83,10 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
     summary: result.summary,
     strategy: result.strategy,
     phases,
-    warnings: result.warnings,
+    // PostgreSQL recipes state their own version caveats (14.0-14.3); the MySQL family's go here.
+    warnings: isMysqlFamily(answers.engine)
+      ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings, ...onlineSchemaToolAdvice(ctx, result.phases)]
+      : result.warnings,
     checklist,
     files: [],
     ...(schema ? { schemaFacts: schema.facts } : {}),

@@ -5,7 +5,7 @@
  */
 import { RESERVED_WORDS } from "./reserved-words.js";
 
-export type SqlEngine = "postgresql" | "mysql";
+export type SqlEngine = "postgresql" | "mysql" | "mariadb";
 
 // Every character some host language ends a line at (Python and SQL: CR, LF; JavaScript also
 // U+2028/U+2029; YAML 1.1 and some editors U+0085), and the invisible ones that reorder or hide
@@ -46,7 +46,7 @@ export const isPlainIdent = (name: string) => /^[a-z_][a-z0-9_]*$/.test(name) &&
 /** A SQL identifier for the engine, quoted when it is not plain: `"order"`, `"createdAt"`, `` `rank` ``. */
 export function sqlIdent(engine: SqlEngine, name: string): string {
   if (isPlainIdent(name)) return name;
-  return engine === "mysql" ? "`" + name.replace(/`/g, "``") + "`" : '"' + name.replace(/"/g, '""') + '"';
+  return engine !== "postgresql" ? "`" + name.replace(/`/g, "``") + "`" : '"' + name.replace(/"/g, '""') + '"';
 }
 
 /** A possibly schema-qualified name: `billing."Order"`. */
@@ -72,7 +72,7 @@ export function sqlLiteral(engine: SqlEngine, text: string): string {
   if (text.includes("\u0000")) throw new Error("a SQL string cannot contain a NUL character");
   const quoted = text.replace(/'/g, "''");
   if (!text.includes("\\")) return `'${quoted}'`;
-  return engine === "mysql" ? `'${quoted.replace(/\\/g, "\\\\")}'` : `E'${quoted.replace(/\\/g, "\\\\")}'`;
+  return engine !== "postgresql" ? `'${quoted.replace(/\\/g, "\\\\")}'` : `E'${quoted.replace(/\\/g, "\\\\")}'`;
 }
 
 /** A PostgreSQL dollar-quoted body whose tag does not occur in it: `$$...$$` (or `$tag$`), else `$tag1$...$tag1$`. */

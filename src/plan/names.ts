@@ -10,13 +10,13 @@ import type { Answers, Engine } from "../answers/schema.js";
 import { bareName } from "./encode.js";
 
 /** PostgreSQL: NAMEDATALEN - 1 bytes. MySQL/MariaDB: 64 characters. */
-export const NAME_LIMIT = { postgresql: 63, mysql: 64 } as const;
+export const NAME_LIMIT = { postgresql: 63, mysql: 64, mariadb: 64 } as const;
 
 /** Derived names fit both engines: at most 63 bytes (ASCII, so 63 characters). */
 const DERIVED_LIMIT = 63;
 
 /** How long the name is as the engine counts it. */
-export const nameLength = (engine: Engine, name: string) => (engine === "mysql" ? [...name].length : Buffer.byteLength(name, "utf8"));
+export const nameLength = (engine: Engine, name: string) => (engine !== "postgresql" ? [...name].length : Buffer.byteLength(name, "utf8"));
 
 /** 8 hex digits of FNV-1a: stable across runs and machines. */
 export function shortHash(text: string): string {
@@ -106,7 +106,7 @@ function namedFields(answers: Answers): [string, string][] {
 /** The first name longer than the engine allows, as [field, message]. */
 export function nameTooLong(answers: Answers & { engine: Engine }): [string, string] | undefined {
   const limit = NAME_LIMIT[answers.engine];
-  const unit = answers.engine === "mysql" ? "characters" : "bytes";
+  const unit = answers.engine !== "postgresql" ? "characters" : "bytes";
   for (const [field, name] of namedFields(answers)) {
     const n = nameLength(answers.engine, name);
     if (n > limit) return [field, `${name.slice(0, 20)}... is ${n} ${unit}; ${answers.engine} names are at most ${limit} ${unit}`];

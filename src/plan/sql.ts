@@ -6,6 +6,7 @@ import { deriveName } from "./names.js";
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
+import { isMysqlFamily } from "../engines/index.js";
 
 /** Quote a possibly schema-qualified table name: `billing."Order"`. */
 export const quoteTable = (engine: Engine, name: string): string => sqlTable(engine, name);
@@ -31,7 +32,7 @@ export function constraintName(...parts: string[]): string {
 /** The statement that caps how long the next statements wait for their lock. */
 export function lockTimeout(engine: Engine, ms: number): Statement {
   const sql =
-    engine === "mysql" ? `SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(ms / 1000))};` : `SET lock_timeout = '${ms}ms';`;
+    isMysqlFamily(engine) ? `SET SESSION lock_wait_timeout = ${Math.max(1, Math.round(ms / 1000))};` : `SET lock_timeout = '${ms}ms';`;
   return {
     sql,
     transaction: true,
@@ -44,6 +45,11 @@ export function lockTimeout(engine: Engine, ms: number): Statement {
 
 /** The statement that caps how long one statement may run. */
 export function statementTimeout(engine: Engine, ms: number): Statement {
-  const sql = engine === "mysql" ? `SET SESSION max_execution_time = ${ms};` : `SET statement_timeout = '${ms}ms';`;
+  const sql =
+    engine === "mysql"
+      ? `SET SESSION max_execution_time = ${ms};`
+      : engine === "mariadb"
+        ? `SET SESSION max_statement_time = ${ms / 1000};`
+        : `SET statement_timeout = '${ms}ms';`;
   return { sql, transaction: true, lock: "none", rewrite: false, setting: true };
 }

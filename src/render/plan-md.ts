@@ -8,7 +8,7 @@ import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
 import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
 
-const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL" } as const;
+const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as const;
 
 const KIND_MEANING: Record<Phase["kind"], string> = {
   expand: "adds schema next to what exists; old application code keeps working",

@@ -1,6 +1,7 @@
 /** Builds a diagnosis' input from the answers: names the user or the error gave, placeholders for the rest. */
 import type { Answers } from "../answers/schema.js";
 import type { DiagnosisInput, Names } from "./diagnoses/types.js";
+import { dialectOf } from "../engines/index.js";
 
 /**
  * PostgreSQL's default constraint names are `<table>_<columns>_key` (unique) and `<table>_<column>_fkey`.
@@ -54,7 +55,8 @@ export function buildNames(answers: Answers): Names {
 
 export function diagnosisInput(answers: Answers): DiagnosisInput {
   return {
-    engine: answers.engine,
+    // MariaDB's diagnoses are MySQL's queries (same catalog, same error numbers).
+    engine: answers.engine ? dialectOf(answers.engine) : answers.engine,
     version: answers.engine_version,
     tool: answers.tool,
     names: buildNames(answers),

@@ -7,6 +7,7 @@ import { PLAN_FORMAT_VERSION, type Plan, type Statement } from "../plan/model.js
 import type { ToolOutput } from "../render/types.js";
 import type { DiagnosisReport } from "./diagnoses/types.js";
 import { TOOL_FACTS } from "./tools.js";
+import { engineModule, isMysqlFamily } from "../engines/index.js";
 
 export interface RenderedFile {
   path: string;
@@ -26,7 +27,7 @@ export function renderRepairMarkdown(
   opts: { placeholders?: string[]; guessed?: string[]; files?: string[]; phaseIds?: string[]; tool?: ToolOutput; note?: string } = {},
 ): string {
   const tool = answers.tool ? TOOL_FACTS[answers.tool]?.name ?? answers.tool : "not given";
-  const engine = answers.engine === "mysql" ? "MySQL" : "PostgreSQL";
+  const engine = engineModule(answers.engine ?? "postgresql").label;
   const out: string[] = [];
   out.push(`# Repair: ${report.title}`, "");
   out.push(`Engine: ${engine} ${answers.engine_version} · Tool: ${tool} · Diagnosis: \`${report.id}\``, "");
@@ -124,7 +125,7 @@ function sqlBlock(statements: Statement[]): string {
  * rollbacks, last phase first). A phase with a statement that cannot run in a transaction says so.
  */
 export function renderRepairSql(plan: Plan, slug: string): RenderedFile[] {
-  const runner = plan.engine === "mysql" ? "mysql" : "psql -v ON_ERROR_STOP=1";
+  const runner = isMysqlFamily(plan.engine) ? "mysql" : "psql -v ON_ERROR_STOP=1";
   const up: string[] = [`-- Repair migration: ${slug}`, `-- ${plan.strategy}`, ""];
   const down: string[] = [`-- Undo the repair migration: ${slug} (phases in reverse order)`, ""];
   for (const p of plan.phases) {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { setPath } from "../../src/answers/path.js";
-import { answersSchema, OPERATIONS, TOOLS } from "../../src/answers/schema.js";
+import { answersSchema, OPERATIONS, TOOLS, type Answers } from "../../src/answers/schema.js";
 import type { TreeNode, TreeSet } from "../../src/trees/model.js";
 import { loadTrees } from "../../src/trees/load.js";
 import { packageRoot } from "../../src/trees/shipped.js";
@@ -143,6 +143,18 @@ describe("shipped plan trees", () => {
     expect(run.asked).not.toContain("pg_version");
     expect(run.asked).toContain("table_rows_exact");
     expect(run.answers).toMatchObject({ engine: "mysql", engine_version: "8.0.36", approx_rows: 2500000 });
+  });
+
+  it("MariaDB is an engine of its own with its own version question, not offered for enum values", () => {
+    const run = walk(planTrees(), { ...known, operation: "drop_column", engine: "mariadb", mariadb_version: "10.11.6" });
+    expect(run.asked).toContain("mariadb_version");
+    expect(run.asked).not.toContain("mysql_version");
+    expect(run.answers).toMatchObject({ engine: "mariadb", engine_version: "10.11.6" });
+    const engine = planTrees().nodes["engine"];
+    const offered = (operation: string) =>
+      engine.type === "choice" && engine.choices.filter((c) => !c.when || evaluate(c.when, { operation } as Answers)).map((c) => c.value);
+    expect(offered("drop_column")).toEqual(["postgresql", "mysql", "mariadb"]);
+    expect(offered("add_enum_value")).toEqual(["postgresql"]);
   });
 
   it.each([

@@ -99,7 +99,7 @@ function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
 }
 
 function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
-  if (!versionAtLeast(ctx.version, "8.0.16")) {
+  if (!ctx.caps.has("checkConstraintsEnforced")) {
     throw new PlanError(
       `MySQL ${ctx.version} parses CHECK constraints but never enforces them (enforcement starts in 8.0.16): upgrade, or enforce the rule in the application or a trigger`,
       "engine_version",
@@ -137,13 +137,14 @@ function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult
             scan: true,
           }),
         ],
-        rollback: [stmt(`ALTER TABLE ${t} DROP CHECK ${n};`, "metadata lock", [table])],
+        // DROP CHECK is MySQL's (8.0.16+, with enforcement); MariaDB drops a CHECK with DROP CONSTRAINT.
+        rollback: [stmt(`ALTER TABLE ${t} ${ctx.caps.has("dropCheckSyntax") ? "DROP CHECK" : "DROP CONSTRAINT"} ${n};`, "metadata lock", [table])],
         checks: [
           {
             description: `Constraint ${name} exists and is enforced`,
             sql:
               `SELECT COUNT(*) > 0 AS ok FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND ` +
-              `TABLE_NAME = ${literal(bareName(table))} AND CONSTRAINT_NAME = ${literal(name)} AND CONSTRAINT_TYPE = 'CHECK' AND ENFORCED = 'YES';`,
+              `TABLE_NAME = ${literal(bareName(table))} AND CONSTRAINT_NAME = ${literal(name)} AND CONSTRAINT_TYPE = 'CHECK'${ctx.caps.has("enforcedColumn") ? " AND ENFORCED = 'YES'" : ""};`,
           },
         ],
         estimate: estimate.rewrite(ctx.answers.approx_rows),

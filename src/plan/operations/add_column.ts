@@ -169,16 +169,17 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
 function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
-  const v = ctx.version;
-  const instant = versionAtLeast(v, "8.0.12");
+  const instant = ctx.caps.has("instantAddColumn");
   const adds = cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ");
   const drops = cols.map((c) => `DROP COLUMN ${quoteIdent(ctx.engine, c.name)}`).join(", ");
-  const instantDrop = versionAtLeast(v, "8.0.29");
+  const instantDrop = ctx.caps.has("instantDropColumn");
+  const anyPosition = ctx.caps.has("instantAddColumnAnyPosition");
+  const rowVersions = ctx.caps.has("instantRowVersionLimit");
   const warnings: string[] = [];
-  if (instant && !versionAtLeast(v, "8.0.29")) {
+  if (instant && !anyPosition) {
     warnings.push("Before MySQL 8.0.29 ALGORITHM=INSTANT can only append a column as the last one: do not add AFTER or FIRST, or MySQL refuses INSTANT.");
   }
-  if (versionAtLeast(v, "8.0.29")) {
+  if (rowVersions) {
     warnings.push(
       "MySQL 8.0.29+ allows at most 64 instant row versions per table (INFORMATION_SCHEMA.INNODB_TABLES.TOTAL_ROW_VERSIONS); after that ALGORITHM=INSTANT is refused until the table is rebuilt (OPTIMIZE TABLE or ALTER TABLE ... FORCE).",
     );
@@ -204,7 +205,7 @@ function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
       sql: `SELECT COUNT(*) = ${cols.length} AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)} AND COLUMN_NAME IN (${cols.map((c) => literal(c.name)).join(", ")});`,
     },
   ];
-  if (versionAtLeast(v, "8.0.29")) {
+  if (rowVersions) {
     checks.push({
       description: "The table still has instant row versions left (at most 64)",
       sql: `SELECT TOTAL_ROW_VERSIONS < 64 AS ok FROM information_schema.INNODB_TABLES WHERE NAME = CONCAT(DATABASE(), '/', ${literal(table)});`,
@@ -213,7 +214,7 @@ function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
   return {
     summary: `Add ${names(cols)} to ${table} (${instant ? "instant" : "online rebuild"})`,
     strategy: instant
-      ? "Single phase. From MySQL 8.0.12 InnoDB adds a column instantly (metadata only); naming ALGORITHM=INSTANT makes MySQL fail rather than fall back to a table copy. INSTANT cannot be combined with a LOCK= clause."
+      ? `Single phase. ${ctx.product === "mariadb" ? "MariaDB (10.3+)" : "From MySQL 8.0.12"} InnoDB adds a column instantly (metadata only); naming ALGORITHM=INSTANT makes MySQL fail rather than fall back to a table copy. INSTANT cannot be combined with a LOCK= clause.`
       : "Single phase. Before 8.0.12 adding a column rebuilds the table; ALGORITHM=INPLACE, LOCK=NONE keeps reads and writes going during the rebuild.",
     phases: [
       finishPhase(ctx, {

@@ -102,7 +102,7 @@ export const addUniqueConstraint: Recipe = (ctx) => {
 
   if (ctx.engine === "mysql") {
     warnings.push(...mysqlOnlineDdlWarnings(ctx, { addsUniqueIndex: true }));
-    if (dedup && !versionAtLeast(ctx.version, "8.0.21")) {
+    if (dedup && !ctx.caps.has("createSelectWithGtid")) {
       warnings.push(
         "MySQL before 8.0.21 rejects CREATE TABLE ... SELECT when enforce_gtid_consistency is ON: with GTIDs, create the dedup map table with explicit columns (dup_id, keep_id) first.",
       );

@@ -123,11 +123,13 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
     strategy:
       ctx.size === "small"
         ? "One UPDATE: under 10k rows it finishes in well under a second."
-        : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration.`,
+        : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} ${ctx.engine === "mysql" ? "On MySQL and MariaDB the loop is a stored procedure, so one run under any tool covers the whole table; one huge UPDATE would hold row locks for its whole duration and replicas would replay it in one piece." : "PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration."}`,
     phases: [...save, finishPhase(ctx, { ...phase, ...undo })],
     warnings: [
       appFirst,
-      "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
+      ctx.engine === "mysql"
+        ? "Watch replica lag (Seconds_Behind_Source) and the history list length (SHOW ENGINE INNODB STATUS) while it runs; raise the pause between batches if lag grows."
+        : "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
       "If the change needs business logic the database cannot express, run it from the application instead (same batching, same idempotent predicate).",
     ],
   };

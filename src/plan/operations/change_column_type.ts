@@ -12,6 +12,7 @@ import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { defaultClause, defaultSql, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
@@ -187,10 +188,10 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
   const def = defaultClause(ctx.engine, column);
   const defaultPart = def !== undefined ? ` DEFAULT ${def}` : "";
   const notNull = column.nullable === false;
-  const v8 = versionAtLeast(ctx.version, "8.0.3");
-  const instantAdd = versionAtLeast(ctx.version, "8.0.12");
-  const instantDrop = versionAtLeast(ctx.version, "8.0.29");
-  const instantRename = versionAtLeast(ctx.version, "8.0.28");
+  const v8 = ctx.caps.has("renameColumnSyntax");
+  const instantAdd = ctx.caps.has("instantAddColumn");
+  const instantDrop = ctx.caps.has("instantDropColumn");
+  const instantRename = ctx.caps.has("instantRenameColumn");
   const online = "ALGORITHM=INPLACE, LOCK=NONE";
   const rows = ctx.answers.approx_rows;
 
@@ -205,11 +206,7 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
       ? "Added as the last column, nullable: INSTANT from 8.0.12 (metadata only). If MySQL refuses INSTANT (64 row versions reached, a FULLTEXT index, ROW_FORMAT=COMPRESSED), use ALGORITHM=INPLACE, LOCK=NONE: it rebuilds the table but lets writes continue."
       : "Before 8.0.12 adding a column rebuilds the table in place; LOCK=NONE keeps reads and writes running (replicas lag by the rebuild time).",
   });
-  const dropColumn = (name: string) =>
-    stmt(`ALTER TABLE ${t} DROP COLUMN ${name}, ${instantDrop ? "ALGORITHM=INSTANT" : online};`, instantDrop ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
-      rewrite: !instantDrop,
-      why: instantDrop ? "INSTANT from 8.0.29 (metadata only)." : "Rebuilds the table in place; reads and writes continue.",
-    });
+  const dropColumn = (name: string) => mysqlDropColumn(ctx, table, name);
 
   const expand = finishPhase(ctx, {
     title: `Add ${newName} (${to}) kept in step with ${column.name}`,
@@ -219,7 +216,7 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
       "so it never falls behind while the backfill runs. The application keeps using the old column; nothing reads the new one yet. " +
       "Each trigger body is one SET statement, so no DELIMITER is needed.",
     statements: [addNew, ...forward.create],
-    rollback: [...forward.drop, dropColumn(n)],
+    rollback: [...forward.drop, ...dropColumn(newName)],
     checks: [mysqlColumnCheck(table, newName, true), mysqlTriggerCheck(table, forwardNames, true)],
     estimate: instantAdd ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
   });
@@ -305,7 +302,7 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
     title: `Drop the triggers and ${oldName}`,
     kind: "contract",
     why: "Nothing reads the old column any more: remove the triggers that kept it written, then the column. This is the only step that cannot be undone.",
-    statements: [...reverse.drop, dropColumn(o)],
+    statements: [...reverse.drop, ...dropColumn(oldName)],
     irreversible: `Dropping ${oldName} deletes the old ${from} values; going back afterwards means re-adding the column and converting from ${column.name} (fix forward).`,
     checks: [mysqlColumnCheck(table, oldName, false), mysqlTriggerCheck(table, reverseNames, false)],
     estimate: instantDrop ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
@@ -317,7 +314,7 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
     "The backfill writes every row through the binary log: watch replica lag (SHOW REPLICA STATUS, Seconds_Behind_Source) and raise the pause between batches, or stop and resume later, when it grows.",
     "For very large tables gh-ost or pt-online-schema-change can do the whole copy-and-swap instead of this plan. gh-ost cannot run on a table that has triggers, so never start one while this plan's triggers exist.",
   ];
-  if (instantAdd) warnings.push("MySQL 8.0 allows at most 64 row versions per table for INSTANT ADD/DROP COLUMN; past that INSTANT is refused and the table needs a rebuild (OPTIMIZE TABLE or ALGORITHM=INPLACE).");
+  if (ctx.caps.has("instantRowVersionLimit")) warnings.push("MySQL 8.0 allows at most 64 row versions per table for INSTANT ADD/DROP COLUMN; past that INSTANT is refused and the table needs a rebuild (OPTIMIZE TABLE or ALGORITHM=INPLACE).");
   if (!v8) warnings.push("CHANGE COLUMN in the swap restates both definitions: copy type, NULL/NOT NULL, default, charset, collation and comment from SHOW CREATE TABLE.");
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} without blocking writes (new column, triggers, batched backfill, swap)`,

@@ -26,20 +26,23 @@ export const createTable: Recipe = (ctx: RecipeContext) => {
   const t = quoteTable(ctx.engine, table);
   const pkName = ctx.answers.details?.primary_key ?? (columns.some((c) => c.name === "id") ? "id" : undefined);
   const refs = columns.map((c, i) => (c.references ? parseReference(c.references, i) : undefined));
+  const pg = ctx.engine === "postgresql";
+  const reference = (ref: { table: string; column: string }) => `REFERENCES ${quoteTable(ctx.engine, ref.table)} (${quoteIdent(ctx.engine, ref.column)})`;
+  // MySQL and MariaDB parse an inline `col type REFERENCES t(c)` and ignore it: no foreign key would exist.
+  // There the keys are table-level FOREIGN KEY clauses.
   const lines = columns.map((c, i) => {
-    let line = columnDefinition(ctx.engine, c, { index: i });
+    const line = columnDefinition(ctx.engine, c, { index: i });
     const ref = refs[i];
-    if (ref) line += ` REFERENCES ${quoteTable(ctx.engine, ref.table)} (${quoteIdent(ctx.engine, ref.column)})`;
-    return line;
+    return ref && pg ? `${line} ${reference(ref)}` : line;
   });
   if (pkName) {
     if (!columns.some((c) => c.name === pkName)) throw new PlanError(`primary key ${pkName} is not among the columns`, "details.primary_key");
     lines.push(`PRIMARY KEY (${quoteIdent(ctx.engine, pkName)})`);
   }
+  if (!pg) columns.forEach((c, i) => refs[i] && lines.push(`FOREIGN KEY (${quoteIdent(ctx.engine, c.name)}) ${reference(refs[i]!)}`));
   const referenced = [...new Set(refs.filter((r) => r !== undefined).map((r) => r!.table))];
   // A self-reference locks only the table being created, which nobody else can see yet.
   const existing = referenced.filter((r) => bareName(r) !== bareName(table));
-  const pg = ctx.engine === "postgresql";
   // The claim is about tables that already exist: the new one is invisible to other sessions until commit,
   // so its own ACCESS EXCLUSIVE lock blocks nobody. An inline foreign key takes SHARE ROW EXCLUSIVE on each
   // referenced table (to add the FK triggers there).
@@ -77,7 +80,17 @@ export const createTable: Recipe = (ctx: RecipeContext) => {
         why: "A new table breaks nothing; deploy code that uses it afterwards.",
         statements: [create],
         rollback: [stmt(`DROP TABLE IF EXISTS ${t};`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [table, ...referenced])],
-        checks: [{ description: `${table} exists`, sql: exists }],
+        checks: [
+          { description: `${table} exists`, sql: exists },
+          ...(!pg && referenced.length
+            ? [
+                {
+                  description: `${table} has its ${refs.filter(Boolean).length} foreign key(s)`,
+                  sql: `SELECT COUNT(*) = ${refs.filter(Boolean).length} AS ok FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))};`,
+                },
+              ]
+            : []),
+        ],
         estimate: estimate.catalogOnly(ctx),
       }),
     ],

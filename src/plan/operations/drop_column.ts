@@ -6,7 +6,8 @@
 import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe } from "./index.js";
@@ -69,15 +70,14 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
       ]
     : [];
 
-  const instant = !pg && versionAtLeast(ctx.version, "8.0.29");
+  const instant = !pg && ctx.caps.has("instantDropColumn");
   const drop = pg
-    ? stmt(`ALTER TABLE ${t} DROP COLUMN ${c};`, "ACCESS EXCLUSIVE", [table], {
-        why: "Catalog only: the column is hidden at once and its space reclaimed by later updates and VACUUM FULL, not now.",
-      })
-    : stmt(`ALTER TABLE ${t} DROP COLUMN ${c}, ${instant ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE"};`, instant ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
-        rewrite: !instant,
-        why: instant ? "MySQL 8.0.29+ drops a column instantly." : "Before 8.0.29 MySQL rebuilds the table; LOCK=NONE keeps it online.",
-      });
+    ? [
+        stmt(`ALTER TABLE ${t} DROP COLUMN ${c};`, "ACCESS EXCLUSIVE", [table], {
+          why: "Catalog only: the column is hidden at once and its space reclaimed by later updates and VACUUM FULL, not now.",
+        }),
+      ]
+    : mysqlDropColumn(ctx, table, column.name);
   const goneCheck = pg
     ? `SELECT count(*) = 0 AS ok FROM pg_attribute WHERE attrelid = ${regclass(ctx.engine, table)} AND attname = ${literal(column.name)} AND NOT attisdropped;`
     : `SELECT COUNT(*) = 0 AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(table)} AND COLUMN_NAME = ${literal(column.name)};`;
@@ -85,7 +85,7 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
     title: `Drop ${column.name}`,
     kind: "contract",
     why: "Nothing uses the column any more, so dropping it breaks nothing. Indexes and constraints that use only this column go with it.",
-    statements: [drop],
+    statements: drop,
     irreversible: keepCopy
       ? `The column's data is deleted. To go back: re-add the column, then UPDATE ${table} from ${archive} by primary key.`
       : "The column's data is deleted and cannot come back except from a backup.",
@@ -96,9 +96,11 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
   const warnings = [
     pg
       ? "A view or a multi-column index/constraint that uses the column makes DROP COLUMN fail (it would need CASCADE): find them first with \\d+ on the table and drop or change them deliberately."
-      : "A multi-column index that uses the column is changed, not dropped; check SHOW CREATE TABLE first.",
+      : instant
+        ? "Indexes on this column alone are dropped with it. If a multi-column index includes it, the index is changed (not dropped) and the drop falls back to an in-place rebuild (ALGORITHM=INPLACE, LOCK=NONE): check SHOW CREATE TABLE first."
+        : "A multi-column index that uses the column is changed, not dropped; check SHOW CREATE TABLE first.",
   ];
-  if (!pg && !instant && ctx.size !== "small") warnings.push("This MySQL version rebuilds the table to drop a column; replicas lag by about the rebuild time. Consider gh-ost or pt-online-schema-change.");
+  if (!pg && !instant && ctx.size !== "small") warnings.push(`This ${ctx.product === "mariadb" ? "MariaDB" : "MySQL"} version rebuilds the table to drop a column; replicas lag by about the rebuild time. Consider gh-ost or pt-online-schema-change.`);
   return {
     summary: `Drop ${table}.${column.name} after the application stops using it`,
     strategy:

@@ -108,28 +108,31 @@ function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
   const table = quoteTable("mysql", spec.table);
   const name = quoteIdent("mysql", spec.name);
   const phases: PhaseDraft[] = [];
-  const invisible = versionAtLeast(ctx.version, "8.0");
-  if (invisible) {
+  // MySQL 8 hides an index with INVISIBLE; MariaDB 10.6+ with IGNORED (its own syntax for the same idea).
+  const hide = ctx.caps.has("invisibleIndexes") ? { on: "INVISIBLE", off: "VISIBLE", column: "IS_VISIBLE = 'NO'" } : ctx.caps.has("ignoredIndexes") ? { on: "IGNORED", off: "NOT IGNORED", column: "IGNORED = 'YES'" } : null;
+  const invisible = hide !== null;
+  if (hide) {
+    const word = hide.on.toLowerCase();
     phases.push(
       finishPhase(ctx, {
-        title: `Make ${spec.name} invisible to the optimizer`,
+        title: `Make ${spec.name} ${word} to the optimizer`,
         kind: "switch",
         why:
-          "MySQL 8 can hide an index from the optimizer while still maintaining it. If a query slows down, making it " +
-          "visible again is instant, whereas a dropped index takes a full rebuild to restore. Watch the slow query log " +
+          `The optimizer can be told to ignore an index (${hide.on}) while it is still maintained. If a query slows down, making it ` +
+          "usable again is instant, whereas a dropped index takes a full rebuild to restore. Watch the slow query log " +
           "for a while (a full business cycle) before the drop.",
-        statements: [stmt(`ALTER TABLE ${table} ALTER INDEX ${name} INVISIBLE;`, "metadata lock", [spec.table])],
-        rollback: [stmt(`ALTER TABLE ${table} ALTER INDEX ${name} VISIBLE;`, "metadata lock", [spec.table])],
+        statements: [stmt(`ALTER TABLE ${table} ALTER INDEX ${name} ${hide.on};`, "metadata lock", [spec.table])],
+        rollback: [stmt(`ALTER TABLE ${table} ALTER INDEX ${name} ${hide.off};`, "metadata lock", [spec.table])],
         checks: [
           {
-            description: `${spec.name} is invisible`,
+            description: `${spec.name} is ${word}`,
             sql:
               `SELECT COUNT(*) > 0 AS ok FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() ` +
-              `AND TABLE_NAME = ${literal(bareName(spec.table))} AND INDEX_NAME = ${literal(spec.name)} AND IS_VISIBLE = 'NO';`,
+              `AND TABLE_NAME = ${literal(bareName(spec.table))} AND INDEX_NAME = ${literal(spec.name)} AND ${hide.column};`,
           },
         ],
         estimate: estimate.catalogOnly(ctx),
-        deploy: "No deploy: watch query latency and the slow query log before going on; make the index visible again if anything regressed.",
+        deploy: `No deploy: watch query latency and the slow query log before going on; make the index ${hide.off.toLowerCase()} again if anything regressed.`,
       }),
     );
   }
@@ -149,8 +152,8 @@ function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
   return {
     summary: `Drop index ${spec.name} on ${spec.table}`,
     strategy: invisible
-      ? "Switch, then contract: make the index invisible (instantly reversible), watch, then drop it online."
-      : "One contract phase: drop the index online (MySQL 5.7 has no invisible indexes to try first).",
+      ? `Switch, then contract: make the index ${hide.on.toLowerCase()} (instantly reversible), watch, then drop it online.`
+      : "One contract phase: drop the index online (this version cannot hide an index from the optimizer to try first).",
     phases,
     warnings: mysqlOnlineDdlWarnings(ctx),
   };

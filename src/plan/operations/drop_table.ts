@@ -11,6 +11,7 @@ import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
 import type { Recipe } from "./index.js";
+import { mysqlDropForeignKeys } from "../recipes/mysql-ddl.js";
 
 function parseChild(ref: string): { table: string; column: string } {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_$.]*)\s*\(\s*([A-Za-z_][A-Za-z0-9_$]*)\s*\)\s*$/.exec(ref);
@@ -49,36 +50,31 @@ export const dropTable: Recipe = (ctx: RecipeContext) => {
     for (const child of children) {
       const fk = constraintName(bareName(child.table), child.column, "fkey");
       const ct = quoteTable(ctx.engine, child.table);
+      const references = `FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)})`;
+      if (!pg) {
+        // MySQL names them <child>_ibfk_<n> unless told otherwise: read the real names when the phase runs.
+        drops.push(...mysqlDropForeignKeys(child.table, child.column, table));
+        readds.push(
+          stmt(`ALTER TABLE ${ct} ADD ${references}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [child.table, table], {
+            rewrite: true,
+            why: `Unnamed, so MySQL names it ${bareName(child.table)}_ibfk_<n> as before. With foreign_key_checks on, adding a foreign key copies the table (reads go on, writes wait).`,
+          }),
+        );
+        continue;
+      }
       drops.push(
-        pg
-          ? stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${quoteIdent(ctx.engine, fk)};`, "ACCESS EXCLUSIVE", [child.table, table], {
-              why: `Briefly locks both ${child.table} and ${table}. ${fk} is PostgreSQL's default name: check the real one with \\d ${child.table}.`,
-            })
-          : stmt(`ALTER TABLE ${ct} DROP FOREIGN KEY ${quoteIdent(ctx.engine, fk)};`, "INPLACE, LOCK=NONE", [child.table], {
-              why: `Check the real constraint name with SHOW CREATE TABLE ${child.table}.`,
-            }),
+        stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${quoteIdent(ctx.engine, fk)};`, "ACCESS EXCLUSIVE", [child.table, table], {
+          why: `Briefly locks both ${child.table} and ${table}. ${fk} is PostgreSQL's default name: check the real one with \\d ${child.table}.`,
+        }),
       );
       readds.push(
-        ...(pg
-          ? [stmt(
-              `ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)}) NOT VALID;`,
-              "SHARE ROW EXCLUSIVE",
-              [child.table, table],
-              { why: "NOT VALID: re-attached without scanning existing rows." },
-            ),
-            stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, table], {
-              scan: true,
-              why: `Scans ${child.table} without blocking its writes; on a large table run it as its own step after the re-add has committed.`,
-            }),
-          ]
-          : [
-              stmt(
-                `ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)}), ALGORITHM=COPY;`,
-                "COPY, LOCK=SHARED",
-                [child.table],
-                { rewrite: true },
-              ),
-            ]),
+        stmt(`ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} ${references} NOT VALID;`, "SHARE ROW EXCLUSIVE", [child.table, table], {
+          why: "NOT VALID: re-attached without scanning existing rows.",
+        }),
+        stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, table], {
+          scan: true,
+          why: `Scans ${child.table} without blocking its writes; on a large table run it as its own step after the re-add has committed.`,
+        }),
       );
     }
     phases.push(

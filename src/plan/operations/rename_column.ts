@@ -8,7 +8,8 @@ import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../build.js";
 import { columnObjects } from "../recipes/column-objects.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { columnDefinition, defaultClause, defaultSql, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
@@ -54,9 +55,9 @@ function oneStep(ctx: RecipeContext, column: Column, newName: string): RecipeRes
   if (ctx.engine === "postgresql") {
     forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." });
     back = stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o};`, "ACCESS EXCLUSIVE", [table]);
-  } else if (versionAtLeast(ctx.version, "8.0.3")) {
-    const algo = versionAtLeast(ctx.version, "8.0.28") ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE";
-    const lock = versionAtLeast(ctx.version, "8.0.28") ? "INSTANT" : "INPLACE, LOCK=NONE";
+  } else if (ctx.caps.has("renameColumnSyntax")) {
+    const algo = ctx.caps.has("instantRenameColumn") ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE";
+    const lock = ctx.caps.has("instantRenameColumn") ? "INSTANT" : "INPLACE, LOCK=NONE";
     forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n}, ${algo};`, lock, [table], { why: "Metadata only." });
     back = stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o}, ${algo};`, lock, [table]);
   } else {
@@ -122,14 +123,11 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
   requireType(column);
   // The new column has no default while both exist: a default would make the trigger overwrite what old code inserted.
   const newColumn: Column = { ...column, name: newName, default: undefined, nullable: true };
-  const mysqlAdd = versionAtLeast(ctx.version, "8.0.12") ? { algo: ", ALGORITHM=INSTANT", lock: "INSTANT", rewrite: false } : { algo: ", ALGORITHM=INPLACE, LOCK=NONE", lock: "INPLACE, LOCK=NONE", rewrite: true };
-  const mysqlDrop = versionAtLeast(ctx.version, "8.0.29") ? { algo: ", ALGORITHM=INSTANT", lock: "INSTANT", rewrite: false } : { algo: ", ALGORITHM=INPLACE, LOCK=NONE", lock: "INPLACE, LOCK=NONE", rewrite: true };
+  const mysqlAdd = ctx.caps.has("instantAddColumn") ? { algo: ", ALGORITHM=INSTANT", lock: "INSTANT", rewrite: false } : { algo: ", ALGORITHM=INPLACE, LOCK=NONE", lock: "INPLACE, LOCK=NONE", rewrite: true };
   const addNew = pg
     ? stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." })
     : stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)}${mysqlAdd.algo};`, mysqlAdd.lock, [table], { rewrite: mysqlAdd.rewrite });
-  const dropNew = pg
-    ? stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])
-    : stmt(`ALTER TABLE ${t} DROP COLUMN ${n}${mysqlDrop.algo};`, mysqlDrop.lock, [table], { rewrite: mysqlDrop.rewrite });
+  const dropNew = pg ? [stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])] : mysqlDropColumn(ctx, table, newName);
   const trigger = pg ? renameSyncTrigger(ctx, table, column.name, newName) : mysqlTriggers(ctx, table, column.name, newName);
 
   const expand = finishPhase(ctx, {
@@ -139,7 +137,7 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
       `The new column is added empty and a trigger copies every write between ${column.name} and ${newName}, in both directions, ` +
       "so old code (writing the old name) and new code (writing the new name) can run at the same time. Nothing uses the new column yet.",
     statements: [addNew, ...trigger.create],
-    rollback: [...trigger.drop, dropNew],
+    rollback: [...trigger.drop, ...dropNew],
     checks: [columnExists(ctx, newName, true)],
     estimate: estimate.catalogOnly(ctx),
   });
@@ -190,13 +188,13 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
         ]
       : [];
   const dropOld = pg
-    ? stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column." })
-    : stmt(`ALTER TABLE ${t} DROP COLUMN ${o}${mysqlDrop.algo};`, mysqlDrop.lock, [table], { rewrite: mysqlDrop.rewrite });
+    ? [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column." })]
+    : mysqlDropColumn(ctx, table, column.name);
   const contract = finishPhase(ctx, {
     title: `Drop the trigger and ${column.name}`,
     kind: "contract",
     why: "Nothing uses the old column any more: remove the trigger and the column. This is the only step that cannot be undone.",
-    statements: [...trigger.drop, dropOld, ...setDefault],
+    statements: [...trigger.drop, ...dropOld, ...setDefault],
     irreversible: `Dropping ${column.name} deletes its data. It is a copy of ${newName}, so nothing is lost, but going back means fixing forward (re-adding the column and copying the data again).`,
     checks: [columnExists(ctx, column.name, false)],
     estimate: estimate.catalogOnly(ctx),

@@ -2,8 +2,8 @@
  * The data-change step of a plan: one plain UPDATE for a small table, otherwise keyset batches over the
  * primary key that commit and pause between batches. PostgreSQL has no `UPDATE ... LIMIT`; each batch
  * covers a primary-key range found by walking the PK index, so it never rescans finished rows, and
- * re-running it skips rows already done (the `pending` predicate). MySQL walks the same key ranges with
- * a session-variable cursor in plain statements (see `mysqlKeysetBatch`).
+ * re-running it skips rows already done (the `pending` predicate). MySQL walks the same key ranges in a
+ * stored procedure the phase creates, calls and drops (see `mysqlKeysetBatch`).
  */
 import { schemaPrefix } from "../encode.js";
 import type { RecipeContext } from "../context.js";
@@ -13,6 +13,7 @@ import { dollarQuoted } from "../encode.js";
 import * as estimate from "./estimate.js";
 import { batchSettings } from "./size-policy.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "./statements.js";
+import { procedureName, procedureStatements } from "./mysql-ddl.js";
 
 export interface BackfillSpec {
   table: string;
@@ -138,65 +139,58 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
 }
 
 /**
- * `@mw_accounts_next`: a session variable per table, so two backfills in one session keep separate cursors.
- * MySQL allows 64 characters in a user variable name; the table part is cut to fit.
+ * `@mw_accounts_next`: a user variable per table, so two backfills in one session keep separate cursors.
+ * MySQL allows 64 characters in a user variable name; the table part is cut to fit. User variables take
+ * the type of the key they hold, so the loop works for any primary-key type.
  */
 function mysqlVariable(table: string, role: "next" | "end"): string {
   return `@mw_${table.toLowerCase().replace(/[^a-z0-9_]/g, "_").slice(0, 64 - "mw__next".length)}_${role}`;
 }
 
 /**
- * MySQL keyset batches as plain statements (migration tools send statements one by one, so no stored
- * procedure or DELIMITER). A session variable holds the next key: each batch finds its end key by reading
- * `batchSize` keys of the primary-key index from there, updates that key range, and moves past it, so
- * every batch costs the same however far the run has got (an `UPDATE ... ORDER BY pk LIMIT n` re-reads
- * every finished row first). The key bounds are computed in SET statements because MySQL refuses a
- * subquery on the table being updated inside the UPDATE itself.
+ * MySQL keyset batches, the whole table in one run. A migration tool sends a file's statements once, so a
+ * batch written as plain statements would run one batch and be recorded as done; the loop is a stored
+ * procedure the phase creates, calls and drops. Each batch finds its end key by reading `batchSize` keys
+ * of the primary-key index from where the previous one stopped (an `UPDATE ... ORDER BY pk LIMIT n` would
+ * re-read every finished row first), updates that key range, commits, and sleeps. The key bounds are
+ * computed in SET statements because MySQL refuses a subquery on the table being updated inside the UPDATE.
  */
 function mysqlKeysetBatch(ctx: RecipeContext, spec: BackfillSpec): { statements: Statement[]; how: string } {
   const t = quoteTable(ctx.engine, spec.table);
   const pk = quoteIdent(ctx.engine, spec.primaryKey);
   const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
   const worker = backgroundJob
-    ? " At this size run it as a background job (a worker process, or the script under `nohup` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) start it again as above."
+    ? " At this size run it as a background job (the mysql client under `nohup` in tmux), not inside a deploy; if it stops (error, deploy, failover) start it again."
     : "";
   const next = mysqlVariable(spec.table, "next");
   const end = mysqlVariable(spec.table, "end");
-  const cursor = (sql: string, why: string): Statement => stmt(sql, "none", [], { why });
+  const body = [
+    `  SET ${next} = (SELECT MIN(${pk}) FROM ${t});`,
+    `  WHILE ${next} IS NOT NULL DO`,
+    `    SET ${end} = (SELECT MAX(${pk}) FROM (SELECT ${pk} FROM ${t} WHERE ${pk} >= ${next} ORDER BY ${pk} LIMIT ${batchSize}) AS batch);`,
+    `    UPDATE ${t} SET ${spec.set} WHERE ${pk} BETWEEN ${next} AND ${end} AND (${spec.pending});`,
+    "    COMMIT;",
+    `    SET ${next} = (SELECT MIN(${pk}) FROM ${t} WHERE ${pk} > ${end});`,
+    `    DO SLEEP(${pauseMs / 1000});`,
+    "  END WHILE;",
+  ];
+  const statements = procedureStatements(procedureName("backfill", bareName(spec.table)), body, {
+    lock: "ROW LOCKS",
+    lockedTables: [spec.table],
+    rewrite: false,
+    batched: { table: spec.table, batchSize, pauseMs },
+    why:
+      `Keyset batches of ${batchSize} rows over the primary key until the last key: each batch is a key range read from the index ` +
+      `(its cost stays the same from the first batch to the last), commits on its own so row locks stay short, and pauses ${pauseMs} ms ` +
+      `so replicas keep up. \`${spec.pending}\` keeps it idempotent: rows already done are skipped.`,
+  }, "The batch loop as a procedure: a migration tool runs each statement once, so a loop written as plain statements would stop after one batch.").map((st) => ({ ...st, transaction: false }));
   return {
-    statements: [
-      cursor(
-        `SET ${next} = COALESCE(${next}, (SELECT MIN(${pk}) FROM ${t}));`,
-        `Where this batch starts: the key the previous batch left in ${next}, or the first key when the session has none yet (a new session starts over; set ${next} yourself to start elsewhere).`,
-      ),
-      cursor(
-        `SET ${end} = (SELECT MAX(${pk}) FROM (SELECT ${pk} FROM ${t} WHERE ${pk} >= ${next} ORDER BY ${pk} LIMIT ${batchSize}) AS batch);`,
-        `The last key of this batch: ${batchSize} keys read from the primary-key index, so gaps in the keys never make a batch empty or huge.`,
-      ),
-      {
-        sql: `UPDATE ${t} SET ${spec.set} WHERE ${pk} BETWEEN ${next} AND ${end} AND (${spec.pending});`,
-        transaction: true,
-        lock: "ROW LOCKS",
-        lockedTables: [spec.table],
-        rewrite: false,
-        batched: { table: spec.table, batchSize, pauseMs },
-        why:
-          `One batch: a primary-key range of ${batchSize} rows, so its cost stays the same from the first batch to the last; ` +
-          `it commits on its own (autocommit) and locks only the rows of its range. \`${spec.pending}\` keeps it idempotent: rows already done are skipped.`,
-      },
-      cursor(`SET ${next} = (SELECT MIN(${pk}) FROM ${t} WHERE ${pk} > ${end});`, "Moves the cursor past this batch; NULL once the last key is done."),
-      cursor(
-        `SELECT ${next} AS next_key, (SELECT MAX(${pk}) FROM ${t}) AS last_key;`,
-        "Progress: the next key against the last one. Stop when next_key is NULL.",
-      ),
-    ],
+    statements,
     how:
-      `One batch is the five statements in order; repeat them IN ONE SESSION (the cursor ${next} is a session variable) until the last ` +
-      `one returns next_key NULL, sleeping ${pauseMs} ms between batches (a small script, or \`mysql\` fed the statements in a loop) and ` +
-      `slowing down or pausing while replica lag (Seconds_Behind_Source, or Seconds_Behind_Master on 5.7) grows. ` +
-      `To resume after a stop: in a new session the variable is empty, so the run starts again from the first key and ranges already ` +
-      `done are only read, not written (\`${spec.pending}\` skips their rows); or run \`SET ${next} = <last next_key printed>;\` first ` +
-      `to continue exactly where it stopped.${worker}`,
+      "The loop is a stored procedure the phase creates, calls and drops, so one run of the file fills the whole table, under any tool. " +
+      "The CALL returns when the last key is done; if it stops (error, lost connection), run the phase again: it starts from the first key, and " +
+      `ranges already done are only read, not written (\`${spec.pending}\` skips their rows). Watch replica lag (Seconds_Behind_Source, ` +
+      `or Seconds_Behind_Master on 5.7 and MariaDB) while it runs; stop it (KILL the CALL's connection) if lag grows, and start it again later.${worker}`,
   };
 }
 

@@ -3,6 +3,9 @@ import { Eta } from "eta";
 import { commentText, dollarQuoted, raiseMessage } from "../../plan/encode.js";
 import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { RenderContext } from "../types.js";
+import type { Engine } from "../../answers/schema.js";
+import { isMysqlFamily } from "../../engines/index.js";
+import { mysqlRefuse } from "../../plan/recipes/mysql-ddl.js";
 
 // Templates are code and SQL. `<%= x %>` is for header and comment text: it passes commentText, so it is
 // one line that cannot end a comment or become a tool directive. `<%~ x %>` is for code and SQL already
@@ -95,8 +98,12 @@ export class Clock {
   }
 }
 
-/** A PostgreSQL statement that always fails with the reason: the SQL idiom for "this cannot be undone". */
-export function raiseIrreversibleSql(reason: string): string {
+/**
+ * A statement that always fails with the reason: the SQL idiom for "this cannot be undone". PostgreSQL: a
+ * DO block that raises; MySQL and MariaDB: SIGNAL SQLSTATE '45000' (ERROR 1644 with the text).
+ */
+export function raiseIrreversibleSql(reason: string, engine: Engine = "postgresql"): string {
+  if (isMysqlFamily(engine)) return mysqlRefuse(`irreversible: ${reason}`);
   return `DO ${dollarQuoted(` BEGIN RAISE EXCEPTION ${raiseMessage(`irreversible: ${reason}`)}; END `)};`;
 }
 

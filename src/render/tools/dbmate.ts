@@ -24,7 +24,7 @@ export const dbmate: ToolRenderer = {
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         const path = `db/migrations/${clock.next()}_${step.slug}.sql`;
         const down = phase.irreversible
-          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${raiseIrreversibleSql(phase.irreversible)}`
+          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${raiseIrreversibleSql(phase.irreversible, plan.engine)}`
           : section(step.down, "undo");
         files.push({
           path,

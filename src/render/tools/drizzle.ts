@@ -64,7 +64,7 @@ export const drizzle: ToolRenderer = {
         // Forgetting the journaled step lets `drizzle-kit migrate` apply it again later.
         const forget: Statement = { sql: `DELETE FROM drizzle.__drizzle_migrations WHERE created_at = ${when};`, transaction: true, lock: "ROW EXCLUSIVE", rewrite: false };
         const downSeg: Segment | null = phase.irreversible
-          ? { transaction: true, statements: [{ sql: raiseIrreversibleSql(phase.irreversible), transaction: true, lock: "none", rewrite: false }] }
+          ? { transaction: true, statements: [{ sql: raiseIrreversibleSql(phase.irreversible, plan.engine), transaction: true, lock: "none", rewrite: false }] }
           : journaled
             ? { transaction: step.down?.transaction ?? true, statements: [...(step.down?.statements ?? []), forget] }
             : step.down;

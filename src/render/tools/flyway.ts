@@ -28,7 +28,7 @@ export const flyway: ToolRenderer = {
           const script = `${prefix}${v}__${step.slug}.sql`;
           const irreversible = prefix === "U" ? phase.irreversible : undefined;
           const statements = irreversible
-            ? [raiseIrreversibleSql(irreversible)]
+            ? [raiseIrreversibleSql(irreversible, plan.engine)]
             : seg
               ? seg.statements.map((s) => terminated(s.sql))
               : [`-- Nothing to ${prefix === "V" ? "apply" : "undo"} in this script.`];

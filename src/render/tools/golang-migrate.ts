@@ -24,7 +24,7 @@ export const golangMigrate: ToolRenderer = {
         for (const [direction, seg] of [["up", step.up], ["down", step.down]] as const) {
           const irreversible = direction === "down" ? phase.irreversible : undefined;
           const statements = irreversible
-            ? [raiseIrreversibleSql(irreversible)]
+            ? [raiseIrreversibleSql(irreversible, plan.engine)]
             : seg
               ? seg.statements.map((s) => terminated(s.sql))
               : [`-- Nothing to ${direction === "up" ? "apply" : "undo"} in this file.`];

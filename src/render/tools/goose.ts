@@ -33,7 +33,7 @@ export const goose: ToolRenderer = {
         last = clock.next();
         const path = `migrations/${last}_${step.slug}.sql`;
         const down = phase.irreversible
-          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${statement(raiseIrreversibleSql(phase.irreversible))}`
+          ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${statement(raiseIrreversibleSql(phase.irreversible, plan.engine))}`
           : section(step.down, "undo");
         files.push({
           path,

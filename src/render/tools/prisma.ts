@@ -28,7 +28,7 @@ export const prisma: ToolRenderer = {
           const seg = kind === "up" ? step.up : step.down;
           const irreversible = kind === "down" ? phase.irreversible : undefined;
           const statements = irreversible
-            ? [raiseIrreversibleSql(irreversible)]
+            ? [raiseIrreversibleSql(irreversible, plan.engine)]
             : seg
               ? seg.statements.map((s) => terminated(s.sql))
               : [`-- Nothing to ${kind === "up" ? "apply" : "undo"} in this migration.`];

@@ -54,7 +54,7 @@ export const sqitch: ToolRenderer = {
           locks: lockSummary(phase.rollback ?? []),
           explain: phase.irreversible ? [`Irreversible: ${phase.irreversible}`] : [],
           blocks: phase.irreversible
-            ? [{ wrap: false, statements: [raiseIrreversibleSql(phase.irreversible)] }]
+            ? [{ wrap: false, statements: [raiseIrreversibleSql(phase.irreversible, plan.engine)] }]
             : blocks(segments(phase.rollback ?? [])),
         }),
       });
