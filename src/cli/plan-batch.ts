@@ -12,6 +12,8 @@ import { planOutputs } from "../render/outputs.js";
 import { CliError, EXIT } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
+import { projectAndOut } from "./plan-project.js";
+import { openProject, projectHistory, ProjectError, type Project } from "../project/index.js";
 
 /**
  * What a run with an answers file came to: finished with an exit code, questions still to ask, or
@@ -29,11 +31,14 @@ export function readAnswers(file: string): Answers {
 }
 
 /** Build and render; answer problems become usage errors that name the field. */
-export function outputsFor(answers: Answers, file: string) {
+export function outputsFor(answers: Answers, file: string, project?: Project) {
   try {
-    return planOutputs(requirePlanAnswers(answers, file), new Date());
+    const complete = requirePlanAnswers(answers, file);
+    const history = project ? projectHistory(project, complete.tool ?? "raw-sql", complete.table ?? "") : undefined;
+    return planOutputs(complete, new Date(), history);
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`incomplete answers:\n${e.message}`, EXIT.usage);
+    if (e instanceof ProjectError) throw new CliError(`--project: ${e.message}`, EXIT.usage);
     if (e instanceof PlanError) throw new CliError(`${file}: ${e.field ? e.field + ": " : ""}${e.message}`, EXIT.usage);
     throw e;
   }
@@ -44,13 +49,16 @@ export function outputsFor(answers: Answers, file: string) {
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
 export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, sqlChecked = false): BatchResult {
-  const answers = readAnswers(opts.answers);
+  let answers = readAnswers(opts.answers);
+  const { project, out } = projectAndOut(opts);
+  // The project's own tool is the default answer.
+  if (project?.tool && !answers.tool) answers = { ...answers, tool: project.tool };
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
   if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };
-  const { plan, tool, files } = outputsFor(answers, opts.answers);
-  if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
+  const { plan, tool, files } = outputsFor(answers, opts.answers, project);
+  if (!opts.dryRun) writeOrExplain(out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
-  else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));
+  else process.stdout.write(planReport(plan, tool, out, !opts.dryRun));
   return { exitCode: EXIT.ok };
 }

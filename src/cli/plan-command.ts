@@ -7,12 +7,15 @@ import { conflicts, displayPath } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { writeOrExplain } from "./plan-output.js";
+import type { Project } from "../project/index.js";
+import { projectAndOut } from "./plan-project.js";
 
 export { planReport, writeOrExplain } from "./plan-output.js";
 
 export interface PlanOptions {
   answers?: string;
-  out: string;
+  out?: string;
+  project?: string;
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
@@ -20,9 +23,9 @@ export interface PlanOptions {
 }
 
 /** Check the free-text SQL, build and render; answer problems become usage errors that name the field. */
-export async function outputsFor(answers: Answers, file: string) {
+export async function outputsFor(answers: Answers, file: string, project?: Project) {
   await checkSqlOf(answers, file);
-  return (await import("./plan-batch.js")).outputsFor(answers, file);
+  return (await import("./plan-batch.js")).outputsFor(answers, file, project);
 }
 
 /** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
@@ -56,11 +59,14 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     ({ prefill, missing } = r);
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
+  const { project, out } = projectAndOut(opts);
+  opts = { ...opts, out };
+  if (project?.tool && prefill && !prefill.tool) prefill = { ...prefill, tool: project.tool };
 
   // Fail before the first question rather than after the last one.
-  const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
+  const clash = opts.force || opts.dryRun ? [] : conflicts(out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
   if (clash.length) {
-    throw new CliError(`${opts.out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
+    throw new CliError(`${out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
   }
   const trees = await loadTreesFor(opts.trees);
   const { launchWizard } = await import("../ui/launch.js");
@@ -69,15 +75,15 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     mode: "plan",
     prefill,
     onFinish: async ({ answers }) => {
-      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers");
-      if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
+      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers", project);
+      if (!opts.dryRun) writeOrExplain(out, files, opts.force);
       const first = plan.phases.find((p) => tool.phases[p.id]);
       return {
-        files: plan.files.map((f) => `${displayPath(opts.out)}/${f}`),
+        files: plan.files.map((f) => `${displayPath(out)}/${f}`),
         nextSteps: [
-          `Read ${displayPath(opts.out)}/PLAN.md and tick its checklist`,
+          `Read ${displayPath(out)}/PLAN.md and tick its checklist`,
           first ? `Phase 1: ${tool.phases[first.id].command}` : "Run the phases in order",
-          `Prove the SQL on embedded PostgreSQL: migration-wizard verify ${displayPath(opts.out)}`,
+          `Prove the SQL on embedded PostgreSQL: migration-wizard verify ${displayPath(out)}`,
         ],
       };
     },

@@ -160,7 +160,7 @@ export function realToolSuite(tool: Tool): void {
       } finally {
         await d.close();
       }
-    });
+    }, 120_000);
 
     it("a phase whose checks fail blocks the next one: its file's guard raises with the check's description", async (ctx) => {
       if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
