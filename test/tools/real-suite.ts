@@ -147,7 +147,7 @@ export function realToolSuite(tool: Tool): void {
       } finally {
         await d.close();
       }
-    });
+    }, 120_000);
 
     it.for(RECIPE_ANSWERS.map((a) => [a.operation, a] as const))("buildPlan %s: phases apply, roll back and re-apply", async ([, answers], ctx) => {
       if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
@@ -175,11 +175,12 @@ export function realToolSuite(tool: Tool): void {
         await d.client.query("SET session_replication_role = replica; UPDATE orders SET state = NULL WHERE id = 7; SET session_replication_role = DEFAULT");
         const r = prepared.exec(printed.apply.get("05-contract")!, "05-contract");
         expect(r.status, r.out).not.toBe(0);
-        expect(r.out).toMatch(/phase 02-backfill is not complete: No row still needs the backfill/);
+        // drizzle-kit migrate exits 1 without printing the database's message (it shows only its spinner).
+        if (tool !== "drizzle") expect(r.out).toMatch(/phase 02-backfill is not complete: No row still needs the backfill/);
         expect((await ordersShape(d)).columns).toContain("legacy_status");
       } finally {
         await d.close();
       }
-    });
+    }, 120_000);
   });
 }
