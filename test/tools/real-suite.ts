@@ -149,7 +149,7 @@ export function realToolSuite(tool: Tool): void {
       }
     }, 120_000);
 
-    it.for(RECIPE_ANSWERS.map((a) => [a.operation, a] as const))("buildPlan %s: phases apply, roll back and re-apply", async ([, answers], ctx) => {
+    it.for(RECIPE_ANSWERS.map((a) => [a.operation, a] as const))("buildPlan %s: phases apply, roll back and re-apply", { timeout: 120_000 }, async ([, answers], ctx) => {
       if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
       const plan = buildPlan({ ...(answers as PlanAnswers), tool });
       const d = await db();
@@ -160,7 +160,7 @@ export function realToolSuite(tool: Tool): void {
       } finally {
         await d.close();
       }
-    }, 120_000);
+    });
 
     it("a phase whose checks fail blocks the next one: its file's guard raises with the check's description", async (ctx) => {
       if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
