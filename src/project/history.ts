@@ -58,9 +58,24 @@ export function djangoHistory(p: ProjectFiles, table: string): NonNullable<Proje
   return { app: app.label, migrationsDir: app.migrationsDir, last, lastNumber: last ? Number(last.slice(0, 4)) : 0 };
 }
 
+/** The folder of numbered files (`V3__x.sql`, `000003_x.up.sql`) and the highest number, among `dirs` (the first one with files wins). */
+export function numberedHistory(p: ProjectFiles, dirs: string[], pattern: RegExp): NonNullable<ProjectHistory["numbered"]> {
+  for (const dir of dirs) {
+    const numbers = p.files
+      .filter((f) => f.startsWith(dir + "/") && !f.slice(dir.length + 1).includes("/"))
+      .map((f) => pattern.exec(f.slice(dir.length + 1))?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    if (numbers.length) return { dir, last: Math.max(...numbers) };
+  }
+  return { dir: dirs[0], last: 0 };
+}
+
 /** The history the renderer of `tool` chains onto. */
 export function readHistory(tool: Tool, p: ProjectFiles, table: string): ProjectHistory {
   if (tool === "alembic") return { tool, alembic: alembicHistory(p) };
   if (tool === "django") return { tool, django: djangoHistory(p, table) };
+  if (tool === "flyway") return { tool, numbered: numberedHistory(p, ["sql", "db/migration", "src/main/resources/db/migration"], /^V(\d+)__/) };
+  if (tool === "golang-migrate") return { tool, numbered: numberedHistory(p, ["migrations", "db/migrations"], /^(\d+)_.+\.(up|down)\.sql$/) };
   return { tool };
 }
