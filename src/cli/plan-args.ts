@@ -12,7 +12,8 @@ import type { PlanOptions } from "./plan-command.js";
  */
 export const PLAN_OPTIONS = {
   answers: { type: "string", short: "a", arg: "file", help: "answers file (YAML); with every key present no question is asked" },
-  out: { type: "string", short: "o", arg: "dir", default: "migration-plan", help: "folder to write into" },
+  out: { type: "string", short: "o", arg: "dir", help: "folder to write into (default: the --project folder, else migration-plan)" },
+  project: { type: "string", arg: "dir", help: "existing project to chain onto (default: the working directory when it is one)" },
   json: { type: "boolean", help: "print the plan as JSON on stdout" },
   "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
   force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },

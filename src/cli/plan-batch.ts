@@ -14,6 +14,8 @@ import { planOutputs } from "../render/outputs.js";
 import { CliError, EXIT } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
+import { projectAndOut } from "./plan-project.js";
+import { openProject, projectHistory, ProjectError, type Project } from "../project/index.js";
 
 /**
  * What a run with an answers file came to: finished with an exit code, questions still to ask, or
@@ -31,11 +33,14 @@ export function readAnswers(file: string, defaults?: Partial<Answers>, defaulted
 }
 
 /** Build and render; answer problems become usage errors that name the field. */
-export function outputsFor(answers: Answers, file: string, schema?: SnapshotInput) {
+export function outputsFor(answers: Answers, file: string, schema?: SnapshotInput, project?: Project) {
   try {
-    return planOutputs(requirePlanAnswers(answers, file), new Date(), schema);
+    const complete = requirePlanAnswers(answers, file);
+    const history = project ? projectHistory(project, complete.tool ?? "raw-sql", complete.table ?? "") : undefined;
+    return planOutputs(complete, new Date(), schema, history);
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`incomplete answers:\n${e.message}`, EXIT.usage);
+    if (e instanceof ProjectError) throw new CliError(`--project: ${e.message}`, EXIT.usage);
     if (e instanceof PlanError) throw new CliError(`${file}: ${e.field ? e.field + ": " : ""}${e.message}`, EXIT.usage);
     throw e;
   }
@@ -61,12 +66,15 @@ export function planFromFile(opts: PlanOptions & { answers: string }, interactiv
   let answers = readAnswers(opts.answers, snapshot ? snapshotDefaults(snapshot) : undefined, defaulted);
   let schema: SnapshotInput | undefined;
   if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
+  const { project, out } = projectAndOut(opts);
+  // The project's own tool is the default answer.
+  if (project?.tool && !answers.tool) answers = { ...answers, tool: project.tool };
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
   if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };
-  const { plan, tool, files } = outputsFor(answers, opts.answers, schema);
-  if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
+  const { plan, tool, files } = outputsFor(answers, opts.answers, schema, project);
+  if (!opts.dryRun) writeOrExplain(out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
-  else process.stdout.write(planReport(plan, tool, opts.out, !opts.dryRun));
+  else process.stdout.write(planReport(plan, tool, out, !opts.dryRun));
   return { exitCode: EXIT.ok };
 }

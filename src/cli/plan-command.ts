@@ -8,12 +8,15 @@ import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { writeOrExplain } from "./plan-output.js";
 import type { SchemaSnapshot } from "../schema/model.js";
+import type { Project } from "../project/index.js";
+import { projectAndOut } from "./plan-project.js";
 
 export { planReport, writeOrExplain } from "./plan-output.js";
 
 export interface PlanOptions {
   answers?: string;
-  out: string;
+  out?: string;
+  project?: string;
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
@@ -27,12 +30,12 @@ export interface PlanOptions {
 }
 
 /** Check the free-text SQL, build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */
-export async function outputsFor(answers: Answers, file: string, snapshot?: SchemaSnapshot) {
+export async function outputsFor(answers: Answers, file: string, snapshot?: SchemaSnapshot, project?: Project) {
   await checkSqlOf(answers, file);
   const batch = await import("./plan-batch.js");
-  if (!snapshot) return batch.outputsFor(answers, file);
+  if (!snapshot) return batch.outputsFor(answers, file, undefined, project);
   const { answers: filled, schema } = batch.withSnapshot(answers, file, snapshot);
-  return batch.outputsFor(filled, file, schema);
+  return batch.outputsFor(filled, file, schema, project);
 }
 
 /** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
@@ -71,11 +74,14 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     prefill = (await import("../schema/fill.js")).snapshotDefaults(snapshot) as Answers;
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
+  const { project, out } = projectAndOut(opts);
+  opts = { ...opts, out };
+  if (project?.tool && prefill && !prefill.tool) prefill = { ...prefill, tool: project.tool };
 
   // Fail before the first question rather than after the last one.
-  const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
+  const clash = opts.force || opts.dryRun ? [] : conflicts(out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
   if (clash.length) {
-    throw new CliError(`${opts.out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
+    throw new CliError(`${out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
   }
   const trees = await loadTreesFor(opts.trees);
   const { launchWizard } = await import("../ui/launch.js");
@@ -84,15 +90,15 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     mode: "plan",
     prefill,
     onFinish: async ({ answers }) => {
-      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers", snapshot);
-      if (!opts.dryRun) writeOrExplain(opts.out, files, opts.force);
+      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers", snapshot, project);
+      if (!opts.dryRun) writeOrExplain(out, files, opts.force);
       const first = plan.phases.find((p) => tool.phases[p.id]);
       return {
-        files: plan.files.map((f) => `${displayPath(opts.out)}/${f}`),
+        files: plan.files.map((f) => `${displayPath(out)}/${f}`),
         nextSteps: [
-          `Read ${displayPath(opts.out)}/PLAN.md and tick its checklist`,
+          `Read ${displayPath(out)}/PLAN.md and tick its checklist`,
           first ? `Phase 1: ${tool.phases[first.id].command}` : "Run the phases in order",
-          `Prove the SQL on embedded PostgreSQL: migration-wizard verify ${displayPath(opts.out)}`,
+          `Prove the SQL on embedded PostgreSQL: migration-wizard verify ${displayPath(out)}`,
         ],
       };
     },

@@ -25,7 +25,7 @@ export function program(ver: string): Command {
 
   const plan = cli.command("plan", { isDefault: true });
   for (const [name, o] of Object.entries(PLAN_OPTIONS)) {
-    plan.option(commanderFlags(name, o), o.help, "default" in o ? o.default : undefined);
+    plan.option(commanderFlags(name, o), o.help, (o as { default?: string }).default);
   }
   plan
     .description("walk the questions (or read --answers) and write PLAN.md, answers.yaml and the migration files")

@@ -6,7 +6,8 @@ import { readAnswers } from "./plan-batch.js";
 import { loadTreesFor, writeOrExplain, type PlanOptions } from "./plan-command.js";
 
 /** The plan command's options, and the pasted error message. */
-export interface TroubleshootOptions extends PlanOptions {
+export interface TroubleshootOptions extends Omit<PlanOptions, "out" | "project"> {
+  out: string;
   error?: string;
 }
 

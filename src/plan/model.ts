@@ -32,6 +32,8 @@ export interface Statement {
   why?: string;
   /** A session setting, not a schema change (SET lock_timeout ...). */
   setting?: boolean;
+  /** Re-runs the previous phase's checks and raises when one fails: blocks this phase until that one is complete. */
+  guard?: boolean;
   /** A batched data change: repeat until no rows are left (the SQL is one complete, resumable run). */
   batched?: { table: string; batchSize: number; pauseMs: number };
 }

@@ -11,6 +11,7 @@ import type { OutputFile } from "../output/write.js";
 import { renderPlanMarkdown } from "./plan-md.js";
 import { renderToolFiles } from "./tools/index.js";
 import type { ToolOutput } from "./types.js";
+import type { ProjectHistory } from "../project/types.js";
 import answersSchemaJson from "../../schemas/answers.schema.json" with { type: "json" };
 
 export const ANSWERS_SCHEMA_FILE = "answers.schema.json";
@@ -44,9 +45,10 @@ export interface PlanOutputs {
   files: OutputFile[];
 }
 
-export function planOutputs(answers: PlanAnswers, now: Date, schema?: SnapshotInput): PlanOutputs {
+/** `project`: the existing project the files chain onto (--project); its own files are never rewritten. */
+export function planOutputs(answers: PlanAnswers, now: Date, schema?: SnapshotInput, project?: ProjectHistory): PlanOutputs {
   const plan = buildPlan(answers, schema);
-  const tool = renderToolFiles(plan, { now, slug: slugFor(answers) });
+  const tool = renderToolFiles(plan, { now, slug: slugFor(answers), project });
   const files: OutputFile[] = [
     { path: "PLAN.md", content: renderPlanMarkdown(plan, tool) },
     { path: "answers.yaml", content: renderAnswersYaml(answers) },

@@ -7,6 +7,7 @@ import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
 import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
+import { guardedBy } from "../plan/guards.js";
 
 const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as const;
 
@@ -114,6 +115,11 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
     out.push("### How to run it");
     if (files) {
       const lines = [`- Files: ${files.files.map((f) => `\`${f}\``).join(", ")}`, `- Command: \`${files.command}\``];
+      const guard = guardedBy(plan.phases, phase, plan.engine);
+      if (guard)
+        lines.push(
+          `- The file starts with a guard: it re-runs the checks of phase ${guard.id} and stops with the failing check's description, before any change, if that phase is not complete.`,
+        );
       for (const note of files.notes ?? []) lines.push(`- ${note}`);
       out.push(lines.join("\n"));
     } else {
@@ -141,12 +147,17 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
     out.push("Undo this phase (only after undoing every later phase that ran):");
     out.push(fence(phase.rollback.map((s) => s.sql).join("\n")));
     if (files?.rollbackCommand) out.push(`With the tool: \`${files.rollbackCommand}\``);
+  } else if (phase.kind === "deploy" || !phase.statements.length) {
+    out.push("Redeploy the previous application version.");
   } else {
-    out.push(
-      phase.kind === "deploy"
-        ? "Redeploy the previous application version."
-        : "Nothing to undo in the database for this phase; roll back the earlier phases if you must go back.",
-    );
+    out.push("Nothing to undo in the database for this phase; roll back the earlier phases if you must go back.");
+    if (files?.rollbackCommand) {
+      out.push(
+        "The tool has recorded this phase as applied all the same: when you roll back past it, mark it undone " +
+          "(only after undoing every later phase that ran), so that applying again runs it again instead of skipping it:",
+        `With the tool: \`${files.rollbackCommand}\``,
+      );
+    }
   }
   return out.join("\n\n");
 }

@@ -1,6 +1,7 @@
 /** What a tool renderer produces from a plan. Paths are relative to the output folder, with `/`. */
 import type { Plan } from "../plan/model.js";
 import type { Tool } from "../answers/schema.js";
+import type { ProjectHistory } from "../project/types.js";
 
 export interface RenderedFile {
   path: string;
@@ -32,6 +33,8 @@ export interface RenderContext {
   now: Date;
   /** A short snake_case name for the change, e.g. `add_status_to_accounts`. */
   slug: string;
+  /** The existing project the files join (--project): where its history ends and where its files live. */
+  project?: ProjectHistory;
 }
 
 export interface ToolRenderer {

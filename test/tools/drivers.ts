@@ -2,11 +2,13 @@
  * For each tool that runs here: render its files, set up the project around them the way a user
  * would (config file, settings module, knexfile...), and run a rendered command with the real tool.
  */
-import { readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Tool } from "../../src/answers/schema.js";
 import type { Plan } from "../../src/plan/model.js";
+import { withGuards } from "../../src/plan/guards.js";
+import { renderPlanMarkdown } from "../../src/render/plan-md.js";
 import { TOOL_RENDERERS } from "../../src/render/tools/index.js";
 import { renderRails } from "../../src/render/tools/rails.js";
 import type { ToolOutput } from "../../src/render/types.js";
@@ -18,6 +20,8 @@ export type Exec = (command: string, phaseId: string) => Run;
 
 export interface Prepared {
   out: ToolOutput;
+  /** PLAN.md as the CLI writes it for this plan and these files. */
+  planMd: string;
   dir: string;
   exec: Exec;
 }
@@ -25,6 +29,8 @@ export interface Prepared {
 const KNEX_CLI = join(ROOT, "node_modules", "knex", "bin", "cli.js");
 const NPM_CLI = join(ROOT, "node_modules", "node-pg-migrate", "bin", "node-pg-migrate.js");
 const DRIZZLE = join(ROOT, "node_modules", "drizzle-orm", "node-postgres", "migrator.js");
+const DRIZZLE_KIT = join(ROOT, "node_modules", "drizzle-kit", "bin.cjs");
+const DBMATE = join(ROOT, "node_modules", ".bin", "dbmate");
 
 const probeRails = run("ruby", ["-e", 'require "active_record"; require "pg"; print ActiveRecord::VERSION::STRING']);
 /** The installed ActiveRecord's `major.minor`, which the files must declare; null when absent. */
@@ -47,7 +53,9 @@ export function missing(tool: Tool): string | null {
     case "node-pg-migrate":
       return need(has(NPM_CLI), "node-pg-migrate (npm)");
     case "drizzle":
-      return need(has(DRIZZLE) && psqlInstalled, "drizzle-orm (npm) / psql");
+      return need(has(DRIZZLE) && has(DRIZZLE_KIT) && psqlInstalled, "drizzle-orm / drizzle-kit (npm) / psql");
+    case "dbmate":
+      return need(run(DBMATE, ["--version"]).status === 0, "dbmate (npm, which ships the binary)");
     case "sqitch":
       return need(
         run("sqitch", ["--version"]).status === 0 && run("perl", ["-MDBD::Pg", "-e", "1"]).status === 0 && psqlInstalled,
@@ -58,7 +66,7 @@ export function missing(tool: Tool): string | null {
   }
 }
 
-export const RUNNABLE: Tool[] = ["raw-sql", "alembic", "django", "rails", "knex", "node-pg-migrate", "drizzle", "sqitch"];
+export const RUNNABLE: Tool[] = ["raw-sql", "alembic", "django", "rails", "knex", "node-pg-migrate", "drizzle", "sqitch", "dbmate"];
 
 /** Run each `a && b` part in turn, stopping at the first failure. */
 const sequence = (command: string, one: (part: string) => Run): Run => {
@@ -72,8 +80,11 @@ const sequence = (command: string, one: (part: string) => Run): Run => {
 
 export function prepare(tool: Tool, plan: Plan, server: PgServer, db: Db): Prepared {
   const ctx = { now: FIXTURE_NOW, slug: FIXTURE_SLUG };
+  // As renderToolFiles does: every file after the first phase starts with the guard of the phase before it.
+  const guarded = { ...plan, phases: withGuards(plan.phases, plan.engine) };
   // ActiveRecord checks Migration[x.y] against itself: render for the installed version.
-  const out = tool === "rails" ? renderRails(plan, ctx, activeRecordVersion!) : TOOL_RENDERERS[tool].render(plan, ctx);
+  const out = tool === "rails" ? renderRails(guarded, ctx, activeRecordVersion!) : TOOL_RENDERERS[tool].render(guarded, ctx);
+  const planMd = renderPlanMarkdown(plan, out);
   const dir = writeFiles(out.files);
   const linkNodeModules = () => symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
   const dbName = db.url.split("/").pop()!;
@@ -166,25 +177,35 @@ export function prepare(tool: Tool, plan: Plan, server: PgServer, db: Db): Prepa
     }
     case "node-pg-migrate":
       linkNodeModules();
-      exec = (command) => {
-        const m = /^npx node-pg-migrate (up|down) (\d+)$/.exec(command);
-        expect(m, command).not.toBeNull();
-        return run(process.execPath, [NPM_CLI, m![1], m![2], "-m", "migrations"], { cwd: dir, env: { DATABASE_URL: db.url } });
+      exec = (command) =>
+        sequence(command, (part) => {
+          const m = /^npx node-pg-migrate (up|down) (\S+)$/.exec(part);
+          expect(m, part).not.toBeNull();
+          return run(process.execPath, [NPM_CLI, m![1], m![2], "-m", "migrations"], { cwd: dir, env: { DATABASE_URL: db.url } });
+        });
+      break;
+    case "dbmate": {
+      // As the notes say: a phase's files go into db/migrations when that phase is due (`dbmate migrate` applies all pending).
+      const all = out.files.filter((f) => f.path.startsWith("db/migrations/"));
+      rmSync(join(dir, "db", "migrations"), { recursive: true });
+      mkdirSync(join(dir, "db", "migrations"));
+      const order = plan.phases.map((p) => p.id);
+      exec = (command, phaseId) => {
+        const due = new Set(order.slice(0, order.indexOf(phaseId) + 1).flatMap((id) => out.phases[id]?.files ?? []));
+        for (const f of all) if (due.has(f.path) && !has(join(dir, f.path))) writeFileSync(join(dir, f.path), f.content);
+        return sequence(command, (part) => {
+          const m = /^dbmate (migrate|rollback)$/.exec(part);
+          expect(m, part).not.toBeNull();
+          return run(DBMATE, ["--no-dump-schema", m![1]], { cwd: dir, env: { DATABASE_URL: `${db.url}?sslmode=disable` } });
+        });
       };
       break;
+    }
     case "drizzle": {
       linkNodeModules();
-      // drizzle-orm's migrator is what `drizzle-kit migrate` runs.
       writeFileSync(
-        join(dir, "migrate.mjs"),
-        [
-          'import pg from "pg";',
-          'import { drizzle } from "drizzle-orm/node-postgres";',
-          'import { migrate } from "drizzle-orm/node-postgres/migrator";',
-          "const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL });",
-          "try { await migrate(drizzle(pool), { migrationsFolder: process.argv[2] }); } finally { await pool.end(); }",
-          "",
-        ].join("\n"),
+        join(dir, "drizzle.config.mjs"),
+        'export default { dialect: "postgresql", out: "./drizzle", dbCredentials: { url: process.env.DATABASE_URL } };\n',
       );
       const journalPath = join(dir, "drizzle", "meta", "_journal.json");
       const journal = JSON.parse(readFileSync(journalPath, "utf8")) as { entries: { tag: string }[] };
@@ -195,7 +216,7 @@ export function prepare(tool: Tool, plan: Plan, server: PgServer, db: Db): Prepa
         writeFileSync(journalPath, JSON.stringify({ ...journal, entries: journal.entries.filter((e) => due.has(`drizzle/${e.tag}.sql`)) }, null, 2));
         return sequence(command, (part) =>
           part === "npx drizzle-kit migrate"
-            ? run(process.execPath, [join(dir, "migrate.mjs"), join(dir, "drizzle")], { cwd: dir, env: { DATABASE_URL: db.url } })
+            ? run(process.execPath, [DRIZZLE_KIT, "migrate", "--config", "drizzle.config.mjs"], { cwd: dir, env: { DATABASE_URL: db.url } })
             : runPsql(part, db.url, dir),
         );
       };
@@ -219,7 +240,7 @@ export function prepare(tool: Tool, plan: Plan, server: PgServer, db: Db): Prepa
     default:
       throw new Error(`${tool} does not run here`);
   }
-  return { out, dir, exec };
+  return { out, planMd, dir, exec };
 }
 
 /** The tool's own command that would undo `phaseId` (used on irreversible phases, which must refuse). */
@@ -244,7 +265,9 @@ export function undoCommand(tool: Tool, plan: Plan, out: ToolOutput, phaseId: st
         .map((c) => c.replace("db:migrate:up", "db:migrate:down").replace("migrate:up", "migrate:down"))
         .join(" && ");
     case "node-pg-migrate":
-      return own.command.replace(" up ", " down ");
+      return parts(own.command).reverse().map((c) => c.replace(" up ", " down ")).join(" && ");
+    case "dbmate":
+      return "dbmate rollback";
     case "sqitch":
       return before ? before.command.replace("sqitch deploy", "sqitch revert -y") : "sqitch revert -y";
     default:

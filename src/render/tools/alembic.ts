@@ -37,14 +37,17 @@ export const alembic: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    let previous: string | null = null;
+    // Chained onto the project's head when there is one (--project), so the history keeps one head.
+    const chained = ctx.project?.alembic;
+    let previous: string | null = chained?.head ?? null;
+    const versionsDir = chained?.versionsDir ?? "alembic/versions";
     for (const phase of sqlPhases(plan.phases)) {
       const slug = phaseSlug(ctx, phase);
       const revision = stableId(`${ctx.slug}:${phase.id}`);
       const downgrade = phase.irreversible
         ? `    ${hashComment(`Irreversible: ${phase.irreversible}`)}\n    raise RuntimeError(${pyString(`This migration cannot be undone: ${phase.irreversible}`)})`
         : body(segments(phase.rollback ?? []));
-      const path = `alembic/versions/${revision}_${slug}.py`;
+      const path = `${versionsDir}/${revision}_${slug}.py`;
       files.push({
         path,
         content: renderTemplate(template, {
@@ -69,7 +72,9 @@ export const alembic: ToolRenderer = {
       files,
       phases,
       notes: [
-        "Copy alembic/versions/*.py into your versions folder. The first revision has down_revision = None: set it to your current head (`alembic heads`).",
+        chained
+          ? `The first revision's down_revision is the project's head (${chained.head ?? "None: the history was empty"}), so \`alembic heads\` still shows one head.`
+          : "Copy alembic/versions/*.py into your versions folder. The first revision has down_revision = None: set it to your current head (`alembic heads`), or generate with --project.",
       ],
     };
   },

@@ -19,7 +19,9 @@ export const dbmate: ToolRenderer = {
     const phases: Record<string, PhaseFiles> = {};
     const clock = new Clock(ctx.now);
     for (const phase of sqlPhases(plan.phases)) {
-      const { steps } = phaseSteps(phase);
+      // dbmate sends a section as one query: in a transaction:false section, two statements would share an
+      // implicit transaction block and CONCURRENTLY fails (25001). So each such statement gets its own file.
+      const { steps, droppedSettings } = phaseSteps(phase, { isolate: true });
       const paths: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         const path = `db/migrations/${clock.next()}_${step.slug}.sql`;
@@ -40,9 +42,13 @@ export const dbmate: ToolRenderer = {
       phases[phase.id] = {
         files: paths,
         command: "dbmate migrate",
+        // dbmate can only undo the newest applied file: this phase's files are the newest once later phases are undone.
         rollbackCommand: phase.irreversible ? undefined : paths.map(() => "dbmate rollback").join(" && "),
         notes: [
-          ...splitNotes(steps, [], "`transaction:false`"),
+          ...splitNotes(steps, droppedSettings, "`transaction:false`"),
+          ...(!phase.irreversible
+            ? [`\`dbmate rollback\` undoes the newest applied file only: undo every later phase first, then run it ${paths.length === 1 ? "once" : `${paths.length} times`} for this phase's file${paths.length === 1 ? "" : "s"} (\`dbmate status\` shows which are applied).`]
+            : []),
           ...(phase.irreversible ? [`The migrate:down section raises an error: ${phase.irreversible}`] : []),
         ],
       };

@@ -10,7 +10,7 @@ import { commentText, pyString } from "../../plan/encode.js";
 import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
-const APP = "app";
+const DEFAULT_APP = "app";
 const I = "        ";
 
 const sqlList = (seg: Segment, pad: string) =>
@@ -41,12 +41,18 @@ export const django: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    const notes = [
-      'Files are written for an app labelled "app": move them into your app\'s migrations folder, rename the label, ' +
-        "renumber them after your latest migration and point the first one's dependencies at it.",
-    ];
-    let number = 0;
-    let previous: string | null = null;
+    // Chained onto the app's latest migration when there is a project (--project): its label, folder and next number.
+    const chained = ctx.project?.django;
+    const APP = chained?.app ?? DEFAULT_APP;
+    const dir = chained?.migrationsDir ?? `${DEFAULT_APP}/migrations`;
+    const notes = chained
+      ? [`Numbered after ${APP}'s latest migration (${chained.last ?? "none"}), which the first file depends on.`]
+      : [
+          'Files are written for an app labelled "app": move them into your app\'s migrations folder, rename the label, ' +
+            "renumber them after your latest migration and point the first one's dependencies at it (or generate with --project).",
+        ];
+    let number = chained?.lastNumber ?? 0;
+    let previous: string | null = chained?.last ?? null;
     const isDropColumn = plan.answers.operation === "drop_column";
     const dropPhase = isDropColumn ? plan.phases.find(dropsColumn) : undefined;
     // The deploy that stops using the column (the last one before the drop) is where Django's model state should forget it.
@@ -54,13 +60,13 @@ export const django: ToolRenderer = {
     const stateOnlyPhase = plan.phases.slice(0, Math.max(dropIndex, 0)).filter((p) => p.statements.length === 0).pop();
 
     const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[]) => {
-      const path = `${APP}/migrations/${name}.py`;
+      const path = `${dir}/${name}.py`;
       files.push({
         path,
         content: renderTemplate(template, {
           ...fileHeader(plan, phase, applies),
           transaction,
-          dependencies: previous ? `("${APP}", "${previous}")` : "",
+          dependencies: previous ? `(${JSON.stringify(APP)}, ${JSON.stringify(previous)})` : "",
           operations,
         }),
       });

@@ -16,7 +16,9 @@ export const flyway: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    let version = 0;
+    // Numbered after the project's highest version (--project), in its folder.
+    const dir = ctx.project?.numbered?.dir ?? "sql";
+    let version = ctx.project?.numbered?.last ?? 0;
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const paths: string[] = [];
@@ -32,7 +34,7 @@ export const flyway: ToolRenderer = {
             : seg
               ? seg.statements.map((s) => terminated(s.sql))
               : [`-- Nothing to ${prefix === "V" ? "apply" : "undo"} in this script.`];
-          const path = `sql/${script}`;
+          const path = `${dir}/${script}`;
           files.push({
             path,
             content: renderTemplate(template, {

@@ -8,14 +8,17 @@ import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer 
 import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
 
-const MIGRATE = 'migrate -path migrations -database "$DATABASE_URL"';
+const migrateIn = (dir: string) => `migrate -path ${dir} -database "$DATABASE_URL"`;
 
 export const golangMigrate: ToolRenderer = {
   tool: "golang-migrate",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    let version = 0;
+    // Numbered after the project's highest version (--project), in its folder.
+    const dir = ctx.project?.numbered?.dir ?? "migrations";
+    const MIGRATE = migrateIn(dir);
+    let version = ctx.project?.numbered?.last ?? 0;
     for (const phase of sqlPhases(plan.phases)) {
       const { steps, droppedSettings } = phaseSteps(phase, { isolate: true });
       const paths: string[] = [];
@@ -28,7 +31,7 @@ export const golangMigrate: ToolRenderer = {
             : seg
               ? seg.statements.map((s) => terminated(s.sql))
               : [`-- Nothing to ${direction === "up" ? "apply" : "undo"} in this file.`];
-          const path = `migrations/${v}_${step.slug}.${direction}.sql`;
+          const path = `${dir}/${v}_${step.slug}.${direction}.sql`;
           files.push({
             path,
             content: renderTemplate(template, {

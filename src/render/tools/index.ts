@@ -1,6 +1,7 @@
 /** The registry: one renderer per tool, one line each. */
 import type { Tool } from "../../answers/schema.js";
 import type { Plan } from "../../plan/model.js";
+import { withGuards } from "../../plan/guards.js";
 import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { alembic } from "./alembic.js";
 import { dbmate } from "./dbmate.js";
@@ -37,5 +38,7 @@ export const TOOL_RENDERERS: Record<Tool, ToolRenderer> = {
 /** The files of the plan's tool (raw SQL when the answers name none). */
 export function renderToolFiles(plan: Plan, ctx: RenderContext): ToolOutput {
   const tool: Tool = plan.answers.tool ?? "raw-sql";
-  return TOOL_RENDERERS[tool].render(plan, ctx);
+  // The files carry a guard per phase (the previous phase's checks, raising); PLAN.md shows the plan's own statements.
+  const guarded = { ...plan, phases: withGuards(plan.phases, plan.engine) };
+  return TOOL_RENDERERS[tool].render(guarded, ctx);
 }

@@ -40,10 +40,12 @@ export const nodePgMigrate: ToolRenderer = {
         });
         paths.push(path);
       }
+      // A migration's name is its file name without `.js`; `up NAME` / `down NAME` run exactly that one.
+      const names = paths.map((p) => p.replace(/^migrations\//, "").replace(/\.js$/, ""));
       phases[phase.id] = {
         files: paths,
-        command: `npx node-pg-migrate up ${paths.length}`,
-        rollbackCommand: phase.irreversible ? undefined : `npx node-pg-migrate down ${paths.length}`,
+        command: names.map((n) => `npx node-pg-migrate up ${n}`).join(" && "),
+        rollbackCommand: phase.irreversible ? undefined : [...names].reverse().map((n) => `npx node-pg-migrate down ${n}`).join(" && "),
         notes: [
           ...splitNotes(steps, [], "`pgm.noTransaction()`"),
           ...(phase.irreversible ? [`exports.down = false: ${phase.irreversible}`] : []),
@@ -55,7 +57,7 @@ export const nodePgMigrate: ToolRenderer = {
       files,
       phases,
       notes: [
-        "`up N` / `down N` run the next N pending (or last N applied) migrations: run each phase's command when that phase is due. " +
+        "`up NAME` / `down NAME` run exactly the named migration (`up N` / `down N` would take the next or last N, whichever phase they belong to): run each phase's command when that phase is due, and undo phases newest first. " +
           "Do not pass --single-transaction: it would wrap the non-transactional files too.",
       ],
     };

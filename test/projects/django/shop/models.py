@@ -1,0 +1,9 @@
+from django.db import models
+
+
+class Order(models.Model):
+    customer_id = models.BigIntegerField(null=True)
+    legacy_status = models.TextField(null=True)
+
+    class Meta:
+        db_table = "orders"
