@@ -32,7 +32,7 @@ export interface AppProps {
 // Keys are mapped against the state they apply to, never a stale copy from an earlier render;
 // a chunk of several backspaces is several presses, each mapped against the state the last one left.
 function applyKey(state: WizardState, { input, key }: KeyPress): WizardState {
-  return splitKeys(input, key).reduce((current, press) => {
+  return splitKeys(input, key, state).reduce((current, press) => {
     const event = keyToEvent(press.input, press.key, current);
     return event ? reduce(current, event) : current;
   }, state);

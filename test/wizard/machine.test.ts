@@ -146,7 +146,10 @@ describe("wizard machine: back", () => {
     s = run(s, back, back);
     expect(s.nodeId).toBe("operation");
     expect(s.answers).toEqual({ mode: "plan" });
-    expect(run(s, back)).toEqual(s); // nothing before the first question
+    // Nothing before the first question: the state stays, with a notice saying so.
+    const first = run(s, back);
+    expect({ ...first, notice: undefined }).toEqual(s);
+    expect(first.notice).toMatch(/first question.*Ctrl-C quits/);
   });
 
   it("skips over skipped nodes and prefilled ones when going back", () => {

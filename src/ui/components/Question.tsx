@@ -12,9 +12,14 @@ export function Question({ state, node, choiceLimit }: { state: WizardState; nod
         {node.type === "choice" ? (
           <ChoiceList choices={offeredChoices(node, state.answers)} cursor={state.cursor} limit={choiceLimit} />
         ) : (
-          <TextField buffer={state.buffer} placeholder={node.placeholder} error={state.error} optional={node.optional} />
+          <TextField buffer={state.buffer} caret={state.caret} placeholder={node.placeholder} error={state.error} optional={node.optional} />
         )}
       </Box>
+      {state.notice ? (
+        <Box marginTop={1} marginLeft={2}>
+          <Text color="yellow">{state.notice}</Text>
+        </Box>
+      ) : null}
       {state.showHelp ? (
         <Box marginTop={1} marginLeft={2} borderStyle="round" paddingX={1} alignSelf="flex-start">
           <Text>{node.help}</Text>
