@@ -12,7 +12,8 @@ import { cleanup, render } from "ink-testing-library";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { parse } from "yaml";
 import { shippedTrees } from "../../src/trees/shipped.js";
-import type { ChoiceNode, QuestionNode } from "../../src/wizard/machine.js";
+import type { ChoiceNode } from "../../src/trees/model.js";
+import type { QuestionNode } from "../../src/wizard/machine.js";
 import { offeredChoices } from "../../src/wizard/machine.js";
 import { App } from "../../src/ui/App.js";
 import { planFinisher } from "../../src/ui/finish.js";
@@ -66,8 +67,8 @@ const ANSWERS: Record<string, Step> = {
 
 const operationNode = trees.nodes.operation as ChoiceNode;
 const engineNode = trees.nodes.engine as ChoiceNode;
-const journeys = operationNode.choices.flatMap((op) =>
-  offeredChoices(engineNode, { operation: op.value } as never).map((engine) => [String(op.value), String(engine.value)] as const),
+const journeys: [string, string][] = operationNode.choices.flatMap((op) =>
+  offeredChoices(engineNode, { operation: op.value } as never).map((engine): [string, string] => [String(op.value), String(engine.value)]),
 );
 
 /** The node whose prompt is the current question ("? prompt") on screen. */
