@@ -15,6 +15,8 @@ import { Summary } from "./components/Summary.js";
 import { keyContext, keyToEvent, LEGEND, splitKeys, type KeyPress } from "./keys.js";
 
 export interface FinishResult {
+  /** What to show above the files: the diagnosis, as the non-interactive run prints it. */
+  report?: string;
   files: string[];
   nextSteps: string[];
 }
