@@ -106,10 +106,10 @@ export function App({ trees, mode, prefill, onFinish, onExit }: AppProps) {
       {node ? (
         <>
           <Answered lines={lines} limit={budget.answeredLimit} />
-          <Question state={state} node={node} choiceLimit={budget.choiceLimit} />
+          <Question state={state} node={node} choiceLimit={budget.choiceLimit} columns={stdout.columns || 80} />
         </>
       ) : (
-        <Summary lines={lines} cursor={state.cursor} finishLabel={finishLabel} />
+        <Summary lines={lines} cursor={state.cursor} finishLabel={finishLabel} columns={stdout.columns || 80} />
       )}
       <Box marginTop={1}>
         <Text dimColor>{LEGEND[keyContext(state)]}</Text>

@@ -296,6 +296,18 @@ export function currentQuestion(state: WizardState): QuestionNode | undefined {
   return nodeAt(state.trees, state.nodeId) as QuestionNode;
 }
 
+/**
+ * A question's help with `{path}` replaced by the answer given at that path (`{table}` -> the table the
+ * user typed), or by a neutral word when there is none yet.
+ */
+export function helpText(node: QuestionNode, answers: PartialAnswers): string {
+  return node.help.replace(/\{([a-z_][a-z0-9_.]*)\}/g, (whole, path: string) => {
+    const value = getPath(answers, path);
+    if (typeof value === "string" || typeof value === "number") return String(value);
+    return path === "table" ? "your_table" : whole;
+  });
+}
+
 export interface AnsweredLine {
   nodeId: string;
   prompt: string;
