@@ -205,6 +205,11 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
   }
 }
 
+/** The index of the remembered choice among those offered now, else 0. */
+function rememberedIndex(state: WizardState, node: ChoiceNode): number {
+  return Math.max(0, offeredChoices(node, state.answers).findIndex((c) => c.value === state.given[node.id]));
+}
+
 /** Shows `node` as the current question, with its last given value preselected. */
 function ask(state: WizardState, node: QuestionNode): WizardState {
   const remembered = state.given[node.id];
@@ -236,7 +241,9 @@ function pendingValue(state: WizardState, node: QuestionNode): { value: unknown 
 function withProgress(state: WizardState): WizardState {
   const step = state.history.length + 1;
   const node = nodeAt(state.trees, state.nodeId) as QuestionNode;
-  const pending = pendingValue(state, node);
+  // On a choice question the estimate follows the remembered (else the first) choice, not the cursor:
+  // "of about M" must not jump while the user only looks through the choices.
+  const pending = node.type === "choice" ? pendingValue({ ...state, cursor: rememberedIndex(state, node) }, node) : pendingValue(state, node);
   let answers = pending ? applyAnswer(node, pending.value, state.answers) : state.answers;
   let id = pending ? peekNext(node, pending.value) : node.next;
   let ahead = 0;

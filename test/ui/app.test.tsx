@@ -42,7 +42,7 @@ describe("App", () => {
     expect(frame()).toContain("↑/↓ or j/k move");
     await press(screen, KEYS.down);
     expect(frame()).toContain("❯ 2. Rename a column  expand/contract");
-    expect(frame()).toContain("Step 1 of about 9");
+    expect(frame()).toContain("Step 1 of about 8"); // stable while the cursor moves
   });
 
   it("completes a whole wizard with keys and reports the written files", async () => {
