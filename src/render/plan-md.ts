@@ -17,7 +17,7 @@ const KIND_MEANING: Record<Phase["kind"], string> = {
   deploy: "an application deploy, no SQL",
   switch: "moves the application (or the schema) over to the new shape",
   contract: "removes what is no longer used",
-  verify: "proves a constraint over existing rows without blocking traffic",
+  verify: "checks existing rows or the database's state (a constraint validated, an index unused) without blocking traffic",
 };
 
 /** What each lock blocks, for the glossary. Only the locks a plan uses are listed. */
