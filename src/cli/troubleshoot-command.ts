@@ -35,20 +35,11 @@ export async function troubleshootCommand(opts: TroubleshootOptions, interactive
   // Fail before the first question rather than after the last one.
   const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "REPAIR.md", content: "" }]);
   if (clash.length) throw new CliError(`${opts.out} already holds a repair (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
-  const { launchWizard } = await import("../ui/launch.js");
+  const [{ launchWizard }, { troubleshootFinisher }] = await Promise.all([import("../ui/launch.js"), import("../ui/finish.js")]);
   return launchWizard({
     trees,
     mode: "troubleshoot",
     prefill: result.prefill ?? answers,
-    onFinish: async ({ answers: final }) => {
-      const r = troubleshoot({ trees, answers: final, error });
-      if (r.status !== "diagnosed") throw new Error(r.message);
-      if (!opts.dryRun) writeOrExplain(opts.out, r.files, opts.force);
-      return {
-        report: r.stdout,
-        files: r.files.map((f) => `${displayPath(opts.out)}/${f.path}`),
-        nextSteps: [`Read ${displayPath(opts.out)}/REPAIR.md: run its confirming queries before any repair`],
-      };
-    },
+    onFinish: troubleshootFinisher({ trees, error, out: opts.out, force: opts.force, dryRun: opts.dryRun }),
   });
 }

@@ -94,3 +94,29 @@ export function planFinisher(opts: FinishOptions) {
     }
   };
 }
+
+export interface TroubleshootFinishOptions extends FinishOptions {
+  trees: import("../trees/model.js").TreeSet;
+  /** The message given with --error, if any (the wizard's own answer wins when the user pasted one). */
+  error?: string;
+}
+
+/** The troubleshoot wizard's finish: the diagnosis on screen (as the non-interactive run prints it), then REPAIR.md. */
+export function troubleshootFinisher(opts: TroubleshootFinishOptions) {
+  return async ({ answers }: { answers: Answers }): Promise<FinishResult> => {
+    const [{ troubleshoot }, { writeOrExplain }, { displayPath }] = await Promise.all([
+      import("../troubleshoot/run.js"),
+      import("../cli/plan-command.js"),
+      import("../output/write.js"),
+    ]);
+    const r = troubleshoot({ trees: opts.trees, answers, error: opts.error });
+    if (r.status !== "diagnosed") throw new Error(r.message);
+    if (!opts.dryRun) writeOrExplain(opts.out, r.files, opts.force);
+    const out = displayPath(opts.out);
+    return {
+      report: r.stdout,
+      files: r.files.map((f) => `${out}/${f.path}`),
+      nextSteps: [`Read ${out}/REPAIR.md: run its confirming queries before any repair`],
+    };
+  };
+}

@@ -129,3 +129,23 @@ describe(`wizard journeys over the shipped trees (${journeys.length}: every oper
     expect(asked[0]).toBe("operation");
   });
 });
+
+describe("a partial answers file in a terminal", () => {
+  it("asks only the missing questions, then writes the plan", async () => {
+    const out = join(root, "partial");
+    const onExit = vi.fn();
+    const prefill = { operation: "rename_column", table: "users", columns: [{ name: "email" }], engine: "postgresql", engine_version: "16.2" } as const;
+    const screen = render(<App trees={trees} mode="plan" prefill={prefill as never} onFinish={planFinisher({ out, cli: "migration-wizard" })} onExit={onExit} />);
+    const frame = () => screen.lastFrame() ?? "";
+    await settle(screen);
+    expect(frame()).toContain("? New name of the column?");
+    await press(screen, "email_address\r");
+    expect(frame()).toContain("? What is the column's type today?");
+    await press(screen, "text\r", KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter, "2");
+    expect(frame()).toContain("Review your answers");
+    await press(screen, KEYS.enter);
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 5000 });
+    expect(onExit).toHaveBeenCalledWith(0);
+    expect(parse(readFileSync(join(out, "answers.yaml"), "utf8"))).toMatchObject({ ...prefill, columns: [{ name: "email", type: "text", nullable: true }], details: { new_name: "email_address" } });
+  });
+});
