@@ -117,7 +117,7 @@ describe(`wizard journeys over the shipped trees (${journeys.length}: every oper
     }
     expect(frame()).toContain("Review your answers");
     await press(screen, KEYS.enter); // Write the files
-    await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 5000 });
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 20_000 });
     expect(frame(), frame()).toContain("✔ Wrote");
     expect(onExit).toHaveBeenCalledWith(0);
 
@@ -144,7 +144,7 @@ describe("a partial answers file in a terminal", () => {
     await press(screen, "text\r", KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter, KEYS.enter, "2");
     expect(frame()).toContain("Review your answers");
     await press(screen, KEYS.enter);
-    await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 5000 });
+    await vi.waitFor(() => expect(onExit).toHaveBeenCalled(), { timeout: 20_000 });
     expect(onExit).toHaveBeenCalledWith(0);
     expect(parse(readFileSync(join(out, "answers.yaml"), "utf8"))).toMatchObject({ ...prefill, columns: [{ name: "email", type: "text", nullable: true }], details: { new_name: "email_address" } });
   });
