@@ -97,7 +97,7 @@ export function keyToEvent(input: string, key: Key, state: WizardState): WizardE
 export const LEGEND: Record<KeyContext, string> = {
   choice: "↑/↓ or j/k move · 1-9 pick · Enter confirm · Esc back · ? help · Ctrl-C quit",
   "input-empty": "type or paste your answer · Enter confirm · Esc back · ? help · Ctrl-C quit",
-  input: "←/→ Home/End move · Backspace, Ctrl-W, Ctrl-U erase · Enter confirm · Esc back · Ctrl-C quit",
+  input: "←/→ move · Ctrl-W word, Ctrl-U line erase · Enter confirm · Esc back · Ctrl-C quit",
   summary: "↑/↓ or j/k choose a line · Enter edit it (or write) · Esc back · Ctrl-C quit",
   none: "",
 };
