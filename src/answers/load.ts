@@ -60,7 +60,15 @@ export function parseAnswers(text: string, file: string, defaults: Partial<Answe
   }
   const parsed = answersSchema.safeParse(data);
   if (!parsed.success) {
-    throw new AnswersError(formatZodIssues(parsed.error.issues, (p) => `${file}:${position(doc, lc, p)}`));
+    // A key left out is a question still to ask (or, without a terminal, reported by missingPlanKeys in
+    // plain words), not a validation error; only wrong values are.
+    const wrong = parsed.error.issues.filter((i) => !(i.path.length === 1 && (data as Record<string, unknown>)[String(i.path[0])] === undefined));
+    if (wrong.length) throw new AnswersError(formatZodIssues(wrong, (p) => `${file}:${position(doc, lc, p)}`));
+    const rest = answersSchema.safeParse({ ...data, engine: "postgresql", engine_version: "0" });
+    if (!rest.success) throw new AnswersError(formatZodIssues(rest.error.issues, (p) => `${file}:${position(doc, lc, p)}`));
+    const partial: Record<string, unknown> = { ...rest.data };
+    for (const key of ["engine", "engine_version"]) if ((data as Record<string, unknown>)[key] === undefined) delete partial[key];
+    return partial as Answers;
   }
   return parsed.data;
 }

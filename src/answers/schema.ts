@@ -86,6 +86,7 @@ export const columnSchema = z.strictObject({
     "Default as a SQL expression: 'active' (quoted literal), 0, now(), gen_random_uuid().",
   ),
   references: opt(z.string(), "For a foreign key column: referenced table(column), e.g. customers(id)."),
+  charset: opt(identifier, "MySQL: the column's character set when it differs from the table's; MODIFY/CHANGE COLUMN restates it."),
 });
 
 export const detailsSchema = z.strictObject({
@@ -130,6 +131,10 @@ export const answersSchema = described(
       rollback_need: opt(z.enum(ROLLBACK), "How far back you must be able to go: none, phase-level, full."),
       tool: opt(z.enum(TOOLS), "The migration tool the files are written for."),
       details: opt(detailsSchema, "Operation-specific fields."),
+      assumed: opt(
+        z.record(z.string(), z.string()),
+        'Answers the tool chose rather than the user: key -> why ("not sure": the safe assumption; "size class": a size bucket\'s row count). PLAN.md lists them under Assumptions.',
+      ),
       // the tool tree's "help me choose" route
       stack: opt(z.string(), "The application stack, when the tool was chosen from it (django, python, node, rails, go...)."),
       node_orm: opt(z.string(), "Node.js stack: the ORM or query builder in use."),

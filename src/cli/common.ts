@@ -37,6 +37,8 @@ export function noTtyMessage(command: string, missing: string[] = []): string {
   return (
     `cannot ask questions here (${ciSet() ? "CI is set" : "not a terminal"}) and ${what}.\n` +
     `Pass every answer in a file: migration-wizard ${command} --answers answers.yaml\n` +
-    `(write one by running the wizard once in a terminal; it saves answers.yaml beside PLAN.md)`
+    (command === "troubleshoot"
+      ? "(the answers.yaml a plan wrote has engine, engine_version and tool; or pass --error with the message as it was printed)"
+      : "(write one by running the wizard once in a terminal; it saves answers.yaml beside PLAN.md)")
   );
 }

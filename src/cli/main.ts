@@ -20,8 +20,10 @@ async function run(argv: string[], batch?: BatchResult): Promise<void> {
     process.exitCode = await planCommand(plan, isInteractive(), batch);
     return;
   }
-  const [{ program, version }, { CommanderError }] = await Promise.all([import("./program.js"), import("commander")]);
+  const [{ program, version, unknownCommand }, { CommanderError }] = await Promise.all([import("./program.js"), import("commander")]);
   const cli = program(await version());
+  const unknown = unknownCommand(cli, argv.slice(2));
+  if (unknown) throw new CliError(unknown, EXIT.usage);
   try {
     await cli.parseAsync(argv);
   } catch (e) {

@@ -3,7 +3,7 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import { conflicts, displayPath } from "../output/write.js";
+import { conflicts } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { writeOrExplain } from "./plan-output.js";
@@ -84,24 +84,12 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     throw new CliError(`${out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
   }
   const trees = await loadTreesFor(opts.trees);
-  const { launchWizard } = await import("../ui/launch.js");
+  const [{ launchWizard }, { planFinisher }] = await Promise.all([import("../ui/launch.js"), import("../ui/finish.js")]);
   return launchWizard({
     trees,
     mode: "plan",
     prefill,
-    onFinish: async ({ answers }) => {
-      const { plan, tool, files } = await outputsFor({ ...answers, mode: "plan" }, "answers", snapshot, project);
-      if (!opts.dryRun) writeOrExplain(out, files, opts.force);
-      const first = plan.phases.find((p) => tool.phases[p.id]);
-      return {
-        files: plan.files.map((f) => `${displayPath(out)}/${f}`),
-        nextSteps: [
-          `Read ${displayPath(out)}/PLAN.md and tick its checklist`,
-          first ? `Phase 1: ${tool.phases[first.id].command}` : "Run the phases in order",
-          `Prove the SQL on embedded PostgreSQL: migration-wizard verify ${displayPath(out)}`,
-        ],
-      };
-    },
+    onFinish: planFinisher({ out, force: opts.force, dryRun: opts.dryRun, snapshot, project }),
   });
 }
 

@@ -1,6 +1,6 @@
 /** `migration-wizard troubleshoot`: from a symptom or a pasted error to REPAIR.md and a repair migration. */
 import type { Answers } from "../answers/schema.js";
-import { displayPath } from "../output/write.js";
+import { conflicts, displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { readAnswers } from "./plan-batch.js";
 import { loadTreesFor, writeOrExplain, type PlanOptions } from "./plan-command.js";
@@ -35,7 +35,8 @@ export async function troubleshootCommand(opts: TroubleshootOptions, interactive
   const error = opts.error ?? (typeof answers.error === "string" ? answers.error : undefined);
   const trees = await loadTreesFor(opts.trees);
   const { troubleshoot } = await import("../troubleshoot/run.js");
-  const result = troubleshoot({ trees, answers, error });
+  // Without a terminal to ask, a pasted error is enough: what it does not say is assumed, and said so.
+  const result = troubleshoot({ trees, answers, error, useDefaults: !interactive && Boolean(error) });
 
   if (result.status === "diagnosed") {
     if (opts.databaseUrl) await confirmLive(opts.databaseUrl, result);
@@ -51,19 +52,14 @@ export async function troubleshootCommand(opts: TroubleshootOptions, interactive
   }
   if (!interactive) throw new CliError(`${result.message}\n${noTtyMessage("troubleshoot", result.missing)}`, EXIT.usage);
 
-  const { launchWizard } = await import("../ui/launch.js");
+  // Fail before the first question rather than after the last one.
+  const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "REPAIR.md", content: "" }]);
+  if (clash.length) throw new CliError(`${opts.out} already holds a repair (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
+  const [{ launchWizard }, { troubleshootFinisher }] = await Promise.all([import("../ui/launch.js"), import("../ui/finish.js")]);
   return launchWizard({
     trees,
     mode: "troubleshoot",
     prefill: result.prefill ?? answers,
-    onFinish: async ({ answers: final }) => {
-      const r = troubleshoot({ trees, answers: final, error });
-      if (r.status !== "diagnosed") throw new Error(r.message);
-      if (!opts.dryRun) writeOrExplain(opts.out, r.files, opts.force);
-      return {
-        files: r.files.map((f) => `${displayPath(opts.out)}/${f.path}`),
-        nextSteps: [`Read ${displayPath(opts.out)}/REPAIR.md: run its confirming queries before any repair`],
-      };
-    },
+    onFinish: troubleshootFinisher({ trees, error, out: opts.out, force: opts.force, dryRun: opts.dryRun }),
   });
 }

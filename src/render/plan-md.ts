@@ -8,6 +8,8 @@ import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
 import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
 import { guardedBy } from "../plan/guards.js";
+import { planAssumptions } from "./assumptions.js";
+import { planDiagram } from "./mermaid.js";
 
 const ENGINE_NAMES = { postgresql: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as const;
 
@@ -17,7 +19,7 @@ const KIND_MEANING: Record<Phase["kind"], string> = {
   deploy: "an application deploy, no SQL",
   switch: "moves the application (or the schema) over to the new shape",
   contract: "removes what is no longer used",
-  verify: "proves a constraint over existing rows without blocking traffic",
+  verify: "checks existing rows or the database's state (a constraint validated, an index unused) without blocking traffic",
 };
 
 /** A data phase runs in small committed steps only when it is batched; otherwise it is one transaction. */
@@ -187,9 +189,25 @@ function schemaFactsSections(f: NonNullable<Plan["schemaFacts"]>): string[] {
   ];
 }
 
+/** A Markdown code span that holds any text, backticks included. */
+function code(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = "`".repeat(longest + 1);
+  return longest ? `${fence} ${text} ${fence}` : `${fence}${text}${fence}`;
+}
+
+function assumptionsSection(plan: Plan, tool?: ToolOutput): string {
+  const rows = planAssumptions(plan, tool);
+  const intro = "Values the tool chose or guessed rather than you stating them. Check each before phase 1:";
+  if (!rows.length) return ["## Assumptions", "None: every value in this plan came from your answers."].join("\n\n");
+  const items = rows.map((r) => `- **${r.what}**: ${r.value.replace(/\n/g, " ")}\n  Check: ${r.query ? `${code(r.query)} ` : ""}${r.check}`);
+  return ["## Assumptions", intro, items.join("\n")].join("\n\n");
+}
+
 export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   const sections: string[] = [];
   sections.push(`# ${mdText(plan.summary)}`);
+  sections.push(planDiagram(plan, strongestLock));
   sections.push(
     `Runbook for ${ENGINE_NAMES[plan.engine]} ${plan.engineVersion}: ${plan.phases.length} phase${plan.phases.length === 1 ? "" : "s"}. ` +
       "Read it once end to end before starting; run the phases in order, each with its checks.",
@@ -197,6 +215,7 @@ export function renderPlanMarkdown(plan: Plan, tool?: ToolOutput): string {
   sections.push("## Strategy", plan.strategy);
   sections.push("## Your answers", answersTable(plan));
   if (plan.schemaFacts) sections.push(...schemaFactsSections(plan.schemaFacts));
+  sections.push(assumptionsSection(plan, tool));
   if (plan.warnings.length) sections.push("## Warnings", plan.warnings.map((w) => `- ${oneLine(w)}`).join("\n"));
   sections.push("## Before you start", plan.checklist.map((c) => `- [ ] ${c}`).join("\n"));
   sections.push(

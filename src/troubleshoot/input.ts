@@ -33,6 +33,11 @@ export function buildNames(answers: Answers): Names {
       guessed.push(`column ${guess.column} (from ${named})`);
     }
   }
+  // MySQL names a key after its first column unless told otherwise (and 8.0.19+ prints it as table.key).
+  if (answers.engine === "mysql" && !columns.length && d.index_name && d.index_name !== "PRIMARY") {
+    columns = [d.index_name];
+    guessed.push(`column ${d.index_name} (MySQL names a key after its first column)`);
+  }
   const pick = (value: string | undefined, placeholder: string): string => {
     if (value) return value;
     placeholders.push(placeholder);

@@ -93,7 +93,7 @@ export function renderRepairMarkdown(
     );
   }
   if (opts.guessed?.length) {
-    out.push(`Names read from PostgreSQL's default naming, check them: ${opts.guessed.join(", ")}.`, "");
+    out.push(`Names read from the engine's default naming, check them: ${opts.guessed.join(", ")}.`, "");
   }
   return [...out, text].join("\n");
 }

@@ -71,12 +71,36 @@ function repairFiles(plan: NonNullable<ReturnType<typeof repairPlan>>, slug: str
   }
 }
 
-export function troubleshoot(opts: { trees: TreeSet; answers: Answers; error?: string; now?: Date }): TroubleshootResult {
+/** What a run without answers and without a terminal assumes: the oldest supported version, plain SQL. */
+const OLDEST: Record<string, string> = { postgresql: "10", mysql: "5.7" };
+
+function withDefaults(answers: Answers): { answers: Answers; assumed: string[] } {
+  const out: Record<string, unknown> = { ...answers };
+  const assumed: string[] = [];
+  if (!out.engine) {
+    out.engine = "postgresql";
+    assumed.push("engine PostgreSQL");
+  }
+  const engine = out.engine === "mysql" ? "MySQL" : "PostgreSQL";
+  if (!out.engine_version) {
+    out.engine_version = OLDEST[String(out.engine)] ?? OLDEST.postgresql;
+    assumed.push(`${engine} ${out.engine_version} (the oldest supported)`);
+  }
+  if (!out.tool) {
+    out.tool = "raw-sql";
+    assumed.push("plain SQL files (no migration tool)");
+  }
+  return { answers: out as Answers, assumed };
+}
+
+export function troubleshoot(opts: { trees: TreeSet; answers: Answers; error?: string; now?: Date; useDefaults?: boolean }): TroubleshootResult {
   const error = opts.error ?? opts.answers.error;
   const match = error ? matchError(opts.trees, error) : null;
   let answers: Answers = { ...opts.answers, mode: "troubleshoot" };
   if (error) answers.error = error;
   if (match) answers = merge(answers, match.answers);
+  let assumed: string[] = [];
+  if (opts.useDefaults) ({ answers, assumed } = withDefaults(answers));
 
   const state = walk(opts.trees, answers);
   if (state.screen !== "summary" || !state.outcome) {
@@ -122,6 +146,9 @@ export function troubleshoot(opts: { trees: TreeSet; answers: Answers; error?: s
     "Key step:",
     `  ${report.keyCommand}`,
     ...(used.length ? ["", `Replace the placeholders (${used.join(", ")}) with your names first.`] : []),
+    ...(assumed.length
+      ? ["", `Assumed, as no one could be asked: ${assumed.join(", ")}. For your setup, pass --answers FILE with engine, engine_version and tool.`]
+      : []),
     "",
     "REPAIR.md has the confirming queries, every repair step, what not to do and how to prevent it.",
   ].join("\n");

@@ -15,6 +15,8 @@ import { Summary } from "./components/Summary.js";
 import { keyContext, keyToEvent, LEGEND, splitKeys, type KeyPress } from "./keys.js";
 
 export interface FinishResult {
+  /** What to show above the files: the diagnosis, as the non-interactive run prints it. */
+  report?: string;
   files: string[];
   nextSteps: string[];
 }
@@ -32,7 +34,7 @@ export interface AppProps {
 // Keys are mapped against the state they apply to, never a stale copy from an earlier render;
 // a chunk of several backspaces is several presses, each mapped against the state the last one left.
 function applyKey(state: WizardState, { input, key }: KeyPress): WizardState {
-  return splitKeys(input, key).reduce((current, press) => {
+  return splitKeys(input, key, state).reduce((current, press) => {
     const event = keyToEvent(press.input, press.key, current);
     return event ? reduce(current, event) : current;
   }, state);
@@ -104,10 +106,10 @@ export function App({ trees, mode, prefill, onFinish, onExit }: AppProps) {
       {node ? (
         <>
           <Answered lines={lines} limit={budget.answeredLimit} />
-          <Question state={state} node={node} choiceLimit={budget.choiceLimit} />
+          <Question state={state} node={node} choiceLimit={budget.choiceLimit} columns={stdout.columns || 80} />
         </>
       ) : (
-        <Summary lines={lines} cursor={state.cursor} finishLabel={finishLabel} />
+        <Summary lines={lines} cursor={state.cursor} finishLabel={finishLabel} columns={stdout.columns || 80} />
       )}
       <Box marginTop={1}>
         <Text dimColor>{LEGEND[keyContext(state)]}</Text>

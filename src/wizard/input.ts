@@ -1,4 +1,5 @@
 /** Validation of free-text answers, run on every keystroke so the error shows while typing. */
+import { parseRowCount, parseVersion } from "../answers/forms.js";
 import { IDENTIFIER, SQL_TYPE } from "../answers/names.js";
 import type { InputKind } from "../trees/model.js";
 
@@ -82,13 +83,13 @@ export function validateInput(kind: InputKind, raw: string): InputResult {
       const error = checkBalanced(text);
       return error ? fail(error) : ok(text);
     }
-    case "version":
-      return /^\d+(\.\d+){0,2}$/.test(text) ? ok(text) : fail("Write a version such as 16.2, 11 or 8.0.36.");
+    case "version": {
+      const parsed = parseVersion(text);
+      return parsed.ok ? ok(parsed.value.version) : fail(parsed.error);
+    }
     case "integer": {
-      if (text.startsWith("-")) return fail("Write a number of 0 or more.");
-      if (!/^\d+([_,]\d+)*$/.test(text)) return fail("Write a whole number; 1,000,000 and 1_000_000 are fine.");
-      const value = Number(text.replace(/[_,]/g, ""));
-      return Number.isSafeInteger(value) ? ok(value) : fail("That number is too large.");
+      const parsed = parseRowCount(text);
+      return parsed.ok ? ok(parsed.value) : fail(parsed.error);
     }
     case "text":
       return ok(text);

@@ -8,6 +8,7 @@ import type { Choice, ChoiceNode, InputNode, TreeNode, TreeSet } from "../trees/
 import { evaluate } from "./condition.js";
 import { validateInput } from "./input.js";
 import { fillMissing, matchText, missingPart } from "./match.js";
+import { editText, type TextAction } from "./text-edit.js";
 
 /** Answers while the wizard runs: the required keys arrive one question at a time. */
 export type PartialAnswers = Partial<Answers>;
@@ -44,6 +45,10 @@ export interface WizardState {
   cursor: number;
   /** Text typed into an input question. */
   buffer: string;
+  /** The caret in `buffer`: characters before it. */
+  caret: number;
+  /** A one-off remark on the last key (Esc on the first question), cleared by the next key. */
+  notice?: string;
   /** The live validation error of `buffer`, if any. */
   error?: string;
   showHelp: boolean;
@@ -63,6 +68,10 @@ export type WizardEvent =
   | { type: "confirm" }
   | { type: "type"; text: string }
   | { type: "erase" }
+  /** Any other text-field editing (caret moves, word and line erases). */
+  | { type: "text"; action: TextAction }
+  /** A pasted chunk that ended in Enter on a choice list: pick the choice it names (number, value or label). */
+  | { type: "pick"; text: string }
   | { type: "back" }
   | { type: "edit"; nodeId: string }
   | { type: "toggle_help" }
@@ -171,6 +180,7 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
         editing: false,
         cursor: history.length,
         buffer: "",
+        caret: 0,
         error: undefined,
       };
       return { ...summary, step: history.length, total: history.length };
@@ -195,6 +205,11 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
   }
 }
 
+/** The index of the remembered choice among those offered now, else 0. */
+function rememberedIndex(state: WizardState, node: ChoiceNode): number {
+  return Math.max(0, offeredChoices(node, state.answers).findIndex((c) => c.value === state.given[node.id]));
+}
+
 /** Shows `node` as the current question, with its last given value preselected. */
 function ask(state: WizardState, node: QuestionNode): WizardState {
   const remembered = state.given[node.id];
@@ -206,7 +221,7 @@ function ask(state: WizardState, node: QuestionNode): WizardState {
   } else if (remembered !== undefined) {
     buffer = String(remembered);
   }
-  return withProgress({ ...state, screen: "question", nodeId: node.id, cursor, buffer, error: undefined });
+  return withProgress({ ...state, screen: "question", nodeId: node.id, cursor, buffer, caret: buffer.length, error: undefined });
 }
 
 /** The value the current question would give if confirmed now, if there is one. */
@@ -226,7 +241,9 @@ function pendingValue(state: WizardState, node: QuestionNode): { value: unknown 
 function withProgress(state: WizardState): WizardState {
   const step = state.history.length + 1;
   const node = nodeAt(state.trees, state.nodeId) as QuestionNode;
-  const pending = pendingValue(state, node);
+  // On a choice question the estimate follows the remembered (else the first) choice, not the cursor:
+  // "of about M" must not jump while the user only looks through the choices.
+  const pending = node.type === "choice" ? pendingValue({ ...state, cursor: rememberedIndex(state, node) }, node) : pendingValue(state, node);
   let answers = pending ? applyAnswer(node, pending.value, state.answers) : state.answers;
   let id = pending ? peekNext(node, pending.value) : node.next;
   let ahead = 0;
@@ -271,6 +288,7 @@ export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}
     given: {},
     cursor: 0,
     buffer: "",
+    caret: 0,
     showHelp: false,
     editing: false,
     step: 1,
@@ -283,6 +301,18 @@ export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}
 export function currentQuestion(state: WizardState): QuestionNode | undefined {
   if (state.screen !== "question") return undefined;
   return nodeAt(state.trees, state.nodeId) as QuestionNode;
+}
+
+/**
+ * A question's help with `{path}` replaced by the answer given at that path (`{table}` -> the table the
+ * user typed), or by a neutral word when there is none yet.
+ */
+export function helpText(node: QuestionNode, answers: PartialAnswers): string {
+  return node.help.replace(/\{([a-z_][a-z0-9_.]*)\}/g, (whole, path: string) => {
+    const value = getPath(answers, path);
+    if (typeof value === "string" || typeof value === "number") return String(value);
+    return path === "table" ? "your_table" : whole;
+  });
 }
 
 export interface AnsweredLine {
@@ -307,7 +337,7 @@ export function answeredLines(state: WizardState): AnsweredLine[] {
 
 function goBack(state: WizardState): WizardState {
   const last = state.history[state.history.length - 1];
-  if (!last) return state;
+  if (!last) return { ...state, notice: "This is the first question: there is nothing to go back to. Ctrl-C quits without writing anything." };
   const restored = { ...state, answers: last.before, prefill: last.prefillBefore ?? state.prefill, history: state.history.slice(0, -1) };
   return ask(restored, nodeAt(state.trees, last.nodeId) as QuestionNode);
 }
@@ -344,23 +374,28 @@ function edit(state: WizardState, nodeId: string): WizardState {
   return ask(rewound, nodeAt(state.trees, nodeId) as QuestionNode);
 }
 
-/**
- * Pasted text (a multi-line error message) becomes one line: edge line breaks go, inner ones become
- * a space, other control characters are dropped. Ordinary spaces, even at the edges, are kept as typed.
- */
-function oneLine(text: string): string {
-  return text
-    .replace(/^[\s]*[\r\n][\s]*|[\s]*[\r\n][\s]*$/g, "")
-    .replace(/\s*[\r\n]+\s*/g, " ")
-    .replace(/[\u0000-\u001f\u007f]/g, "");
-}
-
 function wrap(index: number, length: number): number {
   return length === 0 ? 0 : (index + length) % length;
 }
 
+/** The offered choice a pasted text names: its number, its value or its label (case and edge spaces ignored). */
+function choiceNamed(node: ChoiceNode, answers: PartialAnswers, text: string): number {
+  const wanted = text.trim().toLowerCase();
+  const choices = offeredChoices(node, answers);
+  if (/^[1-9]$/.test(wanted) && Number(wanted) <= choices.length) return Number(wanted) - 1;
+  return choices.findIndex((c) => String(c.value).toLowerCase() === wanted || c.label.toLowerCase() === wanted);
+}
+
+function editBuffer(state: WizardState, node: QuestionNode, action: TextAction): WizardState {
+  if (node.type !== "input") return state;
+  const { text: buffer, caret } = editText({ text: state.buffer, caret: state.caret }, action);
+  const result = buffer === "" ? undefined : validateInput(node.input, buffer);
+  return withProgress({ ...state, buffer, caret, error: result && !result.ok ? result.error : undefined });
+}
+
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
   if (state.screen === "done" || state.screen === "cancelled") return state;
+  if (state.notice) state = { ...state, notice: undefined };
   if (event.type === "cancel") return { ...state, screen: "cancelled" };
   if (event.type === "back") return goBack(state);
 
@@ -399,11 +434,15 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
       return confirmQuestion({ ...state, cursor: event.number - 1 }, node);
     }
     case "type":
-    case "erase": {
-      if (node.type !== "input") return state;
-      const buffer = event.type === "type" ? state.buffer + oneLine(event.text) : state.buffer.slice(0, -1);
-      const result = buffer === "" ? undefined : validateInput(node.input, buffer);
-      return withProgress({ ...state, buffer, error: result && !result.ok ? result.error : undefined });
+      return editBuffer(state, node, { kind: "insert", text: event.text });
+    case "erase":
+      return editBuffer(state, node, { kind: "erase-back" });
+    case "text":
+      return editBuffer(state, node, event.action);
+    case "pick": {
+      if (node.type !== "choice") return state;
+      const index = choiceNamed(node, state.answers, event.text);
+      return index < 0 ? state : confirmQuestion({ ...state, cursor: index }, node);
     }
     default:
       return state;

@@ -85,9 +85,30 @@ function routeTo(trees: TreeSet, from: string, target: string): Record<string, u
   return null;
 }
 
+/** The answers one hit gives: its choice's value and `set`, and the names its patterns capture. */
+function hitAnswers(hits: Hit[], win: Hit, text: string, base: Record<string, unknown>): Record<string, unknown> {
+  const choice = win.node.choices[win.choiceIndex];
+  let answers: Record<string, unknown> = setPath(base, win.node.answer, choice.value);
+  for (const [path, v] of Object.entries(choice.set ?? {})) answers = setPath(answers, path, v);
+  // Names from every pattern of the winning choice that hit (a message and its DETAIL line).
+  for (const h of hits.filter((h) => h.node === win.node && h.choiceIndex === win.choiceIndex)) {
+    const groups = compile(h.pattern)?.exec(text)?.groups ?? {};
+    for (const [name, value] of Object.entries(groups)) {
+      if (value === undefined) continue;
+      // PostgreSQL's DETAIL line lists the key columns: "Key (a, b)=(...)".
+      if (name === "key_columns") answers = { ...answers, columns: value.split(",").map((c) => ({ name: c.trim() })) };
+      if (!CAPTURE_PATHS[name]) continue;
+      answers = setPath(answers, CAPTURE_PATHS[name], value);
+    }
+  }
+  return answers;
+}
+
 /**
- * Matches `text` against the choices reachable from node `from`. The first node (in file order)
- * with a hit wins, and in it the first choice; null when nothing matches or no route leads there.
+ * Matches `text` against the choices reachable from node `from`. The deepest hit decides where the
+ * wizard goes: a hit on a node that leads on to another hit's node (the engine, asked before the
+ * failure) is a fact on the way, applied too, not the destination. Among the rest, the first node (in
+ * file order) wins, and in it the first choice. Null when nothing matches or no route leads there.
  */
 export function matchText(trees: TreeSet, from: string, text: string): TextMatch | null {
   if (!trees.nodes[from] || !text.trim()) return null;
@@ -101,25 +122,28 @@ export function matchText(trees: TreeSet, from: string, text: string): TextMatch
     });
   }
   if (!hits.length) return null;
-  const win = hits[0];
-  const choice = win.node.choices[win.choiceIndex];
+  const after = (h: Hit) => {
+    const target = h.node.choices[h.choiceIndex].next ?? h.node.next;
+    return new Set(target ? reachable(trees, target).map((n) => n.id) : []);
+  };
+  const leadsOn = (h: Hit) => hits.some((o) => o.node !== h.node && after(h).has(o.node.id));
+  const win = hits.find((h) => !leadsOn(h)) ?? hits[0];
   const route = routeTo(trees, from, win.node.id);
   if (!route) return null;
-  let answers: Record<string, unknown> = setPath(route, win.node.answer, choice.value);
-  for (const [path, v] of Object.entries(choice.set ?? {})) answers = setPath(answers, path, v);
-  // Names from every pattern of the winning choice that hit (a message and its DETAIL line).
-  for (const h of hits.filter((h) => h.node === win.node && h.choiceIndex === win.choiceIndex)) {
-    const groups = compile(h.pattern)?.exec(text)?.groups ?? {};
-    for (const [name, value] of Object.entries(groups)) {
-      if (value === undefined) continue;
-      // PostgreSQL's DETAIL line lists the key columns: "Key (a, b)=(...)".
-      if (name === "key_columns") answers = { ...answers, columns: value.split(",").map((c) => ({ name: c.trim() })) };
-      if (!CAPTURE_PATHS[name]) continue;
-      answers = setPath(answers, CAPTURE_PATHS[name], value);
-    }
-  }
-  const matched = hits.map((h) => `${h.node.id}=${String(h.node.choices[h.choiceIndex].value)} /${h.pattern}/`);
+  let answers = hitAnswers(hits, win, text, route);
+  // Facts on the way (the first hit in each earlier node that still leads to the winner).
+  const facts = new Map<string, Hit>();
+  for (const h of hits) if (h.node !== win.node && !facts.has(h.node.id) && after(h).has(win.node.id)) facts.set(h.node.id, h);
+  for (const fact of facts.values()) answers = { ...hitAnswers(hits, fact, text, {}), ...answers, ...mergeDetails(answers, hitAnswers(hits, fact, text, {})) };
+  // The winner's hits first: the one used first is listed first.
+  const ordered = [...hits.filter((h) => h.node === win.node), ...hits.filter((h) => h.node !== win.node)];
+  const matched = ordered.map((h) => `${h.node.id}=${String(h.node.choices[h.choiceIndex].value)} /${h.pattern}/`);
   return { answers, matched };
+}
+
+/** The winner's answers keep their names; a fact's details fill only what they lack. */
+function mergeDetails(answers: Record<string, unknown>, fact: Record<string, unknown>): Record<string, unknown> {
+  return isPlainObject(fact.details) ? { details: { ...fact.details, ...(isPlainObject(answers.details) ? answers.details : {}) } } : {};
 }
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);

@@ -266,9 +266,9 @@ describe("exact SQL", () => {
     // A small table with minutes of tolerance may block writes for the copy; the large no-downtime plan is in p1-mysql-change-type.
     const my = (from: string, to: string, extra: Record<string, unknown> = { approx_rows: 5000, downtime_tolerance: "minutes" }) =>
       planFor({ operation: "change_column_type", engine: "mysql", engine_version: "8.0.36", columns: [{ name: "name", type: from }], details: { new_type: to }, ...extra }).phases[0].statements[1];
-    expect(my("varchar(20)", "varchar(63)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63), ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
-    expect(my("varchar(20)", "varchar(63)", {})).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63), ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
-    expect(my("varchar(20)", "varchar(64)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(64), ALGORITHM=COPY, LOCK=SHARED;", rewrite: true, lock: "COPY, LOCK=SHARED" });
+    expect(my("varchar(20)", "varchar(63)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63) NULL, ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
+    expect(my("varchar(20)", "varchar(63)", {})).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(63) NULL, ALGORITHM=INPLACE, LOCK=NONE;", rewrite: false });
+    expect(my("varchar(20)", "varchar(64)")).toMatchObject({ sql: "ALTER TABLE accounts MODIFY COLUMN name varchar(64) NULL, ALGORITHM=COPY, LOCK=SHARED;", rewrite: true, lock: "COPY, LOCK=SHARED" });
     expect(my("int", "bigint").lock).toBe("COPY, LOCK=SHARED");
     expect(my("varchar(20)", "varchar(64)", {})).toMatchObject({ sql: "ALTER TABLE accounts ADD COLUMN name_new varchar(64), ALGORITHM=INSTANT;", lock: "INSTANT" });
   });

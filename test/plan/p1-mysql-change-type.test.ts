@@ -152,11 +152,11 @@ describe("change_column_type on MySQL: one step when it may", () => {
   it("8.0.36, 5,000 rows, minutes of tolerance: still the single COPY step", () => {
     const plan = change("8.0.36", { approx_rows: 5000, downtime_tolerance: "minutes" });
     expect(plan.phases.map((p) => p.kind)).toEqual(["switch"]);
-    expect(sqlOf(plan)).toEqual([["SET SESSION lock_wait_timeout = 5;", "ALTER TABLE accounts MODIFY COLUMN amount bigint, ALGORITHM=COPY, LOCK=SHARED;"]]);
+    expect(sqlOf(plan)).toEqual([["SET SESSION lock_wait_timeout = 5;", "ALTER TABLE accounts MODIFY COLUMN amount bigint NULL, ALGORITHM=COPY, LOCK=SHARED;"]]);
     expect(plan.phases[0].statements[1]).toMatchObject({ lock: "COPY, LOCK=SHARED", rewrite: true });
     expect(plan.phases[0].rollback?.map((s) => s.sql)).toEqual([
       "SET SESSION lock_wait_timeout = 5;",
-      "ALTER TABLE accounts MODIFY COLUMN amount int, ALGORITHM=COPY, LOCK=SHARED;",
+      "ALTER TABLE accounts MODIFY COLUMN amount int NULL, ALGORITHM=COPY, LOCK=SHARED;",
     ]);
   });
 
@@ -170,7 +170,7 @@ describe("change_column_type on MySQL: one step when it may", () => {
 
   it("VARCHAR growth within one length byte stays one in-place step, even at 50M rows with no downtime", () => {
     const plan = change("8.0.36", { columns: [{ name: "name", type: "varchar(20)" }], details: { new_type: "varchar(63)" } });
-    expect(sqlOf(plan)).toEqual([[LT, "ALTER TABLE accounts MODIFY COLUMN name varchar(63), ALGORITHM=INPLACE, LOCK=NONE;"]]);
+    expect(sqlOf(plan)).toEqual([[LT, "ALTER TABLE accounts MODIFY COLUMN name varchar(63) NULL, ALGORITHM=INPLACE, LOCK=NONE;"]]);
     expect(plan.phases[0].statements[1]).toMatchObject({ lock: "INPLACE, LOCK=NONE", rewrite: false });
     expect(plan.phases[0].checks.map((c) => c.sql)).toEqual([
       "SELECT LOWER(REPLACE(COLUMN_TYPE, ' ', '')) = 'varchar(63)' AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'accounts' AND COLUMN_NAME = 'name';",

@@ -16,6 +16,7 @@ describe("renderPlanMarkdown", () => {
       `# ${plan.summary}`,
       "## Strategy",
       "## Your answers",
+      "## Assumptions",
       "## Warnings",
       "## Before you start",
       "## Phases at a glance",

@@ -121,7 +121,7 @@ describe("rename_column on MySQL", () => {
       "ALTER TABLE accounts RENAME COLUMN email TO `emailAddress`, ALGORITHM=INPLACE, LOCK=NONE;",
     );
     expect(sqlOf(my("5.7", { downtime_tolerance: "minutes" }))[0][1]).toBe(
-      "ALTER TABLE accounts CHANGE COLUMN email `emailAddress` text, ALGORITHM=INPLACE, LOCK=NONE;",
+      "ALTER TABLE accounts CHANGE COLUMN email `emailAddress` text NULL, ALGORITHM=INPLACE, LOCK=NONE;",
     );
   });
 

@@ -13,7 +13,7 @@ const SOURCE_ROOT = packageRoot();
 import { evaluate } from "../../src/wizard/condition.js";
 
 const TREES_DIR = join(SOURCE_ROOT, "trees");
-const PLAN_FILES = ["operation", "engine", "table-size", "downtime", "rollback", "tool"];
+const PLAN_FILES = ["operation", "engine", "column", "table-size", "downtime", "rollback", "tool"];
 
 /** Sample typed answers per input kind, valid for the answers contract. */
 const SAMPLE: Record<string, unknown> = {
@@ -97,7 +97,7 @@ describe("shipped plan trees", () => {
     const run = walk(planTrees(), { ...known, operation: "add_column", new_column_nullable: false, table_size: 5000000 });
     expect(run.asked).toEqual([
       "operation", "table", "new_column_name", "new_column_type", "new_column_nullable", "new_column_default",
-      "engine", "pg_version", "table_size", "downtime", "rollback", "tool",
+      "engine", "pg_version_known", "pg_version", "table_size", "downtime", "rollback", "tool",
     ]);
     expect(run.outcome).toBe("plan");
     expect(answersSchema.parse(run.answers)).toMatchObject({
@@ -108,9 +108,46 @@ describe("shipped plan trees", () => {
       engine_version: "16.2",
       approx_rows: 5000000,
       downtime_tolerance: "none",
-      rollback_need: "none",
+      rollback_need: "phase-level", // the first (default) choice is never the riskiest
       tool: "raw-sql",
     });
+  });
+
+  it("offers Not sure on version, size, downtime, rollback and tool, each with the safe assumption recorded", () => {
+    const script = { ...known, operation: "rename_column", pg_version_known: "unsure", table_size: "unsure", downtime: "unsure", rollback: "unsure" };
+    const run = walk(planTrees(), { ...script, tool: "unsure" });
+    expect(run.answers).toMatchObject({
+      engine_version: "10",
+      approx_rows: 50_000_000,
+      downtime_tolerance: "none",
+      rollback_need: "full",
+      tool: "raw-sql",
+      assumed: { engine_version: "not sure", approx_rows: "not sure", downtime_tolerance: "not sure", rollback_need: "not sure", tool: "not sure" },
+    });
+    expect(run.asked).not.toContain("pg_version");
+    expect(answersSchema.safeParse(run.answers).success).toBe(true);
+    const mysql = walk(planTrees(), { ...known, engine: "mysql", operation: "add_column", mysql_version_known: "unsure" });
+    expect(mysql.answers).toMatchObject({ engine_version: "5.7", assumed: { engine_version: "not sure" } });
+  });
+
+  it("the first (Enter) choice of size, downtime and rollback is never the riskiest", () => {
+    const trees = planTrees();
+    const first = (id: string) => (trees.nodes[id] as { choices: { value: unknown }[] }).choices[0].value;
+    expect(first("table_size")).toBe("unsure"); // planned as very large
+    expect(first("downtime")).toBe("none");
+    expect(first("rollback")).not.toBe("none");
+  });
+
+  it("asks the current column definition where the plan restates or copies it", () => {
+    const asked = (operation: string, engine = "postgresql") => walk(planTrees(), { ...known, engine, operation }).asked;
+    for (const op of ["rename_column", "change_column_type"]) {
+      expect(asked(op)).toEqual(expect.arrayContaining(["column_type", "column_nullable", "column_default"]));
+      expect(asked(op)).not.toContain("column_charset");
+      expect(asked(op, "mysql")).toEqual(expect.arrayContaining(["column_type", "column_nullable", "column_default", "column_charset"]));
+    }
+    expect(asked("set_not_null")).not.toContain("column_type");
+    expect(asked("set_not_null", "mysql")).toEqual(expect.arrayContaining(["column_type", "column_default", "column_charset"]));
+    expect(asked("add_column")).not.toContain("column_type");
   });
 
   it.each(OPERATIONS.map((op) => [op]))("%s: every answer lands on a valid key of the answers contract", (operation) => {
@@ -124,7 +161,10 @@ describe("shipped plan trees", () => {
   });
 
   it("asks the operation-specific details", () => {
-    const asked = (operation: string) => walk(planTrees(), { ...known, operation }).asked.slice(1, -6);
+    const asked = (operation: string) => {
+      const all = walk(planTrees(), { ...known, operation }).asked;
+      return all.slice(1, all.indexOf("engine"));
+    };
     expect(asked("rename_column")).toEqual(["table", "column_name", "rename_to"]);
     expect(asked("change_column_type")).toEqual(["table", "column_name", "new_type", "using"]);
     expect(asked("add_foreign_key")).toEqual(["table", "column_name", "ref_table", "ref_column"]);

@@ -61,9 +61,12 @@ describe("matchError and troubleshoot over pasted errors", () => {
   });
 
   it("does not answer questions the message does not settle", () => {
-    const m = matchError(trees, "SQLSTATE 55P03");
+    const m = matchError(trees, "lock timeout: could not obtain lock on relation");
     expect(m?.answers).not.toHaveProperty("engine");
     expect(m?.answers).not.toHaveProperty("tool");
+    // A PostgreSQL-only SQLSTATE (the P in 55P03) does settle the engine, never the tool.
+    expect(matchError(trees, "SQLSTATE 55P03")?.answers).toMatchObject({ engine: "postgresql" });
+    expect(matchError(trees, "SQLSTATE 55P03")?.answers).not.toHaveProperty("tool");
   });
 
   it("fills names the error gives; names in the answers file win", () => {

@@ -27,7 +27,8 @@ describe("keyToEvent", () => {
   it("maps Backspace (key.delete or key.backspace) to erase with text, back without", () => {
     expect(keyToEvent("", key({ delete: true }), inputTyped)).toEqual({ type: "erase" });
     expect(keyToEvent("", key({ backspace: true }), inputTyped)).toEqual({ type: "erase" });
-    expect(keyToEvent("", key({ delete: true }), inputEmpty)).toEqual({ type: "back" });
+    // Backspace never leaves a text field, however long it is held: Esc goes back.
+    expect(keyToEvent("", key({ delete: true }), inputEmpty)).toEqual({ type: "erase" });
     expect(keyToEvent("", key({ delete: true }), choice)).toEqual({ type: "back" });
   });
 
@@ -46,9 +47,9 @@ describe("keyToEvent", () => {
     expect(keyToEvent("?", key(), inputTyped)).toEqual({ type: "type", text: "?" });
   });
 
-  it("cancels on Ctrl-C and ignores other control keys", () => {
+  it("cancels on Ctrl-C and ignores unbound control keys", () => {
     expect(keyToEvent("c", key({ ctrl: true }), inputTyped)).toEqual({ type: "cancel" });
-    expect(keyToEvent("a", key({ ctrl: true }), inputTyped)).toBeUndefined();
+    expect(keyToEvent("g", key({ ctrl: true }), inputTyped)).toBeUndefined();
     expect(keyToEvent("", key({ return: true }), inputTyped)).toEqual({ type: "confirm" });
   });
 
@@ -61,6 +62,27 @@ describe("keyToEvent", () => {
     expect(splitKeys("\x7f\b", key()).map((p) => [p.key.delete, p.key.backspace])).toEqual([[true, false], [false, true]]);
     // Each press then maps through the table like a single Backspace.
     for (const p of splitKeys("\x7f\x7f", key())) expect(keyToEvent(p.input, p.key, inputTyped)).toEqual({ type: "erase" });
+  });
+
+  it("maps the editing keys of a text field to the text reducer's actions", () => {
+    const action = (input: string, k: Partial<Key>) => keyToEvent(input, key(k), inputTyped);
+    expect(action("", { leftArrow: true })).toEqual({ type: "text", action: { kind: "left" } });
+    expect(action("", { rightArrow: true })).toEqual({ type: "text", action: { kind: "right" } });
+    expect(action("", { home: true })).toEqual({ type: "text", action: { kind: "start" } });
+    expect(action("a", { ctrl: true })).toEqual({ type: "text", action: { kind: "start" } });
+    expect(action("", { end: true })).toEqual({ type: "text", action: { kind: "end" } });
+    expect(action("e", { ctrl: true })).toEqual({ type: "text", action: { kind: "end" } });
+    expect(action("u", { ctrl: true })).toEqual({ type: "text", action: { kind: "erase-to-start" } });
+    expect(action("w", { ctrl: true })).toEqual({ type: "text", action: { kind: "erase-word" } });
+    // Alt-Backspace: ESC DEL, reported as delete + meta.
+    expect(action("", { delete: true, meta: true })).toEqual({ type: "text", action: { kind: "erase-word" } });
+  });
+
+  it("splits a pasted line ending in Enter into the text and Enter in a text field, and picks on a choice list", () => {
+    expect(splitKeys("users\r", key(), inputEmpty)).toEqual([{ input: "users", key: key() }, { input: "", key: key({ return: true }) }]);
+    expect(splitKeys("2\r", key(), choice)).toEqual([{ input: "2\r", key: key() }]);
+    expect(keyToEvent("2\r", key(), choice)).toEqual({ type: "pick", text: "2" });
+    expect(keyToEvent("MySQL\n", key(), choice)).toEqual({ type: "pick", text: "MySQL" });
   });
 
   it("leaves any other chunk as one press", () => {

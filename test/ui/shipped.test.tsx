@@ -28,11 +28,12 @@ it("plans add_column on PostgreSQL with plain SQL files, from the first key to t
   await type(screen, "now()");
   await press(screen, KEYS.enter);
   await press(screen, KEYS.enter); // PostgreSQL
+  await press(screen, KEYS.enter); // Yes, I know the version
   await type(screen, "16.2");
   await press(screen, KEYS.enter);
-  await press(screen, "3"); // about 5 million rows
+  await press(screen, "4"); // Large: about 5 million rows
   await press(screen, "1"); // downtime: none
-  await press(screen, "2"); // rollback: phase-level
+  await press(screen, "1"); // rollback: phase-level
   await press(screen, "2"); // tool: plain SQL files
   expect(frame()).toContain("Review your answers");
   expect(frame()).toMatch(/\bshipped_at\b/);

@@ -81,6 +81,32 @@ describe("validateInput", () => {
     expect(error(validateInput("integer", "99999999999999999999"))).toMatch(/too large/);
   });
 
+  it("integer: row counts in the forms people write them", () => {
+    for (const [text, rows] of [
+      ["50M", 50_000_000], ["2.5M", 2_500_000], ["5e7", 50_000_000], ["200 000 000", 200_000_000], ["50_000_000", 50_000_000],
+      ["50k", 50_000], ["1.2 billion", 1_200_000_000], ["~3,000,000 rows", 3_000_000], ["1'000'000", 1_000_000],
+    ] as const) {
+      expect(value(validateInput("integer", text)), text).toBe(rows);
+    }
+    expect(error(validateInput("integer", "50 M people"))).toMatch(/whole number/);
+    expect(error(validateInput("integer", "lots"))).toMatch(/2\.5M/);
+  });
+
+  it("version: bare, or pasted from SELECT version(), psql --version and mysql --version", () => {
+    const pasted = {
+      "16.2": "16.2",
+      " version\n---------------------------------------------------------------------------------------------------------------------\n PostgreSQL 16.2 (Debian 16.2-1.pgdg120+2) on x86_64-pc-linux-gnu, compiled by gcc (Debian 12.2.0-14) 12.2.0, 64-bit\n(1 row)\n": "16.2",
+      "psql (PostgreSQL) 15.4": "15.4",
+      "mysql  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)": "8.0.36",
+      "mysql  Ver 8.0.36-0ubuntu0.22.04.1 for Linux on x86_64 ((Ubuntu))": "8.0.36",
+      "+-------------------------+\n| VERSION()               |\n+-------------------------+\n| 8.0.36-0ubuntu0.22.04.1 |\n+-------------------------+": "8.0.36",
+      "mysql  Ver 15.1 Distrib 10.11.6-MariaDB, for debian-linux-gnu (x86_64) using  EditLine wrapper": "10.11.6",
+      "10.11.6-MariaDB-0+deb12u1": "10.11.6",
+    };
+    for (const [text, version] of Object.entries(pasted)) expect(value(validateInput("version", text)), text).toBe(version);
+    expect(error(validateInput("version", "latest"))).toMatch(/SELECT version\(\)/);
+  });
+
   it("text: trimmed, non-empty", () => {
     expect(value(validateInput("text", "  hello "))).toBe("hello");
   });

@@ -146,7 +146,10 @@ describe("wizard machine: back", () => {
     s = run(s, back, back);
     expect(s.nodeId).toBe("operation");
     expect(s.answers).toEqual({ mode: "plan" });
-    expect(run(s, back)).toEqual(s); // nothing before the first question
+    // Nothing before the first question: the state stays, with a notice saying so.
+    const first = run(s, back);
+    expect({ ...first, notice: undefined }).toEqual(s);
+    expect(first.notice).toMatch(/first question.*Ctrl-C quits/);
   });
 
   it("skips over skipped nodes and prefilled ones when going back", () => {
@@ -173,10 +176,10 @@ describe("wizard machine: progress", () => {
     // add_column (focused): operation table column rows engine version stack note = 8
     // (ahead, the first choice is the default: stack "django" sets the tool, so no tool question)
     expect([s.step, s.total]).toEqual([1, 8]);
-    s = run(s, down); // rename_column also asks new_name
-    expect([s.step, s.total]).toEqual([1, 9]);
-    s = run(s, down); // create_table skips rows
-    expect([s.step, s.total]).toEqual([1, 7]);
+    // Moving the cursor does not change the estimate ("of about M" must not jump while looking).
+    s = run(s, down);
+    expect([s.step, s.total]).toEqual([1, 8]);
+    s = run(s, down); // create_table: once chosen, the estimate follows it (no rows question)
     s = run(s, confirm, "orders");
     expect([s.step, s.total]).toEqual([3, 7]);
   });
@@ -186,7 +189,9 @@ describe("wizard machine: progress", () => {
     expect(s.nodeId).toBe("stack");
     expect([s.step, s.total]).toEqual([7, 8]); // django skips the tool question
     s = run(s, down);
-    expect([s.step, s.total]).toEqual([7, 9]);
+    expect([s.step, s.total]).toEqual([7, 8]); // the cursor alone does not move the estimate
+    s = run(s, confirm);
+    expect([s.step, s.total]).toEqual([8, 9]); // choosing the branch with a tool question does
   });
 
   it("prefilled questions are not counted", () => {

@@ -14,7 +14,7 @@ import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
-import { defaultClause, defaultSql, requireType } from "../recipes/column-defaults.js";
+import { defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
@@ -104,7 +104,6 @@ function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: s
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
   const inplace = mysqlInplace(from, to);
-  const tail = `${column.nullable === false ? " NOT NULL" : ""}${defaultSql(column.default) !== undefined ? ` DEFAULT ${defaultClause(ctx.engine, column)}` : ""}`;
   const algo = inplace ? "ALGORITHM=INPLACE, LOCK=NONE" : "ALGORITHM=COPY, LOCK=SHARED";
   const warnings = [
     "MODIFY COLUMN restates the whole definition: the nullability, default, charset and comment given here replace the old ones, so copy them from SHOW CREATE TABLE.",
@@ -126,8 +125,8 @@ function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: s
         why: inplace
           ? "The new length needs the same number of length bytes, so InnoDB only updates metadata; reads and writes continue."
           : "MySQL has no online path for this type change: the explicit ALGORITHM makes the cost visible.",
-        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${to}${tail}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
-        rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${from}${tail}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
+        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { type: to })}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
+        rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { type: from })}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
         checks: [
           mysqlTypeCheck(table, column.name, to),
         ],

@@ -11,7 +11,7 @@ import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
-import { columnDefinition, defaultClause, defaultSql, requireType } from "../recipes/column-defaults.js";
+import { columnDefinition, defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBreakBriefly } from "../recipes/size-policy.js";
@@ -62,12 +62,11 @@ function oneStep(ctx: RecipeContext, column: Column, newName: string): RecipeRes
     back = stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o}, ${algo};`, lock, [table]);
   } else {
     // 5.7 has no RENAME COLUMN: CHANGE restates the whole definition.
-    const type = requireType(column);
-    const rest = `${column.nullable === false ? " NOT NULL" : ""}${defaultSql(column.default) !== undefined ? ` DEFAULT ${defaultClause(ctx.engine, column)}` : ""}`;
-    forward = stmt(`ALTER TABLE ${t} CHANGE COLUMN ${o} ${n} ${type}${rest}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+    const definition = mysqlRestatedDefinition(column);
+    forward = stmt(`ALTER TABLE ${t} CHANGE COLUMN ${o} ${n} ${definition}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
       why: "MySQL 5.7 renames with CHANGE COLUMN, which must repeat the type, nullability and default exactly (or it changes them).",
     });
-    back = stmt(`ALTER TABLE ${t} CHANGE COLUMN ${n} ${o} ${type}${rest}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table]);
+    back = stmt(`ALTER TABLE ${t} CHANGE COLUMN ${n} ${o} ${definition}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table]);
   }
   return {
     summary: `Rename ${table}.${column.name} to ${newName} in one step, deployed together with the code`,

@@ -73,6 +73,20 @@ export function requireType(column: Column, index = 0): string {
   return column.type;
 }
 
+const TEXT_TYPE = /char|text|enum|\bset\b/i;
+
+/**
+ * MySQL's MODIFY / CHANGE COLUMN restates the whole definition, and anything left out is changed:
+ * `type [CHARACTER SET cs] NULL|NOT NULL [DEFAULT x]`, from the column as it is (the charset only on a text type).
+ */
+export function mysqlRestatedDefinition(column: Column, opts: { type?: string; nullable?: boolean; index?: number } = {}): string {
+  const type = opts.type ?? requireType(column, opts.index);
+  const charset = column.charset && TEXT_TYPE.test(type) ? ` CHARACTER SET ${column.charset}` : "";
+  const nullable = opts.nullable ?? column.nullable !== false;
+  const def = defaultSql(column.default);
+  return `${type}${charset} ${nullable ? "NULL" : "NOT NULL"}${def !== undefined ? ` DEFAULT ${mysqlDefault(def)}` : ""}`;
+}
+
 /** `name type [DEFAULT x] [NOT NULL]` for ADD COLUMN / CREATE TABLE. */
 export function columnDefinition(
   engine: Engine,

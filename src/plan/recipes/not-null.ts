@@ -10,7 +10,7 @@
 import type { Column } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
-import { requireType } from "./column-defaults.js";
+import { mysqlRestatedDefinition } from "./column-defaults.js";
 import * as estimate from "./estimate.js";
 import { mayBlockForScan } from "./size-policy.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "./statements.js";
@@ -91,7 +91,7 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
   const c = quoteIdent(ctx.engine, column.name);
 
   if (ctx.engine === "mysql") {
-    const def = `${c} ${requireType(column)} NOT NULL`;
+    const def = `${c} ${mysqlRestatedDefinition(column, { nullable: false })}`;
     return [
       finishPhase(ctx, {
         title: `Make ${column.name} NOT NULL`,
@@ -106,7 +106,7 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
           }),
         ],
         rollback: [
-          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${requireType(column)} NULL, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { nullable: true })}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
             rewrite: true,
           }),
         ],

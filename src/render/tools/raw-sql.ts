@@ -47,7 +47,8 @@ export const rawSql: ToolRenderer = {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
     sqlPhases(plan.phases).forEach((phase, i) => {
-      const base = `migrations/${String(i + 1).padStart(3, "0")}_${snake(phase.kind)}`;
+      // Numbered like the phase ids (02-contract -> 002_contract), so PLAN.md and the files agree.
+      const base = `migrations/${(/^\d+/.exec(phase.id)?.[0] ?? String(i + 1)).padStart(3, "0")}_${snake(phase.kind)}`;
       const up = sqlFile(plan, phase, `${base}.up.sql`, "up", segments(phase.statements));
       const down = sqlFile(plan, phase, `${base}.down.sql`, "down", phase.irreversible ? [] : segments(phase.rollback ?? []));
       files.push(up.file, down.file);

@@ -2,7 +2,7 @@ import { Box, Text } from "ink";
 
 export type Outcome =
   | { kind: "writing" }
-  | { kind: "written"; files: string[]; nextSteps: string[] }
+  | { kind: "written"; report?: string; files: string[]; nextSteps: string[] }
   | { kind: "failed"; message: string }
   | { kind: "cancelled" };
 
@@ -18,6 +18,11 @@ export function OutcomeView({ outcome }: { outcome: Outcome }) {
     case "written":
       return (
         <Box flexDirection="column">
+          {outcome.report ? (
+            <Box marginBottom={1}>
+              <Text>{outcome.report}</Text>
+            </Box>
+          ) : null}
           {outcome.files.length > 0 ? (
             <>
               <Text color="green">{`✔ Wrote ${outcome.files.length} file${outcome.files.length === 1 ? "" : "s"}:`}</Text>
