@@ -3,10 +3,10 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import { conflicts, displayPath } from "../output/write.js";
+import { displayPath } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
-import { writeOrExplain } from "./plan-output.js";
+import { checkOutBeforeAsking, writeOrExplain } from "./plan-output.js";
 
 export { planReport, writeOrExplain } from "./plan-output.js";
 
@@ -58,10 +58,7 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
 
   // Fail before the first question rather than after the last one.
-  const clash = opts.force || opts.dryRun ? [] : conflicts(opts.out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
-  if (clash.length) {
-    throw new CliError(`${opts.out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
-  }
+  if (!opts.dryRun) checkOutBeforeAsking(opts.out, opts.force);
   const trees = await loadTreesFor(opts.trees);
   const { launchWizard } = await import("../ui/launch.js");
   return launchWizard({
