@@ -1,8 +1,6 @@
 /**
  * `plan --answers FILE` without questions: read and check the answers, build, render, write, report.
- * Everything is imported statically (no lazy import) so that scripts/build.mjs can also bundle this
- * path as one CommonJS file, dist/plan-fast.cjs, which main.ts runs from V8's code cache (plan-fast.ts).
- * The ESM build imports this module lazily, so the wizard's first question never waits for it.
+ * plan-command.ts imports this module lazily, so the wizard's first question never waits for it.
  */
 import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";

@@ -3,8 +3,8 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import { displayPath } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
+import { displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { checkOutBeforeAsking, writeOrExplain } from "./plan-output.js";
 
@@ -44,13 +44,11 @@ async function planFromFileChecked(opts: PlanOptions & { answers: string }, inte
   return batch.planFromFile(opts, interactive, true);
 }
 
-/** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
-export async function planCommand(opts: PlanOptions, interactive: boolean, batch?: BatchResult): Promise<number> {
+export async function planCommand(opts: PlanOptions, interactive: boolean): Promise<number> {
   let prefill: Answers | undefined;
   let missing: string[] = [];
   if (opts.answers) {
-    let r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive);
-    if ("needsSqlCheck" in r) r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive);
+    const r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive);
     if ("exitCode" in r) return r.exitCode;
     if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
