@@ -6,13 +6,25 @@
  */
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
-/** `cleanup` (optional) runs first; then the process exits with 128 + the signal's number. */
-export function exitOnSignals(cleanup?: (signal: NodeJS.Signals) => Promise<void> | void): void {
+type Cleanup = () => Promise<void> | void;
+const cleanups = new Set<Cleanup>();
+
+/** Something to undo before exiting on a signal (verify's throwaway database); returns its removal. */
+export function addCleanup(fn: Cleanup): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+let installed = false;
+
+/** On SIGINT, SIGTERM or SIGHUP: run the registered cleanups, then exit with 128 + the signal's number. */
+export function exitOnSignals(): void {
+  if (installed) return;
+  installed = true;
   for (const [name, num] of Object.entries(SIGNALS) as [NodeJS.Signals, number][]) {
     process.on(name, () => {
-      void Promise.resolve(cleanup?.(name))
-        .catch(() => {})
-        .finally(() => process.exit(128 + num));
+      const pending = [...cleanups].map((fn) => Promise.resolve().then(fn).catch(() => {}));
+      void Promise.all(pending).finally(() => process.exit(128 + num));
     });
   }
 }
