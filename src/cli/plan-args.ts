@@ -12,8 +12,8 @@ import type { PlanOptions } from "./plan-command.js";
  */
 export const PLAN_OPTIONS = {
   answers: { type: "string", short: "a", arg: "file", help: "answers file (YAML); with every key present no question is asked" },
-  out: { type: "string", short: "o", arg: "dir", default: "migration-plan", help: "folder to write into" },
-  json: { type: "boolean", help: "print the plan as JSON on stdout" },
+  out: { type: "string", short: "o", arg: "dir", help: "folder to write into (default: migration-plan; with --json, nothing is written unless --out is given)" },
+  json: { type: "boolean", help: "print the plan as JSON on stdout; writes files only with --out" },
   "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
   force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },
   trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },

@@ -7,7 +7,8 @@ import type { Answers } from "../answers/schema.js";
 import { PlanError } from "../plan/build.js";
 import { needsSqlCheck } from "../plan/sql-fields.js";
 import { planOutputs } from "../render/outputs.js";
-import { CliError, EXIT } from "./common.js";
+import { engineVersionProblem } from "../answers/versions.js";
+import { CliError, EXIT, printError } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
 
@@ -17,9 +18,13 @@ import type { PlanOptions } from "./plan-command.js";
  */
 export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] } | { needsSqlCheck: true };
 
-export function readAnswers(file: string): Answers {
+/** `notes`: print a note about the engine version (once per run: the SQL check reads the file first). */
+export function readAnswers(file: string, extraKeys?: ReadonlySet<string>, notes = true): Answers {
   try {
-    return loadAnswersFile(file);
+    const answers = loadAnswersFile(file, { extraKeys });
+    const note = notes && answers.engine && answers.engine_version ? engineVersionProblem(answers.engine, answers.engine_version)?.note : undefined;
+    if (note) printError(`note: ${note}`);
+    return answers;
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
     throw e;
@@ -41,8 +46,13 @@ export function outputsFor(answers: Answers, file: string) {
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, sqlChecked = false): BatchResult {
-  const answers = readAnswers(opts.answers);
+export function planFromFile(
+  opts: PlanOptions & { answers: string; out: string },
+  interactive: boolean,
+  sqlChecked = false,
+  extraKeys?: ReadonlySet<string>,
+): BatchResult {
+  const answers = readAnswers(opts.answers, extraKeys, !sqlChecked);
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
   if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };

@@ -12,7 +12,8 @@ export { planReport, writeOrExplain } from "./plan-output.js";
 
 export interface PlanOptions {
   answers?: string;
-  out: string;
+  /** Absent: migration-plan, or (with --json) write nothing. */
+  out?: string;
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
@@ -38,17 +39,38 @@ async function checkSqlOf(answers: Answers, file: string): Promise<void> {
 }
 
 /** The batch run once its free-text SQL has been checked. */
-async function planFromFileChecked(opts: PlanOptions & { answers: string }, interactive: boolean): Promise<BatchResult> {
+async function planFromFileChecked(opts: PlanOptions & { answers: string; out: string }, interactive: boolean, extraKeys?: ReadonlySet<string>): Promise<BatchResult> {
   const batch = await import("./plan-batch.js");
-  await checkSqlOf(batch.readAnswers(opts.answers), opts.answers);
-  return batch.planFromFile(opts, interactive, true);
+  await checkSqlOf(batch.readAnswers(opts.answers, extraKeys), opts.answers);
+  return batch.planFromFile(opts, interactive, true, extraKeys);
 }
 
-export async function planCommand(opts: PlanOptions, interactive: boolean): Promise<number> {
+
+export const DEFAULT_OUT = "migration-plan";
+
+/**
+ * The `gh` convention: `--json` prints to stdout and writes files only when `--out` is given.
+ * The result has `out` set and `dryRun` true whenever nothing is to be written.
+ */
+export function resolveWrites<T extends { out?: string; json?: boolean; dryRun?: boolean }>(opts: T, fallback: string): T & { out: string } {
+  return { ...opts, out: opts.out ?? fallback, dryRun: opts.dryRun || (opts.json && opts.out === undefined) };
+}
+
+/** Top-level answer keys a team's trees add (their questions' answers), allowed in an answers file. */
+function treeAnswerKeys(trees: Awaited<ReturnType<typeof loadTreesFor>>): Set<string> {
+  const keys = new Set<string>();
+  for (const n of Object.values(trees.nodes)) if (n.type !== "end") keys.add(n.answer.split(".")[0]);
+  return keys;
+}
+
+export async function planCommand(given: PlanOptions, interactive: boolean): Promise<number> {
+  const opts = resolveWrites(given, DEFAULT_OUT);
   let prefill: Answers | undefined;
   let missing: string[] = [];
+  // --trees is loaded (and its errors reported) before the answers, whose keys it may extend.
+  const trees = opts.trees ? await loadTreesFor(opts.trees) : undefined;
   if (opts.answers) {
-    const r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive);
+    const r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees));
     if ("exitCode" in r) return r.exitCode;
     if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
@@ -57,10 +79,9 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
 
   // Fail before the first question rather than after the last one.
   if (!opts.dryRun) checkOutBeforeAsking(opts.out, opts.force);
-  const trees = await loadTreesFor(opts.trees);
   const { launchWizard } = await import("../ui/launch.js");
   return launchWizard({
-    trees,
+    trees: trees ?? (await loadTreesFor()),
     mode: "plan",
     prefill,
     onFinish: async ({ answers }) => {
@@ -82,7 +103,14 @@ export async function planCommand(opts: PlanOptions, interactive: boolean): Prom
 export async function loadTreesFor(dir?: string) {
   const shipped = await import("../trees/shipped.js");
   if (!dir) return shipped.shippedTrees();
-  const r = await shipped.treesWithOverrides(dir);
+  let r: Awaited<ReturnType<typeof shipped.treesWithOverrides>>;
+  try {
+    r = await shipped.treesWithOverrides(dir);
+  } catch (e) {
+    // A YAML alias bomb, a chain too deep to walk, an unreadable folder: one line, not a stack trace.
+    const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
+    throw new CliError(`cannot load the trees in ${dir}: ${why}`, EXIT.usage);
+  }
   if (!r.trees) throw new CliError(`the trees in ${dir} have errors:\n${r.errors}`, EXIT.usage);
   return r.trees;
 }
