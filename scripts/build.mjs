@@ -104,9 +104,10 @@ const result = await build({
   splitting: true,
   format: "esm",
   outdir: dist,
-  // pg and pglite stay real node_modules: pglite ships its WASM beside its JS, and is optional.
-  // libpg-query likewise (its WASM beside its JS); it loads only when a plan has free-text SQL to check.
-  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native", "libpg-query"],
+  // PGlite (optional) and libpg-query stay real node_modules: each ships its WASM beside its JS
+  // and loads only when needed. pg is bundled; its native binding and Cloudflare socket are never
+  // loaded on Node.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "libpg-query", "pg-native", "pg-cloudflare", "cloudflare:sockets"],
   define: defines,
   banner: {
     js: [

@@ -15,7 +15,7 @@ import { planOutputs } from "../render/outputs.js";
 import { planOnDisk } from "./disk.js";
 import { firstLine, verifyPlan, type StatementReport, type VerifyReport } from "./run.js";
 import { checkDatabaseUrl, inThrowawayDatabase, UrlError } from "./server.js";
-import { openEmbedded, openServer, type SqlSession } from "./session.js";
+import { MissingPgliteError, openEmbedded, openServer, type SqlSession } from "./session.js";
 import type { Observers } from "./trace.js";
 
 export interface VerifyCommandOptions {
@@ -100,7 +100,13 @@ export async function verifyCommand(dir: string, opts: VerifyCommandOptions = {}
     notes.push(`Ran inside the database ${run.database}, created for this run and dropped afterwards${run.dropped ? "" : " (the drop FAILED: drop it by hand)"}.`);
     notes.push("Statements that cannot run in a transaction block were watched from a second connection while a third held the table.");
   } else {
-    const db = await openEmbedded();
+    let db: Awaited<ReturnType<typeof openEmbedded>>;
+    try {
+      db = await openEmbedded();
+    } catch (e) {
+      if (e instanceof MissingPgliteError) return { output: `verify: ${e.message}\n`, exitCode: 1 };
+      throw e;
+    }
     try {
       where = await versionOf(db, "embedded PostgreSQL (PGlite)");
       for (const sql of setup.sql) await db.query(sql);
