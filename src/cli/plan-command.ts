@@ -112,5 +112,8 @@ export async function loadTreesFor(dir?: string) {
     throw new CliError(`cannot load the trees in ${dir}: ${why}`, EXIT.usage);
   }
   if (!r.trees) throw new CliError(`the trees in ${dir} have errors:\n${r.errors}`, EXIT.usage);
+  const { treeValueErrors } = await import("./tree-values.js");
+  const bad = treeValueErrors(r.trees);
+  if (bad.length) throw new CliError(`the trees in ${dir} have errors:\n${bad.join("\n")}`, EXIT.usage);
   return r.trees;
 }

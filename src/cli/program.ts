@@ -84,6 +84,13 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
       let r: { exitCode: number; output: string };
       try {
         r = checkTrees(dir);
+        if (r.exitCode === 0 && dir) {
+          const { treesWithOverrides } = await import("../trees/shipped.js");
+          const { treeValueErrors } = await import("./tree-values.js");
+          const loaded = await treesWithOverrides(dir);
+          const errors = loaded.trees ? treeValueErrors(loaded.trees) : [];
+          if (errors.length) r = { exitCode: 1, output: `${errors.join("\n")}\n${errors.length} error${errors.length === 1 ? "" : "s"} in the trees` };
+        }
       } catch (e) {
         const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
         r = { exitCode: EXIT.usage, output: `migration-wizard: cannot check the trees in ${dir ?? "the package"}: ${why}` };

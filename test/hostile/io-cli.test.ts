@@ -183,3 +183,19 @@ describe("environment errors: one line, exit 1", () => {
     expect(r.stdout + r.stderr).not.toBe("");
   });
 });
+
+describe("--trees", () => {
+  it("trees check and plan --answers --trees reject a choice naming an operation that does not exist", () => {
+    const dir = mkdtempSync(join(tmp, "typo-trees-"));
+    const op = readFileSync(join(__dirname, "../../trees/operation.yaml"), "utf8").replace(/value: add_column\b/, "value: add_colum");
+    writeFileSync(join(dir, "operation.yaml"), op);
+    const c = run(["trees", "check", dir]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/operation "add_colum" does not exist/);
+    const p = run(["plan", "--answers", "a.yaml", "--trees", dir, "--out", "never"]);
+    expect(p.code).toBe(2);
+    expect(p.stderr).toMatch(/operation "add_colum" does not exist/);
+    expect(existsSync(join(tmp, "never"))).toBe(false);
+    expect(run(["trees", "check", join(__dirname, "../../trees")]).code).toBe(0);
+  });
+});
