@@ -199,3 +199,33 @@ describe("--trees", () => {
     expect(run(["trees", "check", join(__dirname, "../../trees")]).code).toBe(0);
   });
 });
+
+describe("more edges", () => {
+  it("25,000 keys with a duplicate at the end are checked in linear time", () => {
+    const keys = Array.from({ length: 25_000 }, (_, i) => `k${i}: 1`).join("\n");
+    const t0 = Date.now();
+    const r = run(["plan", "--answers", file("many.yaml", `${keys}\nk0: 2\n`), "--out", "never"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/"k0" appears twice/);
+    expect(Date.now() - t0).toBeLessThan(20_000);
+  });
+
+  it("XDG_CACHE_HOME=/proc/self does not matter: the run finishes", () => {
+    const r = run(["plan", "--answers", "a.yaml", "--out", "xdg"], { env: { XDG_CACHE_HOME: "/proc/self" } });
+    expect(r.code, r.stderr).toBe(0);
+  });
+
+  for (const [url, message] of [
+    ["not-a-url", /--database-url is not a URL/],
+    ["mysql://", /must be a PostgreSQL URL/],
+    ["", /--database-url is empty/],
+  ] as const) {
+    it(`verify --database-url ${JSON.stringify(url)}: one line, exit 2`, () => {
+      expect(run(["plan", "--answers", "a.yaml", "--out", "vurl", "--force"]).code).toBe(0);
+      const r = run(["verify", "vurl", "--database-url", url]);
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});
