@@ -20,7 +20,17 @@ export const LIMITS = {
 
 const kb = (n: number) => `${Math.round(n / 1024)} KB`;
 
+/** Standard input can be read once per process; later reads of `-` get the same text. */
+let stdinText: string | undefined;
+
 export function readBoundedText(path: string, what: string, max: number): string {
+  if (path === "-" && stdinText !== undefined) return stdinText;
+  const text = readOnce(path, what, max);
+  if (path === "-") stdinText = text;
+  return text;
+}
+
+function readOnce(path: string, what: string, max: number): string {
   const label = path === "-" ? "standard input" : path;
   let fd: number;
   try {
