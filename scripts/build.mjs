@@ -2,9 +2,7 @@
 // and baked into the bundle, so no start-up pays for parsing YAML that cannot change.
 import { build } from "esbuild";
 import { Eta } from "eta";
-import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
-import { builtinModules } from "node:module";
 import { join, resolve } from "node:path";
 import { importTs, root } from "./import-ts.mjs";
 
@@ -98,59 +96,26 @@ const defines = {
   "process.env.NODE_ENV": '"production"',
 };
 
-// `plan --answers` from a complete file (src/cli/plan-batch.ts) as one CommonJS file: dist/cli.js runs it
-// through V8's code cache (src/cli/code-cache.ts), which ESM cannot use on Node 20.
-const fast = await build({
-  ...shared,
-  entryPoints: { "plan-fast": join(root, "src/cli/plan-fast.ts") },
-  format: "cjs",
-  outExtension: { ".js": ".cjs" },
-  outdir: dist,
-  define: defines,
-});
-// The code cache runs it as a plain script: every import must be a Node built-in, and none lazy.
-for (const [file, out] of Object.entries(fast.metafile.outputs)) {
-  const bad = out.imports.filter((i) => (!i.path.startsWith("node:") && !builtinModules.includes(i.path)) || i.kind === "dynamic-import");
-  if (bad.length) throw new Error(`${file} must be self-contained, but imports ${bad.map((i) => `${i.path} (${i.kind})`).join(", ")}`);
-}
-const fastCode = await readFile(join(dist, "plan-fast.cjs"));
-// src/cli/code-cache.ts reads it as latin1, which is only right for ASCII (esbuild's default charset).
-if (fastCode.some((byte) => byte > 0x7f)) throw new Error("dist/plan-fast.cjs must be ASCII");
-const fastHash = createHash("sha256").update(fastCode).digest("hex").slice(0, 16);
-const fastId = `plan-fast-${pkg.version}-${fastHash}`;
-
-// The command itself: a small CommonJS file (Node starts one faster than an ES module) that runs the
-// fast path above or imports main.mjs.
-await build({
-  ...shared,
-  metafile: false,
-  entryPoints: { cli: join(root, "src/cli/bin.ts") },
-  format: "cjs",
-  outdir: dist,
-  define: { ...defines, __PLAN_FAST_ID__: JSON.stringify(fastId) },
-  banner: { js: "#!/usr/bin/env node" },
-});
-
-// Everything else: ES modules (.mjs, since dist/package.json makes .js CommonJS), split into chunks
-// that each command loads lazily.
+// One ES module entry (dist/cli.js), split into chunks that each command loads lazily
+// (dist/package.json marks .js as ESM).
 const result = await build({
   ...shared,
-  entryPoints: { main: join(root, "src/cli/main.ts") },
+  entryPoints: { cli: join(root, "src/cli/bin.ts") },
   splitting: true,
   format: "esm",
-  outExtension: { ".js": ".mjs" },
   outdir: dist,
-  // pg and pglite stay real node_modules: pglite ships its WASM beside its JS.
-  // libpg-query likewise (its WASM beside its JS); it loads only when a plan has free-text SQL to check.
-  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "pg", "pg-native", "libpg-query"],
+  // PGlite (optional) and libpg-query stay real node_modules: each ships its WASM beside its JS
+  // and loads only when needed. pg is bundled; its native binding and Cloudflare socket are never
+  // loaded on Node.
+  external: ["@electric-sql/pglite", "@electric-sql/pglite/*", "libpg-query", "pg-native", "pg-cloudflare", "cloudflare:sockets"],
   define: defines,
   banner: {
     js: [
+      "#!/usr/bin/env node",
       "import { createRequire as __mwCreateRequire } from 'node:module';",
       "const require = __mwCreateRequire(import.meta.url);",
     ].join("\n"),
   },
 });
 await writeFile(join(root, ".tmp", "build-meta.json"), JSON.stringify(result.metafile));
-await writeFile(join(root, ".tmp", "build-meta-plan-fast.json"), JSON.stringify(fast.metafile));
-await writeFile(join(dist, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
+await writeFile(join(dist, "package.json"), JSON.stringify({ type: "module" }) + "\n");

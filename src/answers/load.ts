@@ -2,10 +2,23 @@
  * Reading an answers file: YAML parse errors with file:line:col, contract errors with the field path
  * (and the line:col of the offending value where the file has it).
  */
-import { readFileSync } from "node:fs";
-import { isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
+import { InputError, LIMITS, nearest, readBoundedText } from "./read.js";
 import { answersSchema, type Answers, type PlanAnswers } from "./schema.js";
+import { engineVersionProblem } from "./versions.js";
+
+/** The top-level keys of the answers contract. */
+export const ANSWER_KEYS: readonly string[] = Object.keys((answersSchema as unknown as { _zod: { def: { shape: object } } })._zod.def.shape);
+
+export interface ParseOptions {
+  /** Further top-level keys allowed: the answers of a team's own trees (--trees). */
+  extraKeys?: ReadonlySet<string>;
+  /** Values for keys the file leaves out (what a schema snapshot read). */
+  defaults?: Partial<Answers>;
+  /** Receives the keys that `defaults` filled. */
+  defaulted?: string[];
+}
 
 export class AnswersError extends Error {
   constructor(readonly problems: string[]) {
@@ -36,51 +49,103 @@ export function formatZodIssues(issues: z.core.$ZodIssue[], where?: (path: (stri
 }
 
 /**
- * Parse and validate answers YAML text. `file` names the source in messages. `defaults` fill keys the
- * file leaves out (e.g. what a schema snapshot read); the keys so filled are pushed onto `defaulted`.
+ * Duplicate keys (linear: one Set per mapping; yaml's own check is quadratic) and nesting depth,
+ * walked without recursion.
  */
-export function parseAnswers(text: string, file: string, defaults: Partial<Answers> = {}, defaulted: string[] = []): Answers {
+function checkStructure(doc: Document, lc: LineCounter, file: string): void {
+  const at = (n: unknown) => {
+    const r = isNode(n) ? n.range : undefined;
+    const { line, col } = lc.linePos(r ? r[0] : 0);
+    return `${file}:${line}:${col}`;
+  };
+  const stack: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  while (stack.length) {
+    const { node, depth } = stack.pop()!;
+    if (depth > LIMITS.depth) throw new AnswersError([`${at(node)}: nested more than ${LIMITS.depth} levels deep`]);
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        if (seen.has(key)) throw new AnswersError([`${at(pair.key)}: the key ${JSON.stringify(key.slice(0, 40))} appears twice`]);
+        seen.add(key);
+        stack.push({ node: pair.value, depth: depth + 1 });
+      }
+    } else if (isSeq(node)) for (const item of node.items) stack.push({ node: item, depth: depth + 1 });
+  }
+}
+
+function toData(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: LIMITS.yamlAliases }) ?? {};
+  } catch (e) {
+    if (/alias/i.test((e as Error).message)) throw new AnswersError([`${file}: too many YAML aliases (expanding them is limited to ${LIMITS.yamlAliases})`]);
+    throw new AnswersError([`${file}: cannot read the YAML (${(e as Error).message.split("\n")[0]})`]);
+  }
+}
+
+function unknownKeys(doc: Document, lc: LineCounter, data: object, file: string, extra?: ReadonlySet<string>): string[] {
+  return Object.keys(data)
+    .filter((k) => !ANSWER_KEYS.includes(k) && !extra?.has(k))
+    .map((k) => {
+      const near = nearest(k, ANSWER_KEYS);
+      return `${file}:${position(doc, lc, [k])}: unknown key ${JSON.stringify(k.slice(0, 40))}${near ? ` (did you mean ${near}?)` : ""}`;
+    });
+}
+
+/**
+ * Parse and validate answers YAML text. `file` names the source in messages. `opts.defaults` fill keys
+ * the file leaves out (e.g. what a schema snapshot read); the keys so filled are pushed onto `opts.defaulted`.
+ */
+export function parseAnswers(text: string, file: string, opts: ParseOptions = {}): Answers {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length) {
     throw new AnswersError(
-      doc.errors.map((e) => {
+      doc.errors.slice(0, 5).map((e) => {
         const { line, col } = lc.linePos(e.pos[0]);
-        return `${file}:${line}:${col}: ${e.message.split("\n")[0]}`;
+        return `${file}:${line}:${col}: ${e.message.split("\n")[0].slice(0, 200)}`;
       }),
     );
   }
-  const data = doc.toJS() ?? {};
-  if (typeof data !== "object" || Array.isArray(data)) throw new AnswersError([`${file}:1:1: the answers file must be a mapping of keys to values`]);
-  for (const [k, v] of Object.entries(defaults)) {
-    if ((data as Record<string, unknown>)[k] === undefined && v !== undefined) {
-      (data as Record<string, unknown>)[k] = v;
-      defaulted.push(k);
+  checkStructure(doc, lc, file);
+  const data = toData(doc, file) as Record<string, unknown>;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new AnswersError([`${file}:1:1: the answers file must be a mapping of keys to values`]);
+  const unknown = unknownKeys(doc, lc, data, file, opts.extraKeys);
+  if (unknown.length) throw new AnswersError(unknown.slice(0, 10));
+  for (const [k, v] of Object.entries(opts.defaults ?? {})) {
+    if (data[k] === undefined && v !== undefined) {
+      data[k] = v;
+      opts.defaulted?.push(k);
     }
   }
   const parsed = answersSchema.safeParse(data);
   if (!parsed.success) {
     // A key left out is a question still to ask (or, without a terminal, reported by missingPlanKeys in
     // plain words), not a validation error; only wrong values are.
-    const wrong = parsed.error.issues.filter((i) => !(i.path.length === 1 && (data as Record<string, unknown>)[String(i.path[0])] === undefined));
-    if (wrong.length) throw new AnswersError(formatZodIssues(wrong, (p) => `${file}:${position(doc, lc, p)}`));
-    const rest = answersSchema.safeParse({ ...data, engine: "postgresql", engine_version: "0" });
-    if (!rest.success) throw new AnswersError(formatZodIssues(rest.error.issues, (p) => `${file}:${position(doc, lc, p)}`));
+    const where = (p: PropertyKey[]) => `${file}:${position(doc, lc, p as (string | number)[])}`;
+    const wrong = parsed.error.issues.filter((i) => !(i.path.length === 1 && data[String(i.path[0])] === undefined));
+    if (wrong.length) throw new AnswersError(formatZodIssues(wrong, where).slice(0, 20));
+    const rest = answersSchema.safeParse({ ...data, engine: "postgresql", engine_version: "10" });
+    if (!rest.success) throw new AnswersError(formatZodIssues(rest.error.issues, where).slice(0, 20));
     const partial: Record<string, unknown> = { ...rest.data };
-    for (const key of ["engine", "engine_version"]) if ((data as Record<string, unknown>)[key] === undefined) delete partial[key];
+    for (const key of ["engine", "engine_version"]) if (data[key] === undefined) delete partial[key];
     return partial as Answers;
   }
+  const version = engineVersionProblem(parsed.data.engine, parsed.data.engine_version);
+  if (version?.error) throw new AnswersError([`${file}:${position(doc, lc, ["engine_version"])}: engine_version: ${version.error}`]);
   return parsed.data;
 }
 
-export function loadAnswersFile(path: string, defaults?: Partial<Answers>, defaulted?: string[]): Answers {
+/** `path` may be `-` for standard input. At most LIMITS.answersBytes are read. */
+export function loadAnswersFile(path: string, opts: ParseOptions = {}): Answers {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readBoundedText(path, "answers file", LIMITS.answersBytes);
   } catch (e) {
-    throw new AnswersError([`${path}: cannot read the answers file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
+    if (e instanceof InputError) throw new AnswersError([e.message]);
+    throw e;
   }
-  return parseAnswers(text, path, defaults, defaulted);
+  return parseAnswers(text, path === "-" ? "<stdin>" : path, opts);
 }
 
 /** Keys a plan cannot be built without that are missing. */

@@ -12,9 +12,9 @@ import type { PlanOptions } from "./plan-command.js";
  */
 export const PLAN_OPTIONS = {
   answers: { type: "string", short: "a", arg: "file", help: "answers file (YAML); with every key present no question is asked" },
-  out: { type: "string", short: "o", arg: "dir", help: "folder to write into (default: the --project folder, else migration-plan)" },
+  out: { type: "string", short: "o", arg: "dir", help: "folder to write into (default: the --project folder, else migration-plan; with --json, nothing is written unless --out is given)" },
   project: { type: "string", arg: "dir", help: "existing project to chain onto (default: the working directory when it is one)" },
-  json: { type: "boolean", help: "print the plan as JSON on stdout" },
+  json: { type: "boolean", help: "print the plan as JSON on stdout; writes files only with --out" },
   "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
   force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },
   trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },

@@ -1,17 +1,16 @@
 /**
  * `plan --answers FILE` without questions: read and check the answers, build, render, write, report.
- * Everything is imported statically (no lazy import) so that scripts/build.mjs can also bundle this
- * path as one CommonJS file, dist/plan-fast.cjs, which main.ts runs from V8's code cache (plan-fast.ts).
- * The ESM build imports this module lazily, so the wizard's first question never waits for it.
+ * plan-command.ts imports this module lazily, so the wizard's first question never waits for it.
  */
-import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers } from "../answers/load.js";
+import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers, type ParseOptions } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
 import { PlanError, type SnapshotInput } from "../plan/build.js";
 import { needsSqlCheck } from "../plan/sql-fields.js";
 import { fillFromSnapshot, snapshotDefaults, SnapshotMismatch } from "../schema/fill.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import { planOutputs } from "../render/outputs.js";
-import { CliError, EXIT } from "./common.js";
+import { engineVersionProblem } from "../answers/versions.js";
+import { CliError, EXIT, printError } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
 import { projectAndOut } from "./plan-project.js";
@@ -23,9 +22,16 @@ import { openProject, projectHistory, ProjectError, type Project } from "../proj
  */
 export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] } | { needsSqlCheck: true };
 
-export function readAnswers(file: string, defaults?: Partial<Answers>, defaulted?: string[]): Answers {
+/**
+ * `read`: extra keys a team's trees allow, and defaults for keys the file leaves out (what a schema
+ * snapshot read). `notes`: print a note about the engine version (once per run: the SQL check reads the file first).
+ */
+export function readAnswers(file: string, read: ParseOptions = {}, notes = true): Answers {
   try {
-    return loadAnswersFile(file, defaults, defaulted);
+    const answers = loadAnswersFile(file, read);
+    const note = notes && answers.engine && answers.engine_version ? engineVersionProblem(answers.engine, answers.engine_version)?.note : undefined;
+    if (note) printError(`note: ${note}`);
+    return answers;
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
     throw e;
@@ -61,9 +67,15 @@ export function withSnapshot(answers: Answers, file: string, snapshot: SchemaSna
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(opts: PlanOptions & { answers: string }, interactive: boolean, sqlChecked = false, snapshot?: SchemaSnapshot): BatchResult {
+export function planFromFile(
+  opts: PlanOptions & { answers: string; out: string },
+  interactive: boolean,
+  sqlChecked = false,
+  extraKeys?: ReadonlySet<string>,
+  snapshot?: SchemaSnapshot,
+): BatchResult {
   const defaulted: string[] = [];
-  let answers = readAnswers(opts.answers, snapshot ? snapshotDefaults(snapshot) : undefined, defaulted);
+  let answers = readAnswers(opts.answers, { extraKeys, defaults: snapshot ? snapshotDefaults(snapshot) : undefined, defaulted }, !sqlChecked);
   let schema: SnapshotInput | undefined;
   if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
   const { project, out } = projectAndOut(opts);

@@ -3,10 +3,10 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import { conflicts } from "../output/write.js";
 import type { BatchResult } from "./plan-batch.js";
+import { displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
-import { writeOrExplain } from "./plan-output.js";
+import { checkOutBeforeAsking, writeOrExplain } from "./plan-output.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import type { Project } from "../project/index.js";
 import { projectAndOut } from "./plan-project.js";
@@ -15,6 +15,7 @@ export { planReport, writeOrExplain } from "./plan-output.js";
 
 export interface PlanOptions {
   answers?: string;
+  /** Absent: the --project folder, else migration-plan, or (with --json) write nothing. */
   out?: string;
   project?: string;
   json?: boolean;
@@ -51,21 +52,47 @@ async function checkSqlOf(answers: Answers, file: string): Promise<void> {
 }
 
 /** The batch run once its free-text SQL has been checked. */
-async function planFromFileChecked(opts: PlanOptions & { answers: string }, interactive: boolean, snapshot?: SchemaSnapshot): Promise<BatchResult> {
+async function planFromFileChecked(
+  opts: PlanOptions & { answers: string; out: string },
+  interactive: boolean,
+  extraKeys?: ReadonlySet<string>,
+  snapshot?: SchemaSnapshot,
+): Promise<BatchResult> {
   const batch = await import("./plan-batch.js");
   const defaults = snapshot ? (await import("../schema/fill.js")).snapshotDefaults(snapshot) : undefined;
-  await checkSqlOf(batch.readAnswers(opts.answers, defaults), opts.answers);
-  return batch.planFromFile(opts, interactive, true, snapshot);
+  await checkSqlOf(batch.readAnswers(opts.answers, { extraKeys, defaults }), opts.answers);
+  return batch.planFromFile(opts, interactive, true, extraKeys, snapshot);
 }
 
-/** `batch`: what main.ts's fast path (plan-fast.ts) already made of the answers file, if it ran. */
-export async function planCommand(opts: PlanOptions, interactive: boolean, batch?: BatchResult): Promise<number> {
+
+export const DEFAULT_OUT = "migration-plan";
+
+/**
+ * The `gh` convention: `--json` prints to stdout and writes files only when `--out` is given.
+ * The result has `out` set and `dryRun` true whenever nothing is to be written.
+ */
+export function resolveWrites<T extends { out?: string; json?: boolean; dryRun?: boolean }>(opts: T, fallback: string): T & { out: string } {
+  return { ...opts, out: opts.out ?? fallback, dryRun: opts.dryRun || (opts.json && opts.out === undefined) };
+}
+
+/** Top-level answer keys a team's trees add (their questions' answers), allowed in an answers file. */
+function treeAnswerKeys(trees: Awaited<ReturnType<typeof loadTreesFor>>): Set<string> {
+  const keys = new Set<string>();
+  for (const n of Object.values(trees.nodes)) if (n.type !== "end") keys.add(n.answer.split(".")[0]);
+  return keys;
+}
+
+export async function planCommand(given: PlanOptions, interactive: boolean): Promise<number> {
+  // --out defaults to the --project folder (or the working directory when it is a project).
+  const { project, out } = projectAndOut(given);
+  const opts = { ...resolveWrites(given, out), out };
   let prefill: Answers | undefined;
   let missing: string[] = [];
   const snapshot = opts.databaseUrl || opts.schema ? await (await import("./plan-snapshot.js")).snapshotFor(opts) : undefined;
+  // --trees is loaded (and its errors reported) before the answers, whose keys it may extend.
+  const trees = opts.trees ? await loadTreesFor(opts.trees) : undefined;
   if (opts.answers) {
-    let r = batch ?? (await import("./plan-batch.js")).planFromFile({ ...opts, answers: opts.answers }, interactive, false, snapshot);
-    if ("needsSqlCheck" in r) r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive, snapshot);
+    const r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees), snapshot);
     if ("exitCode" in r) return r.exitCode;
     if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
@@ -74,19 +101,13 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
     prefill = (await import("../schema/fill.js")).snapshotDefaults(snapshot) as Answers;
   }
   if (!interactive) throw new CliError(noTtyMessage("plan", missing), EXIT.usage);
-  const { project, out } = projectAndOut(opts);
-  opts = { ...opts, out };
   if (project?.tool && prefill && !prefill.tool) prefill = { ...prefill, tool: project.tool };
 
   // Fail before the first question rather than after the last one.
-  const clash = opts.force || opts.dryRun ? [] : conflicts(out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }]);
-  if (clash.length) {
-    throw new CliError(`${out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, EXIT.usage);
-  }
-  const trees = await loadTreesFor(opts.trees);
+  if (!opts.dryRun) checkOutBeforeAsking(opts.out, opts.force);
   const [{ launchWizard }, { planFinisher }] = await Promise.all([import("../ui/launch.js"), import("../ui/finish.js")]);
   return launchWizard({
-    trees,
+    trees: trees ?? (await loadTreesFor()),
     mode: "plan",
     prefill,
     onFinish: planFinisher({ out, force: opts.force, dryRun: opts.dryRun, snapshot, project }),
@@ -96,7 +117,17 @@ export async function planCommand(opts: PlanOptions, interactive: boolean, batch
 export async function loadTreesFor(dir?: string) {
   const shipped = await import("../trees/shipped.js");
   if (!dir) return shipped.shippedTrees();
-  const r = await shipped.treesWithOverrides(dir);
+  let r: Awaited<ReturnType<typeof shipped.treesWithOverrides>>;
+  try {
+    r = await shipped.treesWithOverrides(dir);
+  } catch (e) {
+    // A YAML alias bomb, a chain too deep to walk, an unreadable folder: one line, not a stack trace.
+    const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
+    throw new CliError(`cannot load the trees in ${dir}: ${why}`, EXIT.usage);
+  }
   if (!r.trees) throw new CliError(`the trees in ${dir} have errors:\n${r.errors}`, EXIT.usage);
+  const { treeValueErrors } = await import("./tree-values.js");
+  const bad = treeValueErrors(r.trees);
+  if (bad.length) throw new CliError(`the trees in ${dir} have errors:\n${bad.join("\n")}`, EXIT.usage);
   return r.trees;
 }

@@ -1,16 +1,34 @@
 /** The last step of `plan`: writing the folder (write errors as CLI errors) and the report on stdout. */
 import type { Plan } from "../plan/model.js";
-import { displayPath, OutputError, writeAll, type OutputFile } from "../output/write.js";
+import { conflicts, displayPath, OutputError, recoverFolder, writeAll, type OutputFile } from "../output/write.js";
 import type { ToolOutput } from "../render/types.js";
-import { CliError } from "./common.js";
+import { CliError, printError } from "./common.js";
 
-export function writeOrExplain(out: string, files: OutputFile[], force?: boolean): string[] {
+function asCliError<T>(fn: () => T): T {
   try {
-    return writeAll(out, files, { force });
+    return fn();
   } catch (e) {
     if (e instanceof OutputError) throw new CliError(e.message, e.exitCode);
     throw e;
   }
+}
+
+export function writeOrExplain(out: string, files: OutputFile[], force?: boolean): string[] {
+  return asCliError(() => writeAll(out, files, { force, notice: printError }));
+}
+
+/**
+ * Before any question: finish or undo a switch an earlier run left in `out` (saying so), and, unless
+ * `force`, fail now if the folder already holds a plan rather than after the last answer.
+ */
+export function checkOutBeforeAsking(out: string, force?: boolean): void {
+  asCliError(() => {
+    const note = recoverFolder(out);
+    if (note) printError(note);
+    if (force) return;
+    const clash = conflicts(out, [{ path: "PLAN.md", content: "" }, { path: "answers.yaml", content: "" }, { path: ".migration-wizard.json", content: "" }]);
+    if (clash.length) throw new OutputError(`${out} already holds a plan (${clash.join(", ")}). Choose another --out folder, or pass --force.`, 2);
+  });
 }
 
 export function planReport(plan: Plan, tool: ToolOutput, out: string, written: boolean): string {

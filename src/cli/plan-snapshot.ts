@@ -14,7 +14,7 @@ export async function snapshotFor(opts: Pick<PlanOptions, "databaseUrl" | "schem
     const snapshot = await snapshotFromUrl(opts.databaseUrl);
     if (!opts.probe || !opts.answers) return snapshot;
     const { readAnswers } = await import("./plan-batch.js");
-    const requests = probeRequests(readAnswers(opts.answers, { engine: "postgresql", engine_version: "0" }), snapshot);
+    const requests = probeRequests(readAnswers(opts.answers, { defaults: { engine: "postgresql", engine_version: "10" } }, false), snapshot);
     const { runProbes } = await import("../schema/probes.js");
     const client = await openPgClient(opts.databaseUrl, "migration-wizard probes");
     try {

@@ -25,7 +25,7 @@ export function program(ver: string): Command {
 
   const plan = cli.command("plan", { isDefault: true });
   for (const [name, o] of Object.entries(PLAN_OPTIONS)) {
-    plan.option(commanderFlags(name, o), o.help, (o as { default?: string }).default);
+    plan.option(commanderFlags(name, o), o.help);
   }
   plan
     .description("walk the questions (or read --answers) and write PLAN.md, answers.yaml and the migration files")
@@ -49,8 +49,8 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
     .description("diagnose a migration that went wrong: from a symptom or a pasted error to the confirming queries and a repair")
     .option("-e, --error <text>", "the error message, pasted as it was printed")
     .option("-a, --answers <file>", "answers file with engine, engine_version and tool")
-    .option("-o, --out <dir>", "folder to write REPAIR.md (and a repair migration) into", "migration-repair")
-    .option("--json", "print the diagnosis as JSON on stdout")
+    .option("-o, --out <dir>", "folder to write REPAIR.md (and a repair migration) into (default: migration-repair; with --json, nothing is written unless --out is given)")
+    .option("--json", "print the diagnosis as JSON on stdout; writes files only with --out")
     .option("--dry-run", "print what would be written; write nothing")
     .option("-f, --force", "allow overwriting files in --out")
     .option("--trees <dir>", "your own decision trees, merged over the shipped ones")
@@ -82,7 +82,20 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
     .argument("[dir]", "a folder of *.yaml trees")
     .action(async (dir?: string) => {
       const { checkTrees } = await import("../trees/check.js");
-      const r = checkTrees(dir);
+      let r: { exitCode: number; output: string };
+      try {
+        r = checkTrees(dir);
+        if (r.exitCode === 0 && dir) {
+          const { treesWithOverrides } = await import("../trees/shipped.js");
+          const { treeValueErrors } = await import("./tree-values.js");
+          const loaded = await treesWithOverrides(dir);
+          const errors = loaded.trees ? treeValueErrors(loaded.trees) : [];
+          if (errors.length) r = { exitCode: 1, output: `${errors.join("\n")}\n${errors.length} error${errors.length === 1 ? "" : "s"} in the trees` };
+        }
+      } catch (e) {
+        const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
+        r = { exitCode: EXIT.usage, output: `migration-wizard: cannot check the trees in ${dir ?? "the package"}: ${why}` };
+      }
       (r.exitCode === 0 ? process.stdout : process.stderr).write(r.output.endsWith("\n") ? r.output : r.output + "\n");
       process.exitCode = r.exitCode;
     });

@@ -3,11 +3,11 @@ import type { Answers } from "../answers/schema.js";
 import { conflicts, displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { readAnswers } from "./plan-batch.js";
-import { loadTreesFor, writeOrExplain, type PlanOptions } from "./plan-command.js";
+import { loadTreesFor, resolveWrites, writeOrExplain, type PlanOptions } from "./plan-command.js";
+import { LIMITS, stripTerminalEscapes } from "../answers/read.js";
 
 /** The plan command's options, and the pasted error message. */
-export interface TroubleshootOptions extends Omit<PlanOptions, "out" | "project"> {
-  out: string;
+export interface TroubleshootOptions extends Omit<PlanOptions, "project"> {
   error?: string;
 }
 
@@ -29,10 +29,24 @@ async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeo
   result.stdout += `\n\nConfirmed on ${live.where} (read-only):\n${live.results.map((r) => `  ${r.purpose}\n${r.lines.map((l) => `    ${l}`).join("\n")}`).join("\n")}`;
 }
 
-export async function troubleshootCommand(opts: TroubleshootOptions, interactive: boolean): Promise<number> {
+/**
+ * The pasted error, bounded (a whole log pasted by mistake is refused at once, and matching stays
+ * fast) and with terminal escape sequences removed before it reaches REPAIR.md.
+ */
+function pastedError(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const bytes = Buffer.byteLength(text);
+  if (bytes > LIMITS.errorBytes) {
+    throw new CliError(`the error text is ${Math.round(bytes / 1024)} KB, over the ${LIMITS.errorBytes / 1024} KB limit: paste the error message itself, not the whole log`, EXIT.usage);
+  }
+  return stripTerminalEscapes(text);
+}
+
+export async function troubleshootCommand(given: TroubleshootOptions, interactive: boolean): Promise<number> {
+  const opts = resolveWrites(given, "migration-repair");
   let answers: Answers = { mode: "troubleshoot" } as Answers;
   if (opts.answers) answers = { ...readAnswers(opts.answers), mode: "troubleshoot" };
-  const error = opts.error ?? (typeof answers.error === "string" ? answers.error : undefined);
+  const error = pastedError(opts.error ?? (typeof answers.error === "string" ? answers.error : undefined));
   const trees = await loadTreesFor(opts.trees);
   const { troubleshoot } = await import("../troubleshoot/run.js");
   // Without a terminal to ask, a pasted error is enough: what it does not say is assumed, and said so.

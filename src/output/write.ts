@@ -1,10 +1,16 @@
 /**
- * The only module that writes the user's files. Three promises:
- * never overwrite without `force`; everything or nothing (files are written into a temporary
- * folder beside the target, then moved); never outside the chosen folder.
+ * The only module that writes the user's files. Its promises: never overwrite without `force`;
+ * everything or nothing, even across a kill (switch.ts); never outside the chosen folder and never
+ * through a symlink (paths.ts); a manifest records what was written, and `force` replaces exactly the
+ * earlier plan's files, keeping every other file in the folder.
  */
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep } from "node:path";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import { MANIFEST_FILE, manifestFor, readManifest } from "./manifest.js";
+import { assertNoSymlinkBelow, OutputError, resolveOutDir, safeTarget } from "./paths.js";
+import { prepare, recover, switchAndCommit, TXN_DIR, type Recovery } from "./switch.js";
+
+export { OutputError, safeTarget } from "./paths.js";
 
 export interface OutputFile {
   /** Relative to the output folder, with `/`. */
@@ -12,87 +18,124 @@ export interface OutputFile {
   content: string;
 }
 
-export class OutputError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
+export interface WriteOptions {
+  force?: boolean;
+  /** Told when an interrupted earlier run was finished or undone first. */
+  notice?: (message: string) => void;
 }
 
-/** Reject absolute paths, `..` and anything that would land outside `outDir`. */
-export function safeTarget(outDir: string, path: string): string {
-  const norm = normalize(path);
-  if (!path || isAbsolute(path) || norm.split(/[\\/]/).includes("..")) {
-    throw new OutputError(`refusing to write ${JSON.stringify(path)}: not a plain relative path inside the output folder`, 1);
-  }
-  const target = resolve(outDir, norm);
-  const rel = relative(resolve(outDir), target);
-  if (rel.startsWith("..") || isAbsolute(rel)) throw new OutputError(`refusing to write ${path}: outside ${outDir}`, 1);
-  return target;
+const ENV_ERRORS: Record<string, string> = {
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "the file system is read-only",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  ENAMETOOLONG: "a file name is too long",
+  EMFILE: "too many open files",
+  EIO: "input/output error",
+};
+
+/** An errno from the file system as one line; exit 1 (the environment), 2 for a path that is not a folder. */
+export function explainFsError(e: unknown, outDir: string): OutputError {
+  if (e instanceof OutputError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOTDIR" || err.code === "EEXIST") return new OutputError(`cannot write into ${outDir}: a part of that path is a file, not a folder`, 2);
+  const what = (err.code && ENV_ERRORS[err.code]) ?? err.message;
+  return new OutputError(`cannot write into ${outDir}: ${what}${err.code ? ` (${err.code})` : ""}; nothing was changed`, 1);
 }
 
-/** Paths that already exist and would be replaced. */
+export function recoveryMessage(outDir: string, r: NonNullable<Recovery>): string {
+  return r.action === "finished"
+    ? `an earlier run was interrupted after switching ${outDir} to its new plan; finished it (${r.files} files)`
+    : `an earlier run was interrupted while replacing the plan in ${outDir}; undid it and put back the earlier plan (${r.files} files)`;
+}
+
+/** Paths of `files` that already exist in `outDir` and would be replaced. */
 export function conflicts(outDir: string, files: OutputFile[]): string[] {
-  return files.filter((f) => existsSync(safeTarget(outDir, f.path))).map((f) => f.path);
+  const out = resolveOutDir(outDir);
+  return files.filter((f) => existsSync(safeTarget(out, f.path))).map((f) => f.path);
 }
 
-export function writeAll(outDir: string, files: OutputFile[], opts: { force?: boolean } = {}): string[] {
-  const out = resolve(outDir);
-  const targets = files.map((f) => safeTarget(out, f.path));
-  if (new Set(targets).size !== targets.length) throw new OutputError("two generated files have the same path", 1);
-  if (existsSync(out) && !statSync(out).isDirectory()) throw new OutputError(`${outDir} exists and is not a folder`, 2);
-  const clash = conflicts(out, files);
-  if (clash.length && !opts.force) {
-    throw new OutputError(
-      `${outDir} already has ${clash.length === 1 ? "a file" : "files"} this plan would overwrite:\n` +
-        clash.map((p) => `  ${p}`).join("\n") +
-        "\nNothing was written. Choose another --out folder, or pass --force to overwrite.",
-      2,
-    );
+function checkTargets(out: string, files: OutputFile[]): void {
+  const seen = new Set<string>();
+  for (const f of files) {
+    safeTarget(out, f.path);
+    if (f.path === MANIFEST_FILE || f.path.split("/")[0].startsWith(TXN_DIR)) throw new OutputError(`refusing to write ${f.path}: a name the tool keeps for itself`, 1);
+    if (seen.has(f.path)) throw new OutputError("two generated files have the same path", 1);
+    seen.add(f.path);
   }
+}
 
+/** A new folder: staged beside it and renamed into place, so it appears complete or not at all. */
+function writeNewFolder(out: string, files: OutputFile[]): void {
   const parent = dirname(out);
   mkdirSync(parent, { recursive: true });
   const staging = mkdtempSync(join(parent, `.${basename(out)}.mw-`));
   try {
     for (const f of files) {
-      const p = join(staging, normalize(f.path));
+      const p = join(staging, f.path);
       mkdirSync(dirname(p), { recursive: true });
       writeFileSync(p, f.content);
     }
+    // mkdtemp makes the folder 0700; a new folder follows the umask like any other.
+    chmodSync(staging, 0o777 & ~process.umask());
+    renameSync(staging, out);
+  } catch (e) {
+    rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+function refuseOverwrite(outDir: string, clash: string[], earlier: number): never {
+  if (!clash.length) {
+    throw new OutputError(
+      `${outDir} already holds a plan written by migration-wizard (${earlier} files).\nNothing was written. Choose another --out folder, or pass --force to replace that plan.`,
+      2,
+    );
+  }
+  throw new OutputError(
+    `${outDir} already has ${clash.length === 1 ? "a file" : "files"} this plan would overwrite:\n` +
+      clash.map((p) => `  ${p}`).join("\n") +
+      "\nNothing was written. Choose another --out folder, or pass --force to overwrite.",
+    2,
+  );
+}
+
+export function writeAll(outDir: string, files: OutputFile[], opts: WriteOptions = {}): string[] {
+  const out = resolveOutDir(outDir);
+  checkTargets(out, files);
+  const all = [...files, { path: MANIFEST_FILE, content: manifestFor(files) }];
+  try {
     if (!existsSync(out)) {
-      // One rename: the folder appears complete or not at all.
-      renameSync(staging, out);
+      writeNewFolder(out, all);
       return files.map((f) => f.path);
     }
-    // Folder exists: move files in one by one, keeping what they replace so a failure can undo the moves.
-    const backup = join(staging, ".replaced");
-    const done: { target: string; saved?: string }[] = [];
-    try {
-      files.forEach((f, i) => {
-        const target = targets[i];
-        let saved: string | undefined;
-        if (existsSync(target)) {
-          saved = join(backup, String(i));
-          mkdirSync(backup, { recursive: true });
-          renameSync(target, saved);
-        }
-        mkdirSync(dirname(target), { recursive: true });
-        done.push({ target, saved });
-        renameSync(join(staging, normalize(f.path)), target);
-      });
-    } catch (e) {
-      for (const { target, saved } of done.reverse()) {
-        rmSync(target, { force: true });
-        if (saved) renameSync(saved, target);
-      }
-      throw e;
-    }
+    const recovered = recover(out);
+    if (recovered) opts.notice?.(recoveryMessage(outDir, recovered));
+    for (const f of all) assertNoSymlinkBelow(out, f.path);
+    const earlier = readManifest(out);
+    const earlierFiles = Object.keys(earlier?.files ?? {}).filter((p) => p !== MANIFEST_FILE);
+    // Files of the earlier plan under a symlinked folder are left alone: moving them would act through the link.
+    for (const p of earlierFiles) if (dirname(p) !== ".") assertNoSymlinkBelow(out, dirname(p), "folder");
+    const clash = files.filter((f) => existsSync(join(out, f.path))).map((f) => f.path);
+    if ((clash.length || earlier) && !opts.force) refuseOverwrite(outDir, clash, earlierFiles.length);
+    const old = [...new Set([...earlierFiles, ...clash, ...(existsSync(join(out, MANIFEST_FILE)) ? [MANIFEST_FILE] : [])])];
+    prepare(out, all, old);
+    switchAndCommit(out);
     return files.map((f) => f.path);
-  } finally {
-    rmSync(staging, { recursive: true, force: true });
+  } catch (e) {
+    throw explainFsError(e, outDir);
+  }
+}
+
+/** Finish or undo a switch an earlier run left; a message saying what was done, or undefined. */
+export function recoverFolder(outDir: string): string | undefined {
+  try {
+    const out = resolveOutDir(outDir);
+    const r = recover(out);
+    return r && recoveryMessage(outDir, r);
+  } catch (e) {
+    throw explainFsError(e, outDir);
   }
 }
 

@@ -1,18 +1,21 @@
 /**
- * `migration-wizard verify DIR [--database-url URL]`: rebuild the plan from DIR/answers.yaml, run it
- * forward, back and forward again on a fixture, and print what each statement really did.
- * Embedded PostgreSQL (PGlite) by default; on a server it works inside a throwaway schema that is
- * dropped at the end, even on failure.
+ * `migration-wizard verify DIR [--database-url URL]`: run the SQL that DIR holds (disk.ts), forward,
+ * back and forward again on a fixture, and print what each statement really did. The plan rebuilt
+ * from DIR/answers.yaml supplies only the claims to check. Embedded PostgreSQL (PGlite) by default;
+ * on a server, in a database verify creates and drops itself (server.ts).
  */
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { AnswersError, loadAnswersFile, requirePlanAnswers } from "../answers/load.js";
 import type { PlanAnswers } from "../answers/schema.js";
-import { buildPlan, PlanError } from "../plan/build.js";
+import { changedSinceWritten, readManifest } from "../output/manifest.js";
+import { PlanError } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
+import { planOutputs } from "../render/outputs.js";
+import { planOnDisk } from "./disk.js";
 import { firstLine, verifyPlan, type StatementReport, type VerifyReport } from "./run.js";
-import { errorInfo, openEmbedded, openServer, type SqlSession } from "./session.js";
+import { checkDatabaseUrl, inThrowawayDatabase, UrlError } from "./server.js";
+import { MissingPgliteError, openEmbedded, openServer, type SqlSession } from "./session.js";
 import type { Observers } from "./trace.js";
 
 export interface VerifyCommandOptions {
@@ -30,56 +33,83 @@ export interface VerifyCommandResult {
 const bad = (message: string): VerifyCommandResult => ({ output: message + "\n", exitCode: 2 });
 const unqualified = (t: string) => t.split(".").pop()!;
 
-/** The fixture lives in its own schema, so schema-qualified names are reduced to the bare name. */
-function unqualify(answers: PlanAnswers): { answers: PlanAnswers; changed: boolean } {
-  const d = answers.details;
-  const next: PlanAnswers = {
-    ...answers,
-    table: unqualified(answers.table),
-    details: d && {
-      ...d,
-      ref_table: d.ref_table && unqualified(d.ref_table),
-      referenced_by: d.referenced_by?.map((r) => r.replace(/^[A-Za-z_][\w$]*\.(?=[A-Za-z_])/, "")),
-    },
-  };
-  return { answers: next, changed: JSON.stringify(next) !== JSON.stringify(answers) };
+/** Schemas other than public that the answers name: created in the fresh database, first on the search path. */
+function schemaSetup(answers: PlanAnswers): { sql: string[]; searchPath?: string } {
+  const names = [answers.table, answers.details?.ref_table, ...(answers.details?.referenced_by ?? []), ...(answers.columns ?? []).map((c) => c.references)];
+  const schemas = [...new Set(names.filter((n): n is string => !!n).map((n) => /^\s*([A-Za-z_][\w$]*)\.[A-Za-z_]/.exec(n)?.[1]).filter((s): s is string => !!s && s !== "public"))];
+  if (!schemas.length) return { sql: [] };
+  const searchPath = [...schemas.map((s) => `"${s}"`), "public"].join(", ");
+  return { sql: [...schemas.map((s) => `CREATE SCHEMA IF NOT EXISTS "${s}"`), `SET search_path TO ${searchPath}`], searchPath };
 }
 
-export async function verifyCommand(dir: string, opts: VerifyCommandOptions = {}): Promise<VerifyCommandResult> {
+function loadPlan(dir: string): { plan: Plan; problems: string[]; notes: string[] } | VerifyCommandResult {
   const file = join(dir, "answers.yaml");
   if (!existsSync(file)) {
     return bad(`verify: no answers.yaml in ${dir}. Write a plan folder first: migration-wizard plan --answers FILE --out ${dir}`);
   }
-  let plan: Plan;
-  let renamed = false;
   try {
-    const loaded = requirePlanAnswers(loadAnswersFile(file), file);
-    if (loaded.engine !== "postgresql") {
-      return bad(`verify: ${file}: engine is ${loaded.engine}; verify runs PostgreSQL plans only (MySQL SQL cannot be executed here).`);
+    const answers = requirePlanAnswers(loadAnswersFile(file), file);
+    if (answers.engine !== "postgresql") {
+      return bad(`verify: ${file}: engine is ${answers.engine}; verify runs PostgreSQL plans only (MySQL SQL cannot be executed here).`);
     }
-    const { answers, changed } = unqualify(loaded);
-    renamed = changed;
-    plan = buildPlan(answers);
+    const { plan, tool } = planOutputs(answers, new Date());
+    const notes: string[] = [];
+    const problems: string[] = [];
+    const manifest = readManifest(dir);
+    if (!manifest) notes.push("No manifest (.migration-wizard.json) in the folder: whether the tool's files changed since they were written cannot be told.");
+    else for (const f of changedSinceWritten(dir, manifest)) problems.push(`${f} changed since the plan wrote it: verify proves the files as written (write the plan again, or undo the edit)`);
+    const onDisk = planOnDisk(dir, plan, tool);
+    problems.push(...onDisk.problems);
+    notes.push(
+      answers.tool === "raw-sql"
+        ? "Ran the statements of the migrations/*.sql files, as read from disk."
+        : `Ran the statements PLAN.md shows, as read from disk; the ${answers.tool} files were checked against the manifest.`,
+    );
+    return { plan: onDisk.plan, problems, notes };
   } catch (e) {
     if (e instanceof AnswersError) return bad(`verify: ${file} is not a valid answers file:\n  ${e.problems.join("\n  ")}`);
     if (e instanceof PlanError) return bad(`verify: cannot build a plan from ${file}: ${e.field ? e.field + ": " : ""}${e.message}`);
     throw e;
   }
+}
 
-  const notes: string[] = [];
-  if (renamed) notes.push("Schema-qualified names were reduced to bare names: the test table lives in the verify schema.");
+export async function verifyCommand(dir: string, opts: VerifyCommandOptions = {}): Promise<VerifyCommandResult> {
+  if (opts.databaseUrl !== undefined) {
+    try {
+      checkDatabaseUrl(opts.databaseUrl);
+    } catch (e) {
+      if (e instanceof UrlError) return bad(`verify: ${e.message}`);
+      throw e;
+    }
+  }
+  const loaded = loadPlan(dir);
+  if ("exitCode" in loaded) return loaded;
+  const { plan, problems, notes } = loaded;
+  if (problems.length) {
+    const out = [`Verifying: ${plan.summary}`, "", ...problems.map((p) => `FAILURE: ${p}`), `verdict: FAILED: the files on disk are not the plan's; nothing was run.`];
+    if (opts.json) return { output: JSON.stringify({ ok: false, problems, summary: plan.summary }, null, 2) + "\n", exitCode: 1 };
+    return { output: out.join("\n") + "\n", exitCode: 1 };
+  }
+  const setup = schemaSetup(plan.answers as PlanAnswers);
   let report: VerifyReport;
   let where: string;
-  if (opts.databaseUrl) {
-    const run = await runOnServer(plan, opts.databaseUrl, opts.rows);
-    if ("error" in run) return bad(`verify: cannot use the database at the given URL: ${run.error}`);
-    ({ report, where } = run);
-    notes.push(`Ran inside the throwaway schema ${run.schema}, dropped afterwards${run.dropped ? "" : " (the drop FAILED: drop it by hand)"}.`);
+  if (opts.databaseUrl !== undefined) {
+    const run = await inThrowawayDatabase(opts.databaseUrl, (url) => runOnServer(plan, url, setup, opts.rows));
+    if ("error" in run) return bad(`verify: ${run.refused ? "refused" : "cannot use the database at the given URL"}: ${run.error}`);
+    ({ report, where } = run.result);
+    notes.push(`Ran inside the database ${run.database}, created for this run and dropped afterwards${run.dropped ? "" : " (the drop FAILED: drop it by hand)"}.`);
     notes.push("Statements that cannot run in a transaction block were watched from a second connection while a third held the table.");
   } else {
-    const db = await openEmbedded();
+    let db: Awaited<ReturnType<typeof openEmbedded>>;
+    try {
+      db = await openEmbedded();
+    } catch (e) {
+      if (e instanceof MissingPgliteError) return { output: `verify: ${e.message}\n`, exitCode: 1 };
+      throw e;
+    }
     try {
       where = await versionOf(db, "embedded PostgreSQL (PGlite)");
+      for (const sql of setup.sql) await db.query(sql);
       report = await verifyPlan(plan, db, { rows: opts.rows });
     } finally {
       await db.close();
@@ -105,65 +135,23 @@ async function versionOf(session: SqlSession, label: string): Promise<string> {
   return `${label}, PostgreSQL ${String(rows[0]?.v ?? "?").split(" ")[0]}`;
 }
 
-async function runOnServer(
-  plan: Plan,
-  url: string,
-  rows: number | undefined,
-): Promise<{ report: VerifyReport; where: string; schema: string; dropped: boolean } | { error: string }> {
-  const schema = `mw_verify_${randomBytes(6).toString("hex")}`;
+/** The run inside the throwaway database at `url`: the main session plus two observers. */
+async function runOnServer(plan: Plan, url: string, setup: { sql: string[]; searchPath?: string }, rows: number | undefined) {
   const sessions: SqlSession[] = [];
-  let main: SqlSession;
   try {
-    main = await openServer(url);
+    const main = await openServer(url);
     sessions.push(main);
-  } catch (e) {
-    return { error: errorInfo(e).message };
-  }
-  let created = false;
-  try {
-    await main.query(`CREATE SCHEMA ${schema}`);
-    created = true;
-    await main.query(`SET search_path TO ${schema}`);
-    const watcher = await openServer(url, schema);
+    for (const sql of setup.sql) await main.query(sql);
+    const watcher = await openServer(url, setup.searchPath);
     sessions.push(watcher);
-    const blocker = await openServer(url, schema);
+    const blocker = await openServer(url, setup.searchPath);
     sessions.push(blocker);
     const pid = Number((await main.query("SELECT pg_backend_pid() AS pid"))[0]?.pid);
     const observers: Observers = { watcher, blocker, pid };
     const where = await versionOf(main, "server");
-    const report = await verifyPlan(plan, main, { rows, observers });
-    return { report, where, schema, dropped: await dropSchema(url, main, schema) };
-  } catch (e) {
-    const dropped = created ? await dropSchema(url, main, schema) : true;
-    return { error: errorInfo(e).message + (dropped ? "" : ` (and the schema ${schema} could not be dropped: drop it by hand)`) };
+    return { report: await verifyPlan(plan, main, { rows, observers }), where };
   } finally {
     for (const s of sessions) await s.close().catch(() => {});
-  }
-}
-
-/** Drop the throwaway schema; on a fresh connection if the main one is unusable. */
-async function dropSchema(url: string, main: SqlSession, schema: string): Promise<boolean> {
-  const drop = async (s: SqlSession) => {
-    await s.query("ROLLBACK").catch(() => {});
-    // The plan's own timeouts must not cut the cleanup short.
-    await s.query("RESET ALL");
-    await s.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  };
-  try {
-    await drop(main);
-    return true;
-  } catch {
-    try {
-      const fresh = await openServer(url);
-      try {
-        await drop(fresh);
-        return true;
-      } finally {
-        await fresh.close();
-      }
-    } catch {
-      return false;
-    }
   }
 }
 

@@ -33,10 +33,21 @@ export function pgliteSession(db: PGlite): SqlSession {
   };
 }
 
+/** PGlite is an optional dependency: without it, embedded verify explains how to get it. */
+export class MissingPgliteError extends Error {}
+
 /** A fresh in-memory PGlite with the extensions plans may need (btree_gist for exclusion constraints). */
 export async function openEmbedded(): Promise<SqlSession & { db: PGlite }> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { btree_gist } = await import("@electric-sql/pglite/contrib/btree_gist");
+  let mods: [typeof import("@electric-sql/pglite"), typeof import("@electric-sql/pglite/contrib/btree_gist")];
+  try {
+    mods = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite/contrib/btree_gist")]);
+  } catch {
+    throw new MissingPgliteError(
+      "embedded PostgreSQL needs the optional package @electric-sql/pglite, which is not installed: " +
+        "npm install @electric-sql/pglite, or verify on a server with --database-url",
+    );
+  }
+  const [{ PGlite }, { btree_gist }] = mods;
   const db = new PGlite({ extensions: { btree_gist } });
   await db.waitReady;
   return { ...pgliteSession(db), db };

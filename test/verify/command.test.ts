@@ -2,16 +2,28 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAnswers, requirePlanAnswers } from "../../src/answers/load.js";
+import { writeAll } from "../../src/output/write.js";
 import { RECIPES } from "../../src/plan/operations/index.js";
+import { planOutputs } from "../../src/render/outputs.js";
 import { verifyCommand } from "../../src/verify/command.js";
 import { openServer } from "../../src/verify/session.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
 
 const dirs: string[] = [];
+/** A plan folder as `plan` writes it (the answers alone when they cannot make a plan). */
 function planDir(yaml: string | null): string {
   const dir = mkdtempSync(join(tmpdir(), "mw-verify-"));
   dirs.push(dir);
-  if (yaml !== null) writeFileSync(join(dir, "answers.yaml"), yaml);
+  if (yaml === null) return dir;
+  let files;
+  try {
+    files = planOutputs(requirePlanAnswers(parseAnswers(yaml, "answers.yaml")), new Date()).files;
+  } catch {
+    writeFileSync(join(dir, "answers.yaml"), yaml);
+    return dir;
+  }
+  writeAll(dir, files, { force: true });
   return dir;
 }
 afterAll(() => {
@@ -95,13 +107,13 @@ describe("verify on a real server", () => {
   async function leftoverSchemas(url: string): Promise<unknown[]> {
     const s = await openServer(url);
     try {
-      return await s.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'mw_verify_%'");
+      return await s.query("SELECT datname FROM pg_database WHERE datname LIKE 'mw_verify_%'");
     } finally {
       await s.close();
     }
   }
 
-  it("traces CONCURRENTLY from a second connection and leaves no schema behind", async (ctx) => {
+  it("traces CONCURRENTLY from a second connection and leaves no database behind", async (ctx) => {
     if (!server) ctx.skip("no PostgreSQL server binaries");
     if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
     const r = await verifyCommand(planDir(addIndex()), { databaseUrl: server!.url, rows: 2000 });
@@ -109,11 +121,11 @@ describe("verify on a real server", () => {
     expect(r.exitCode).toBe(0);
     expect(r.output).toMatch(/lock SHARE UPDATE EXCLUSIVE/);
     expect(r.output).toMatch(/observed from a second connection/);
-    expect(r.output).toMatch(/throwaway schema mw_verify_[0-9a-f]+, dropped afterwards/);
+    expect(r.output).toMatch(/database mw_verify_[0-9a-f]+, created for this run and dropped afterwards/);
     expect(await leftoverSchemas(server!.url)).toEqual([]);
   });
 
-  it("drops the throwaway schema on failure too", async (ctx) => {
+  it("drops its database on failure too", async (ctx) => {
     if (!server) ctx.skip("no PostgreSQL server binaries");
     if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
     const r = await verifyCommand(planDir(addIndex("xml")), { databaseUrl: server!.url, rows: 100 });
