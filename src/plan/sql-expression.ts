@@ -4,7 +4,7 @@
  * Each field is parsed inside a fixed statement shape and must leave that shape exactly as it was.
  */
 import type { Answers } from "../answers/schema.js";
-import { basicProblems, excerpt, freeSqlFields, mysqlProblem, SqlFieldError, type SqlField, type SqlShape } from "./sql-fields.js";
+import { basicProblems, excerpt, freeSqlFields, isPlainLiteral, mysqlProblem, SqlFieldError, type SqlField, type SqlShape } from "./sql-fields.js";
 
 type PgQuery = typeof import("libpg-query");
 let pgQuery: Promise<PgQuery> | undefined;
@@ -85,7 +85,7 @@ function shapeNode(shape: SqlShape, stmt: Record<string, unknown>): unknown {
 
 /** Throws SqlFieldError naming the first field that is not one expression of the engine. */
 export async function checkSqlFields(answers: Answers): Promise<void> {
-  const fields = freeSqlFields(answers);
+  const fields = freeSqlFields(answers).filter((f) => !isPlainLiteral(f.text));
   if (!fields.length) return;
   const pg = answers.engine === "postgresql" ? await loadPgParser() : undefined;
   for (const f of fields) {

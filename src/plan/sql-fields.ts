@@ -50,6 +50,15 @@ export function freeSqlFields(answers: Answers): SqlField[] {
   return out;
 }
 
+/**
+ * A text that is one expression by its form alone, on every engine: a number, a plain quoted string
+ * (quotes doubled inside, no backslash, no control character), true, false or NULL. Such a field
+ * needs no parser, and the parser's WASM need not load.
+ */
+const PLAIN_LITERAL = /^(?:-?\d+(?:\.\d+)?|'(?:[^'\\\x00-\x1f\x7f]|'')*'|true|false|null)$/i;
+
+export const isPlainLiteral = (text: string): boolean => PLAIN_LITERAL.test(text);
+
 /** Whether the answers have free-text SQL to check (asynchronously, in sql-expression.ts) before a plan is built. */
 export const needsSqlCheck = (answers: Answers) => freeSqlFields(answers).length > 0;
 
