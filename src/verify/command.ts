@@ -206,8 +206,13 @@ export function formatReport(plan: Plan, report: VerifyReport, where: string, no
   const checksOk = report.checks.filter((c) => c.ok).length;
   out.push(
     report.ok
-      ? `verdict: OK: ${changes} statements ran (${traced} lock-traced), every traced lock and rewrite matches the plan${versionNoteCount ? ` (${versionNoteCount} version note(s))` : ""}; ${checksOk}/${report.checks.length} checks passed.`
-      : `verdict: FAILED: ${report.mismatches.length} mismatch(es), ${report.failures.length} failure(s).`,
+      ? `verdict: OK: ${count(changes, "statement")} ran (${traced} lock-traced), every traced lock and rewrite matches the plan${versionNoteCount ? ` (${count(versionNoteCount, "version note")})` : ""}; ${checksOk}/${report.checks.length} checks passed.`
+      : `verdict: FAILED: ${count(report.mismatches.length, "mismatch", "mismatches")}, ${count(report.failures.length, "failure")}.`,
   );
   return out.join("\n") + "\n";
+}
+
+/** "1 statement", "2 statements". */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
