@@ -20,8 +20,10 @@ export function treeValueErrors(trees: TreeSet): string[] {
   for (const node of Object.values(trees.nodes)) {
     if (node.type !== "choice") continue;
     for (const choice of node.choices) {
-      // A choice with its own `next` routes to a further question that settles the answer ("help me choose").
-      if (!choice.next) check(node.pos, node.answer, choice.value, node.id);
+      // A choice with its own `next` routes to a further question that settles the answer ("help me choose");
+      // one whose `set` names the node's own answer ("Not sure": the safe assumption) stores that value instead.
+      const settles = !choice.next && !(choice.set && node.answer in choice.set);
+      if (settles) check(node.pos, node.answer, choice.value, node.id);
       for (const [k, v] of Object.entries(choice.set ?? {})) check(node.pos, k, v, node.id);
     }
   }

@@ -22,9 +22,9 @@ export interface Assumption {
   query?: string;
 }
 
-const ENGINE = { postgresql: "PostgreSQL", mysql: "MySQL" } as Record<string, string>;
+const ENGINE = { postgresql: "PostgreSQL", mysql: "MySQL", mariadb: "MariaDB" } as Record<string, string>;
 /** The newest version each engine's recipes know, to say what upgrading would save. */
-const NEWEST: Record<string, string> = { postgresql: "18", mysql: "8.0.40" };
+const NEWEST: Record<string, string> = { postgresql: "18", mysql: "8.4.3", mariadb: "11.8" };
 const REGENERATE = "if it differs, correct it in answers.yaml and regenerate the plan";
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -35,7 +35,7 @@ function bareTable(table: string): string {
 
 function rowCountQuery(plan: Plan): string {
   const table = plan.answers.table ?? "your_table";
-  return plan.engine === "mysql"
+  return plan.engine !== "postgresql"
     ? `SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareTable(table))};`
     : `SELECT reltuples::bigint FROM pg_class WHERE oid = to_regclass(${literal(table)});`;
 }
@@ -75,7 +75,7 @@ function answered(plan: Plan): Assumption[] {
     out.push({
       what: "engine version",
       value: `${engine} ${plan.engineVersion}, the oldest supported (you were not sure). ${newerVersionSaves(plan)}`.trim(),
-      query: plan.engine === "mysql" ? "SELECT VERSION();" : "SELECT version();",
+      query: plan.engine !== "postgresql" ? "SELECT VERSION();" : "SELECT version();",
       check: `${cap(REGENERATE)} (\`engine_version\`).`,
     });
   }
@@ -112,7 +112,7 @@ function guessed(plan: Plan, tool?: ToolOutput): Assumption[] {
       what: "primary key",
       value: "a single column named `id` (batches walk it in ranges)",
       query:
-        plan.engine === "mysql"
+        plan.engine !== "postgresql"
           ? `SHOW KEYS FROM ${quoteTable("mysql", table)} WHERE Key_name = 'PRIMARY';`
           : `SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(${literal(table)}) AND i.indisprimary;`,
       check: `${cap(REGENERATE)} (\`details.primary_key\`).`,

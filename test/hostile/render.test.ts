@@ -7,6 +7,7 @@
  * parses with libpg-query into statements that are exactly the plan's own (plus BEGIN/COMMIT and the
  * tool's "cannot be undone" raise): nothing in the answers became a statement of its own.
  */
+import { withGuards } from "../../src/plan/guards.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { readFileSync } from "node:fs";
@@ -113,9 +114,10 @@ function statementKeys(sql: string): string[] {
 const toolOwn = (key: string) =>
   /"relname":"__drizzle_migrations"/.test(key) || /^\{"SelectStmt":\{"targetList":\[\{"ResTarget":\{"val":\{"A_Const":\{"sval":\{"sval":"[^"]*"\}\}\}\}\}\],"limitOption":"LIMIT_OPTION_DEFAULT","op":"SETOP_NONE"\}\}$/.test(key);
 
+/** The plan's statements, with the guard each phase's file starts with (src/plan/guards.ts). */
 function allowedKeys(plan: Plan): Set<string> {
   const keys = new Set<string>(statementKeys("BEGIN; COMMIT;"));
-  for (const phase of plan.phases) {
+  for (const phase of withGuards(plan.phases, plan.engine)) {
     for (const s of [...phase.statements, ...(phase.rollback ?? [])]) for (const k of statementKeys(s.sql)) keys.add(k);
     if (phase.irreversible) for (const k of statementKeys(raiseIrreversibleSql(phase.irreversible))) keys.add(k);
   }

@@ -90,11 +90,11 @@ describe("backfill on PostgreSQL 10: the cursor table", () => {
   it("is dropped by the rollback, after the saved values are restored, with a lock timeout first", () => {
     const plan = buildPlan(backfill(QUOTED, { engine_version: "10" }));
     expect(sqlOf(plan.phases[1].statements)[0]).toBe("CREATE TABLE IF NOT EXISTS mw_backfill_users_cursor AS SELECT min(id) AS next_key FROM users;");
-    expect(sqlOf(plan.phases[1].rollback)).toEqual([
-      "UPDATE users SET full_name = saved.full_name FROM users_backfill_before AS saved WHERE users.id = saved.id;",
-      LT,
-      "DROP TABLE IF EXISTS mw_backfill_users_cursor;",
-    ]);
+    const rollback = sqlOf(plan.phases[1].rollback);
+    // The restore runs in batches taken from the saved copy, and leaves rows the application changed since.
+    expect(rollback[0]).toMatch(/DELETE FROM users_backfill_before WHERE id IN \(SELECT id FROM users_backfill_before ORDER BY id LIMIT 1000\)/);
+    expect(rollback[0]).toMatch(/full_name IS NOT DISTINCT FROM \(first_name \|\| ' ' \|\| last_name\)/);
+    expect(rollback.slice(1)).toEqual([LT, "DROP TABLE IF EXISTS mw_backfill_users_cursor;"]);
     expect(plan.phases[1].onLockTimeout).toBeTruthy();
   });
 

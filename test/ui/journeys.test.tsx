@@ -55,6 +55,8 @@ const ANSWERS: Record<string, Step> = {
   pg_version: { text: "16.2" },
   mysql_version_known: { first: true },
   mysql_version: { text: "8.0.36" },
+  mariadb_version_known: { first: true },
+  mariadb_version: { text: "10.11.6" },
   column_type: { text: "varchar(255)" },
   column_nullable: { choose: false },
   column_default: { text: "" },
@@ -89,9 +91,9 @@ function keysFor(node: QuestionNode, step: Step, answers: Record<string, unknown
 }
 
 describe(`wizard journeys over the shipped trees (${journeys.length}: every operation on every engine that offers it)`, () => {
-  it("covers every operation, on both engines where the trees offer it", () => {
-    expect(journeys.length).toBeGreaterThanOrEqual(operationNode.choices.length * 2 - 2);
-    expect(new Set(journeys.map(([, e]) => e))).toEqual(new Set(["postgresql", "mysql"]));
+  it("covers every operation, on every engine where the trees offer it", () => {
+    expect(journeys.length).toBeGreaterThanOrEqual(operationNode.choices.length * 3 - 4);
+    expect(new Set(journeys.map(([, e]) => e))).toEqual(new Set(["postgresql", "mysql", "mariadb"]));
   });
 
   it.each(journeys)("%s on %s: keys from the first question to the files written, exit 0", async (operation, engine) => {
