@@ -10,6 +10,7 @@ import { lstatSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Check, Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "../render/types.js";
+import { withGuards } from "../plan/guards.js";
 import { sameChunk, sqlChunks, type Chunk } from "./sql-tokens.js";
 
 /** Larger files are not plan files. */
@@ -120,12 +121,15 @@ export function planOnDisk(dir: string, plan: Plan, tool: ToolOutput): PlanOnDis
       return undefined;
     }
   };
-  const phases = plan.phases.map((phase) => {
+  // A tool's files start each phase with the guard that re-checks the phase before (src/plan/guards.ts);
+  // PLAN.md shows the plan's own statements.
+  const guarded = withGuards(plan.phases, plan.engine);
+  const phases = plan.phases.map((phase, i) => {
     const parts = md.get(phase.id) ?? {};
     const fromMd = (name: string): [string, string] | undefined => (parts[name] === undefined ? undefined : [`PLAN.md (${phase.id}, ${name})`, parts[name]]);
     const files = plan.answers.tool === "raw-sql" ? tool.phases[phase.id]?.files : undefined;
     return phaseFromDisk(
-      phase,
+      files?.[0] ? guarded[i] : phase,
       {
         up: files?.[0] ? read(files[0]) : fromMd("Statements"),
         down: files?.[1] && !phase.irreversible && phase.rollback?.length ? read(files[1]) : fromMd("Rollback"),

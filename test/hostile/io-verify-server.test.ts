@@ -110,7 +110,7 @@ describe("verify on a server cannot touch anything but its own database", () => 
     await s.query("CREATE ROLE plain LOGIN");
     await s.close();
     const r = await verifyCommand(planFolder(foreignKey), { databaseUrl: server.url.replace("postgres@", "plain@") });
-    expect(r.exitCode).toBe(2);
+    expect(r.exitCode, r.output).toBe(2);
     expect(r.output).toMatch(/^verify: refused: the user plain cannot create databases/);
   });
 

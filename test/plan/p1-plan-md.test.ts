@@ -21,6 +21,7 @@ describe("renderPlanMarkdown", () => {
       "## Before you start",
       "## Phases at a glance",
       ...plan.phases.map((p, i) => `## Phase ${i + 1} of ${plan.phases.length}: ${p.title}`),
+      "## Deadlock",
       "## Lock glossary",
     ]);
   });
