@@ -3,24 +3,15 @@ import type { Engine } from "../answers/schema.js";
 import type { Statement } from "./model.js";
 import { sqlIdent, sqlTable } from "./encode.js";
 import { deriveName } from "./names.js";
+import { compareVersions, isMysqlFamily } from "../engines/index.js";
+
+export { compareVersions };
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
-import { isMysqlFamily } from "../engines/index.js";
 
 /** Quote a possibly schema-qualified table name: `billing."Order"`. */
 export const quoteTable = (engine: Engine, name: string): string => sqlTable(engine, name);
-
-/** Compare dotted versions numerically: "14.3" < "14.10". */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split(".").map(Number);
-  const pb = b.split(".").map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return Math.sign(d);
-  }
-  return 0;
-}
 
 export const versionAtLeast = (version: string, min: string) => compareVersions(version, min) >= 0;
 

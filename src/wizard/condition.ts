@@ -1,7 +1,7 @@
 /** Evaluates a tree `when` condition against the answers given so far. */
 import type { Answers } from "../answers/schema.js";
 import { getPath } from "../answers/path.js";
-import { compareVersions } from "../plan/sql.js";
+import { compareVersions } from "../engines/types.js";
 import type { Condition, ConditionValue, Scalar } from "../trees/model.js";
 
 export function evaluate(cond: Condition, answers: Answers): boolean {

@@ -6,9 +6,9 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 export interface MariadbServer {
   host: string;
@@ -34,18 +34,6 @@ const CLIENT = ["/usr/bin/mariadb", "/usr/bin/mysql"].find((p) => existsSync(p))
 export function mariadbMissing(): string | null {
   if (!SERVER || !INSTALL || !CLIENT) return "MariaDB is not installed (Debian package mariadb-server; .ci/run installs it)";
   return null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 function waitReady(args: string[], child: ChildProcess, log: () => string): Promise<void> {

@@ -6,9 +6,9 @@
  */
 import { execFileSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "./free-port.js";
 
 export interface PgServer {
   url: string;
@@ -26,18 +26,6 @@ function findBinDir(): { dir: string; major: number } | null {
     .filter((n) => Number.isFinite(n) && existsSync(join(base, String(n), "bin", "initdb")))
     .sort((a, b) => b - a);
   return majors.length ? { dir: join(base, String(majors[0]), "bin"), major: majors[0] } : null;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 export function postgresAvailable(): boolean {
