@@ -34,13 +34,14 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 type Figures = { kills: number; midSwitch: number; finished: number; undone: number; changed: number };
 
 /** Kills spread over LANES folders worked on side by side (starting Node is most of each round's time). */
-async function killLoop(signal: "SIGKILL" | "SIGTERM", base: string): Promise<Figures> {
+/** `spread`: kills land at random within spread x one switch's time after the child is ready. */
+async function killLoop(signal: "SIGKILL" | "SIGTERM", base: string, spread = 3): Promise<Figures> {
   const figures: Figures = { kills: 0, midSwitch: 0, finished: 0, undone: 0, changed: 0 };
-  await Promise.all(Array.from({ length: LANES }, (_, lane) => killLane(signal, join(base, String(lane)), lane, KILLS / LANES, figures)));
+  await Promise.all(Array.from({ length: LANES }, (_, lane) => killLane(signal, join(base, String(lane)), lane, KILLS / LANES, figures, spread)));
   return figures;
 }
 
-async function killLane(signal: "SIGKILL" | "SIGTERM", dir: string, lane: number, kills: number, figures: Figures) {
+async function killLane(signal: "SIGKILL" | "SIGTERM", dir: string, lane: number, kills: number, figures: Figures, spread: number) {
   seedFolder(dir);
   writeAll(dir, planA, { force: true });
   let current = whichPlan(dir);
@@ -48,7 +49,7 @@ async function killLane(signal: "SIGKILL" | "SIGTERM", dir: string, lane: number
     // For SIGKILL, half the lanes slow each rename of the switch (a test hook), so more kills land inside it.
     const env = lane % 2 && signal === "SIGKILL" ? { MIGRATION_WIZARD_TEST_SWITCH_PAUSE_MS: "1" } : {};
     const child = await startChild(bundle, dir, current === "A" ? "B" : "A", env);
-    await new Promise((r) => setTimeout(r, Math.random() * cycleMs * 3));
+    await new Promise((r) => setTimeout(r, Math.random() * cycleMs * spread));
     child.kill(signal);
     const { code } = await exited(child);
     figures.kills++;
@@ -69,16 +70,27 @@ async function killLane(signal: "SIGKILL" | "SIGTERM", dir: string, lane: number
 
 describe("kills during a --force overwrite", () => {
   it(`${KILLS} SIGKILLs: the next run finishes or undoes the switch, leaving exactly one plan`, async () => {
-    const f = await killLoop("SIGKILL", join(tmp, "sigkill"));
+    // The kills must really land inside switches, not only between them: where the timing of a busy machine
+    // puts fewer than a fifth inside, further rounds run (at most two), so the figure never rests on chance.
+    const f = await killLoop("SIGKILL", join(tmp, "sigkill-0"));
+    for (let round = 1; round < 3 && f.midSwitch <= KILLS / 5; round++) {
+      const more = await killLoop("SIGKILL", join(tmp, `sigkill-${round}`));
+      for (const k of Object.keys(f) as (keyof Figures)[]) f[k] += more[k];
+    }
     console.log(`SIGKILL: ${JSON.stringify(f)} (one switch ~${cycleMs.toFixed(1)} ms)`);
-    expect(f.kills).toBe(KILLS);
-    // The kills must really land inside switches, not only between them.
+    expect(f.kills).toBeGreaterThanOrEqual(KILLS);
     expect(f.midSwitch).toBeGreaterThan(KILLS / 5);
-  }, 300_000);
+  }, 600_000);
 
   it(`${KILLS} SIGTERMs: the switch under way completes or is undone before exit 143`, async () => {
-    const f = await killLoop("SIGTERM", join(tmp, "sigterm"));
+    // Some signals must arrive late enough that a new plan was written; on a busy machine a round can miss.
+    const f = await killLoop("SIGTERM", join(tmp, "sigterm-0"));
+    for (let round = 1; round < 3 && f.changed === 0; round++) {
+      const more = await killLoop("SIGTERM", join(tmp, `sigterm-${round}`), 3 * 4 ** round);
+      for (const k of Object.keys(f) as (keyof Figures)[]) f[k] += more[k];
+    }
     console.log(`SIGTERM: ${JSON.stringify(f)}`);
+    expect(f.kills).toBeGreaterThanOrEqual(KILLS);
     expect(f.changed).toBeGreaterThan(0);
-  }, 300_000);
+  }, 600_000);
 });
