@@ -14,21 +14,13 @@
  * - "setting": `SET ...` statements just run.
  */
 import type { Statement } from "../plan/model.js";
+import { LOCK_ORDER, lockRank } from "../plan/locks.js";
+
+export { LOCK_ORDER, lockRank };
 import { errorInfo, type Row, type SqlSession } from "./session.js";
 
 export type TraceMethod = "transaction" | "observed" | "not-traced" | "setting";
 
-/** Table-level lock modes, weakest first (PostgreSQL manual, "Table-Level Locks"). */
-export const LOCK_ORDER = [
-  "ACCESS SHARE",
-  "ROW SHARE",
-  "ROW EXCLUSIVE",
-  "SHARE UPDATE EXCLUSIVE",
-  "SHARE",
-  "SHARE ROW EXCLUSIVE",
-  "EXCLUSIVE",
-  "ACCESS EXCLUSIVE",
-] as const;
 
 /** `ShareRowExclusiveLock` -> `SHARE ROW EXCLUSIVE`. */
 export function lockModeName(pgMode: string): string {
@@ -36,10 +28,6 @@ export function lockModeName(pgMode: string): string {
     .replace(/Lock$/, "")
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toUpperCase();
-}
-
-export function lockRank(mode: string): number {
-  return LOCK_ORDER.indexOf(mode.toUpperCase() as (typeof LOCK_ORDER)[number]);
 }
 
 export function strongest(modes: string[]): string | undefined {

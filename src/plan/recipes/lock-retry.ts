@@ -11,6 +11,7 @@
  */
 import type { Statement } from "../model.js";
 import { quoteTable } from "../sql.js";
+import { lockRank } from "../locks.js";
 
 /** Attempts before the migration gives up, and the backoff between them (ms, doubled each time, capped). */
 export const RETRY_ATTEMPTS = 8;
@@ -24,22 +25,10 @@ export function maxPauseTotalMs(): number {
   return total;
 }
 
-/** Table-lock modes from weakest to strongest (the order pg_locks ranks them in). */
-const MODES = [
-  "ACCESS SHARE",
-  "ROW SHARE",
-  "ROW EXCLUSIVE",
-  "SHARE UPDATE EXCLUSIVE",
-  "SHARE",
-  "SHARE ROW EXCLUSIVE",
-  "EXCLUSIVE",
-  "ACCESS EXCLUSIVE",
-];
-const rank = (lock: string) => MODES.indexOf(lock.toUpperCase());
 
 /** The strongest of some lock names ("none" when none is a table lock). */
 export function strongestLock(locks: string[]): string {
-  return locks.reduce((best, l) => (rank(l) > rank(best) ? l.toUpperCase() : best), "none");
+  return locks.reduce((best, l) => (lockRank(l) > lockRank(best) ? l.toUpperCase() : best), "none");
 }
 
 /**
@@ -64,7 +53,7 @@ export function lockTablesFirst(tables: string[], mode: string, why?: string): S
 }
 
 function isStrongPg(s: Statement): boolean {
-  return !s.setting && rank(s.lock) >= rank("SHARE");
+  return !s.setting && lockRank(s.lock) >= lockRank("SHARE");
 }
 
 /** Whether the statement may go into the retry loop's body. */
