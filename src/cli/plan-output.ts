@@ -3,6 +3,7 @@ import type { Plan } from "../plan/model.js";
 import { conflicts, displayPath, OutputError, recoverFolder, writeAll, type OutputFile } from "../output/write.js";
 import type { ToolOutput } from "../render/types.js";
 import { CliError, printError } from "./common.js";
+import { oneLine } from "../plan/encode.js";
 
 function asCliError<T>(fn: () => T): T {
   try {
@@ -35,16 +36,24 @@ export function planReport(plan: Plan, tool: ToolOutput, out: string, written: b
   const lines: string[] = [];
   lines.push(`${written ? "Wrote" : "Would write"} ${plan.files.length} files to ${displayPath(out)}/:`);
   for (const f of plan.files) lines.push(`  ${f}`);
-  lines.push("", plan.summary, "");
+  // Answer text reaches the terminal on one line, with control characters shown, never acted on.
+  lines.push("", oneLine(plan.summary), "");
+  const dir = displayPath(out);
+  if (tool.phases && Object.values(tool.phases).some((t) => t?.command) && dir !== ".") lines.push(`Run the commands from inside ${dir}/ (cd ${shellWord(dir)}):`, "");
   let n = 0;
   for (const p of plan.phases) {
     const how = tool.phases[p.id]?.command;
-    lines.push(`  ${String(++n).padStart(2)}. [${p.kind}] ${p.title}${how ? `  ->  ${how}` : ""}`);
+    lines.push(`  ${String(++n).padStart(2)}. [${p.kind}] ${oneLine(p.title)}${how ? `  ->  ${how}` : ""}`);
   }
   if (plan.warnings.length) {
     lines.push("", "Warnings:");
-    for (const w of plan.warnings) lines.push(`  ! ${w}`);
+    for (const w of plan.warnings) lines.push(`  ! ${oneLine(w)}`);
   }
   lines.push("", `Next: read ${displayPath(out)}/PLAN.md, tick its checklist, then run phase 1.`);
   return lines.join("\n") + "\n";
+}
+
+/** A path as one shell word: quoted only when it needs to be. */
+function shellWord(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
 }
