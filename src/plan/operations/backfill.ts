@@ -3,13 +3,13 @@
  * commit and pause, resumable (src/plan/recipes/batched-update.ts). When rollback matters, the values about to
  * be overwritten are saved first so the change can be undone.
  */
-import { schemaPrefix } from "../encode.js";
+import { dollarQuoted, schemaPrefix } from "../encode.js";
 import { PlanError } from "../build.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
-import { bareName, finishPhase, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe } from "./index.js";
 import type { Statement } from "../model.js";
 import { batchSettings } from "../recipes/size-policy.js";
@@ -31,16 +31,19 @@ function singleAssignment(set: string): { target: string; expr: string } | undef
 }
 
 /**
- * PostgreSQL rollback of a backfill: batches of 1,000 saved rows, each its own short transaction (repeat
- * until next_key is empty). A batch takes its rows out of the copy and puts the old value back only where
- * the row still holds exactly what the backfill computed, so a value the application wrote since is kept.
+ * PostgreSQL rollback of a backfill: batches of 1,000 saved rows, each its own short transaction. A batch
+ * takes its rows out of the copy and puts the old value back only where the row still holds exactly what
+ * the backfill computed, so a value the application wrote since is kept. On PostgreSQL 11+ one DO block
+ * runs every batch (COMMIT after each), so one run of the file restores the whole copy; PostgreSQL 10
+ * cannot COMMIT in DO, so there the statement is one batch, repeated until next_key is empty, and the
+ * copy's drop refuses while rows remain (savedCopyDrop).
  */
 function pgRestore(ctx: RecipeContext, a: { table: string; savedTable: string; pkName: string; target: string; expr: string }): Statement {
   const t = quoteTable("postgresql", a.table);
   const s = quoteTable("postgresql", a.savedTable);
   const pk = quoteIdent("postgresql", a.pkName);
   const { batchSize, pauseMs } = batchSettings(ctx);
-  const sql = [
+  const batch = [
     "WITH batch AS (",
     `  DELETE FROM ${s} WHERE ${pk} IN (SELECT ${pk} FROM ${s} ORDER BY ${pk} LIMIT ${batchSize})`,
     `  RETURNING ${pk} AS mw_key, ${a.target} AS mw_old`,
@@ -49,16 +52,55 @@ function pgRestore(ctx: RecipeContext, a: { table: string; savedTable: string; p
     `  WHERE ${t}.${pk} IN (SELECT mw_key FROM batch) AND ${a.target} IS NOT DISTINCT FROM (${a.expr})`,
     "  RETURNING 1",
     ")",
-    "SELECT max(mw_key) AS next_key FROM batch;",
+  ];
+  const keeps =
+    "It restores the saved value only on rows that still hold exactly what the backfill computed: a row the application changed since keeps the " +
+    "application's value, and rows inserted after the save phase (not in the copy) keep theirs. Each restored row leaves the copy, so a stopped " +
+    "rollback resumes where it was.";
+  if (!versionAtLeast(ctx.version, "11")) {
+    return stmt([...batch, "SELECT max(mw_key) AS next_key FROM batch;"].join("\n"), "ROW EXCLUSIVE", [a.table, a.savedTable], {
+      batched: { table: a.table, batchSize, pauseMs },
+      why: `One batch of ${batchSize} saved rows in its own short transaction; repeat it (pausing ${pauseMs} ms) until next_key is empty (PostgreSQL 10 cannot COMMIT inside a DO block). ${keeps}`,
+    });
+  }
+  const body = [
+    "DECLARE",
+    "  restored_rows bigint;",
+    "BEGIN",
+    "  LOOP",
+    ...batch.map((l) => `    ${l}`),
+    "    SELECT count(*) INTO restored_rows FROM batch;",
+    "    COMMIT;",
+    "    EXIT WHEN restored_rows = 0;",
+    `    PERFORM pg_sleep(${pauseMs / 1000});`,
+    "  END LOOP;",
   ].join("\n");
-  return stmt(sql, "ROW EXCLUSIVE", [a.table, a.savedTable], {
+  return stmt(`DO ${dollarQuoted(`\n${body}\nEND `)};`, "ROW EXCLUSIVE", [a.table, a.savedTable], {
+    transaction: false,
     batched: { table: a.table, batchSize, pauseMs },
-    why:
-      `One batch of ${batchSize} saved rows in its own short transaction; repeat it (pausing ${pauseMs} ms) until next_key is empty. ` +
-      "It restores the saved value only on rows that still hold exactly what the backfill computed: a row the application changed since keeps the " +
-      "application's value, and rows inserted after the save phase (not in the copy) keep theirs. Each restored row leaves the copy, so a stopped " +
-      "rollback resumes where it was.",
+    why: `Batches of ${batchSize} saved rows until the copy is empty, each committed (run outside a transaction block), pausing ${pauseMs} ms between them. ${keeps}`,
   });
+}
+
+/** Dropping the copy of the old values: refused while it still holds rows not put back, so no old value is lost. */
+function savedCopyDrop(savedTable: string, s: string): Statement[] {
+  const body = [
+    "DECLARE",
+    "  left_rows bigint;",
+    "BEGIN",
+    `  IF to_regclass(${literal(s)}) IS NOT NULL THEN`,
+    `    EXECUTE ${literal(`SELECT count(*) FROM ${s}`)} INTO left_rows;`,
+    "    IF left_rows > 0 THEN",
+    `      RAISE EXCEPTION '% saved values are not restored yet: finish the rollback of the backfill phase first (its file empties the copy)', left_rows;`,
+    "    END IF;",
+    "  END IF;",
+  ].join("\n");
+  return [
+    stmt(`DO ${dollarQuoted(`\n${body}\nEND `)};`, "ACCESS SHARE", [savedTable], {
+      why: "Stops here if the copy still holds values the backfill's rollback has not put back: dropping it would lose them.",
+    }),
+    stmt(`DROP TABLE IF EXISTS ${s};`, "ACCESS EXCLUSIVE", [savedTable]),
+  ];
 }
 
 function mysqlRestore(table: string, t: string, s: string, pk: string, target: string): Statement {
@@ -103,7 +145,7 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
               ? [stmt(`CREATE INDEX ON ${s} (${pk});`, "SHARE", [savedTable], { scan: true, why: "Lets the rollback walk the copy in key order, batch by batch (a private table: nothing else waits on it)." })]
               : []),
           ],
-          rollback: [stmt(`DROP TABLE IF EXISTS ${s};`, pg ? "ACCESS EXCLUSIVE" : "metadata lock", [savedTable])],
+          rollback: pg ? savedCopyDrop(savedTable, s) : [stmt(`DROP TABLE IF EXISTS ${s};`, "metadata lock", [savedTable])],
           checks: [{ description: "The copy exists", sql: pg ? `SELECT to_regclass(${`'${s.replace(/'/g, "''")}'`}) IS NOT NULL AS ok;` : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${saved}';` }],
           estimate: estimate.scan(ctx.answers.approx_rows, "and copies the matching ones"),
         }),
