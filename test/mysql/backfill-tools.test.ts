@@ -3,33 +3,26 @@
  * statements that a tool runs once: Alembic (PyMySQL) and Knex (mysql2) recorded the file as applied
  * after 1,000 rows, and set_not_null then failed with 1265 Data truncated.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startMariadb, type MariadbServer } from "../support/mariadb-server.js";
+import { describe, expect, it } from "vitest";
+import { mariadbForFile } from "../support/mariadb-server.js";
 import { expectChecks, freshDb, mysqlPlan, runAll, scalar } from "./support.js";
 import { mysqlToolMissing, prepareMysqlTool } from "./tools.js";
 
-let server: MariadbServer | null = null;
-let skip = "";
-beforeAll(async () => {
-  const s = await startMariadb();
-  if ("reason" in s) skip = s.reason;
-  else server = s;
-}, 120_000);
-afterAll(async () => server?.stop());
+const throwaway = mariadbForFile();
 
 describe.each(["alembic", "knex"] as const)("MySQL backfill under %s", (tool) => {
   it("backfills every row (several batches), then set_not_null succeeds", async (t) => {
-    if (!server) return t.skip(skip);
+    if (!throwaway.server) return t.skip(throwaway.skip);
     const missing = mysqlToolMissing(tool);
     if (missing) return t.skip(missing);
     const dbName = `backfill_${tool}`;
-    const db = await freshDb(server, dbName);
+    const db = await freshDb(throwaway.server, dbName);
     await db.query("CREATE TABLE users (id BIGINT PRIMARY KEY AUTO_INCREMENT, email VARCHAR(100) NOT NULL, email_lower VARCHAR(100))");
     // 4,500 rows with gaps in the keys: five batches of 1,000 keys.
     await db.query("INSERT INTO users (id, email) SELECT seq * 3, CONCAT('User', seq, '@Example.com') FROM seq_1_to_4500");
     const tune = { tool, engine_version: "10.11.6", approx_rows: 50_000, rollback_need: "none" as const };
     const plan = mysqlPlan({ ...tune, operation: "backfill", details: { set: "email_lower = LOWER(email)", backfill_where: "email_lower IS NULL" } });
-    const prepared = prepareMysqlTool(tool, plan, server, dbName, "lower_email");
+    const prepared = prepareMysqlTool(tool, plan, throwaway.server, dbName, "lower_email");
     for (const phase of plan.phases) {
       const files = prepared.out.phases[phase.id];
       if (!files) continue;

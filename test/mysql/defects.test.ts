@@ -6,25 +6,18 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TOOL_RENDERERS } from "../../src/render/tools/index.js";
-import { MARIADB_CLIENT, startMariadb, type MariadbServer } from "../support/mariadb-server.js";
+import { MARIADB_CLIENT, mariadbForFile } from "../support/mariadb-server.js";
 import { expectChecks, freshDb, mysqlPlan, phaseOf, runAll, scalar } from "./support.js";
 
-let server: MariadbServer | null = null;
-let skip = "";
-beforeAll(async () => {
-  const s = await startMariadb();
-  if ("reason" in s) skip = s.reason;
-  else server = s;
-}, 120_000);
-afterAll(async () => server?.stop());
+const throwaway = mariadbForFile();
 
 describe.each(["mariadb:10.11", "mysql:8.0.36"])("drop a column that is in an index (%s plan)", (ev) => {
   const [engine, engine_version] = ev.split(":") as ["mariadb" | "mysql", string];
   it("drops single-column indexes first, then the column INSTANT; a multi-column index takes the INPLACE rebuild", async (t) => {
-    if (!server) return t.skip(skip);
-    const db = await freshDb(server, `dropcol_${engine}`);
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, `dropcol_${engine}`);
     await db.query("CREATE TABLE users (id BIGINT PRIMARY KEY AUTO_INCREMENT, email VARCHAR(200), name VARCHAR(50), INDEX users_email (email), INDEX users_name_email (name, email))");
     await db.query("INSERT INTO users (email, name) VALUES ('a@x', 'a'), ('b@x', 'b')");
     const plan = mysqlPlan({ engine, engine_version, operation: "drop_column", columns: [{ name: "email" }], rollback_need: "none" });
@@ -45,8 +38,8 @@ describe.each(["mariadb:10.11", "mysql:8.0.36"])("drop a column that is in an in
 
 describe("create_table with a foreign key", () => {
   it("writes a table-level FOREIGN KEY clause, so the key exists", async (t) => {
-    if (!server) return t.skip(skip);
-    const db = await freshDb(server, "create_fk");
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, "create_fk");
     await db.query("CREATE TABLE customers (id BIGINT PRIMARY KEY)");
     const plan = mysqlPlan({
       operation: "create_table",
@@ -69,8 +62,8 @@ describe("create_table with a foreign key", () => {
 
 describe("drop_table with referencing tables", () => {
   it("drops the foreign keys by the names MySQL gave them (_ibfk_N), and the rollback re-adds them", async (t) => {
-    if (!server) return t.skip(skip);
-    const db = await freshDb(server, "drop_table_fk");
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, "drop_table_fk");
     await db.query("CREATE TABLE log (id BIGINT PRIMARY KEY)");
     await db.query("CREATE TABLE log_refs (id BIGINT PRIMARY KEY, log_id BIGINT, FOREIGN KEY (log_id) REFERENCES log (id))");
     expect(await scalar(db, "SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()")).toBe("log_refs_ibfk_1");
@@ -92,8 +85,8 @@ describe("drop_table with referencing tables", () => {
 
 describe("raw-sql on MySQL", () => {
   it("runs with the mysql client as PLAN.md prints it, and an irreversible phase's down file refuses readably", async (t) => {
-    if (!server) return t.skip(skip);
-    const db = await freshDb(server, "rawsql");
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, "rawsql");
     await db.query("CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(200), INDEX (email))");
     const plan = mysqlPlan({ operation: "drop_column", columns: [{ name: "email" }], rollback_need: "none" });
     const out = TOOL_RENDERERS["raw-sql"].render(plan, { now: new Date(0), slug: "drop_email" });
@@ -107,7 +100,7 @@ describe("raw-sql on MySQL", () => {
     const files = out.phases[contract.id];
     expect(files.command).toMatch(/^mysql "\$DATABASE_NAME" < migrations\/\S+\.up\.sql$/);
     const shell = (command: string) =>
-      spawnSync("sh", ["-c", command.replace(/^mysql /, `${MARIADB_CLIENT} ${server!.clientArgs().join(" ")} `)], {
+      spawnSync("sh", ["-c", command.replace(/^mysql /, `${MARIADB_CLIENT} ${throwaway.server!.clientArgs().join(" ")} `)], {
         cwd: dir,
         env: { ...process.env, DATABASE_NAME: "rawsql" },
         encoding: "utf8",
@@ -157,8 +150,8 @@ describe("large tables with no downtime: gh-ost / pt-online-schema-change where 
     expect(mysqlPlan({ engine: "mysql", engine_version: "5.7.44", operation: "add_column", table: "orders", columns: [{ name: "note", type: "varchar(100)" }], approx_rows: 5_000 }).warnings.join(" ")).not.toMatch(/gh-ost --host/);
     const maria = mysqlPlan({ operation: "change_column_type", table: "orders", columns: [{ name: "amount", type: "int" }], details: { new_type: "bigint" }, approx_rows: 50_000_000 });
     expect(maria.warnings.join(" ")).not.toMatch(/gh-ost --host/);
-    if (!server) return t.skip(skip);
-    const db = await freshDb(server, "ghost_clause");
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, "ghost_clause");
     await db.query("CREATE TABLE orders (id BIGINT PRIMARY KEY)");
     const clause = /--alter='([^']+)'/.exec(advice!)![1];
     await db.query(`ALTER TABLE orders ${clause}`);

@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./free-port.js";
+import { afterAll, beforeAll } from "vitest";
 
 export interface MariadbServer {
   host: string;
@@ -139,3 +140,15 @@ export async function startMariadb(): Promise<MariadbServer | { reason: string }
 
 /** Path of the `mariadb` command-line client (the `mysql` client on older systems). */
 export const MARIADB_CLIENT = CLIENT;
+
+/** One throwaway server for a test file: started before its tests, stopped after; `skip` says why there is none. */
+export function mariadbForFile(): { readonly server: MariadbServer | null; readonly skip: string } {
+  const state: { server: MariadbServer | null; skip: string } = { server: null, skip: "" };
+  beforeAll(async () => {
+    const s = await startMariadb();
+    if ("reason" in s) state.skip = s.reason;
+    else state.server = s;
+  }, 120_000);
+  afterAll(async () => state.server?.stop());
+  return state;
+}
