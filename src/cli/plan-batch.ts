@@ -5,7 +5,7 @@
 import { AnswersError, loadAnswersFile, missingPlanKeys, requirePlanAnswers, type ParseOptions } from "../answers/load.js";
 import type { Answers } from "../answers/schema.js";
 import { PlanError, type SnapshotInput } from "../plan/build.js";
-import { needsSqlCheck } from "../plan/sql-fields.js";
+import { SqlFieldError } from "../plan/sql-fields.js";
 import { fillFromSnapshot, snapshotDefaults, SnapshotMismatch } from "../schema/fill.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import { planOutputs } from "../render/outputs.js";
@@ -16,15 +16,12 @@ import type { PlanOptions } from "./plan-command.js";
 import { projectAndOut } from "./plan-project.js";
 import { openProject, projectHistory, ProjectError, type Project } from "../project/index.js";
 
-/**
- * What a run with an answers file came to: finished with an exit code, questions still to ask, or
- * free-text SQL to check first (with the parser, which only the ESM build can load).
- */
-export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] } | { needsSqlCheck: true };
+/** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
+export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };
 
 /**
  * `read`: extra keys a team's trees allow, and defaults for keys the file leaves out (what a schema
- * snapshot read). `notes`: print a note about the engine version (once per run: the SQL check reads the file first).
+ * snapshot read). `notes`: print a note about the engine version (off for a read that only looks ahead).
  */
 export function readAnswers(file: string, read: ParseOptions = {}, notes = true): Answers {
   try {
@@ -34,6 +31,17 @@ export function readAnswers(file: string, read: ParseOptions = {}, notes = true)
     return answers;
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);
+    throw e;
+  }
+}
+
+/** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
+export async function checkSqlOf(answers: Answers, file: string): Promise<void> {
+  const { checkSqlFields } = await import("../plan/sql-expression.js");
+  try {
+    await checkSqlFields(answers);
+  } catch (e) {
+    if (e instanceof SqlFieldError) throw new CliError(`${file}: ${e.message}`, EXIT.usage);
     throw e;
   }
 }
@@ -67,15 +75,15 @@ export function withSnapshot(answers: Answers, file: string, snapshot: SchemaSna
  * The whole run when the file has every answer, or when no one can be asked (then missing answers
  * are a usage error); otherwise the answers to prefill the wizard with.
  */
-export function planFromFile(
+export async function planFromFile(
   opts: PlanOptions & { answers: string; out: string },
   interactive: boolean,
-  sqlChecked = false,
   extraKeys?: ReadonlySet<string>,
   snapshot?: SchemaSnapshot,
-): BatchResult {
+): Promise<BatchResult> {
   const defaulted: string[] = [];
-  let answers = readAnswers(opts.answers, { extraKeys, defaults: snapshot ? snapshotDefaults(snapshot) : undefined, defaulted }, !sqlChecked);
+  let answers = readAnswers(opts.answers, { extraKeys, defaults: snapshot ? snapshotDefaults(snapshot) : undefined, defaulted });
+  await checkSqlOf(answers, opts.answers);
   let schema: SnapshotInput | undefined;
   if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
   const { project, out } = projectAndOut(opts);
@@ -83,7 +91,6 @@ export function planFromFile(
   if (project?.tool && !answers.tool) answers = { ...answers, tool: project.tool };
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
-  if (!sqlChecked && !missing.length && needsSqlCheck(answers)) return { needsSqlCheck: true };
   const { plan, tool, files } = outputsFor(answers, opts.answers, schema, project);
   if (!opts.dryRun) writeOrExplain(out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");

@@ -3,7 +3,6 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import type { BatchResult } from "./plan-batch.js";
 import { displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { checkOutBeforeAsking, writeOrExplain } from "./plan-output.js";
@@ -32,38 +31,12 @@ export interface PlanOptions {
 
 /** Check the free-text SQL, build and render (with the schema read, when there is one); answer problems become usage errors that name the field. */
 export async function outputsFor(answers: Answers, file: string, snapshot?: SchemaSnapshot, project?: Project) {
-  await checkSqlOf(answers, file);
   const batch = await import("./plan-batch.js");
+  await batch.checkSqlOf(answers, file);
   if (!snapshot) return batch.outputsFor(answers, file, undefined, project);
   const { answers: filled, schema } = batch.withSnapshot(answers, file, snapshot);
   return batch.outputsFor(filled, file, schema, project);
 }
-
-/** Free-text SQL fields must each be one expression of the engine (sql-expression.ts): else exit 2, nothing written. */
-async function checkSqlOf(answers: Answers, file: string): Promise<void> {
-  const { checkSqlFields } = await import("../plan/sql-expression.js");
-  const { SqlFieldError } = await import("../plan/sql-fields.js");
-  try {
-    await checkSqlFields(answers);
-  } catch (e) {
-    if (e instanceof SqlFieldError) throw new CliError(`${file}: ${e.message}`, EXIT.usage);
-    throw e;
-  }
-}
-
-/** The batch run once its free-text SQL has been checked. */
-async function planFromFileChecked(
-  opts: PlanOptions & { answers: string; out: string },
-  interactive: boolean,
-  extraKeys?: ReadonlySet<string>,
-  snapshot?: SchemaSnapshot,
-): Promise<BatchResult> {
-  const batch = await import("./plan-batch.js");
-  const defaults = snapshot ? (await import("../schema/fill.js")).snapshotDefaults(snapshot) : undefined;
-  await checkSqlOf(batch.readAnswers(opts.answers, { extraKeys, defaults }), opts.answers);
-  return batch.planFromFile(opts, interactive, true, extraKeys, snapshot);
-}
-
 
 export const DEFAULT_OUT = "migration-plan";
 
@@ -92,9 +65,9 @@ export async function planCommand(given: PlanOptions, interactive: boolean): Pro
   // --trees is loaded (and its errors reported) before the answers, whose keys it may extend.
   const trees = opts.trees ? await loadTreesFor(opts.trees) : undefined;
   if (opts.answers) {
-    const r = await planFromFileChecked({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees), snapshot);
+    const batch = await import("./plan-batch.js");
+    const r = await batch.planFromFile({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees), snapshot);
     if ("exitCode" in r) return r.exitCode;
-    if ("needsSqlCheck" in r) throw new Error("the SQL check did not run");
     ({ prefill, missing } = r);
   } else if (snapshot) {
     // The wizard's questions the database answers (engine, version) come pre-answered.

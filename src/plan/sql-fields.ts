@@ -59,8 +59,6 @@ const PLAIN_LITERAL = /^(?:-?\d+(?:\.\d+)?|'(?:[^'\\\x00-\x1f\x7f]|'')*'|true|fa
 
 export const isPlainLiteral = (text: string): boolean => PLAIN_LITERAL.test(text);
 
-/** Whether the answers have free-text SQL to check (asynchronously, in sql-expression.ts) before a plan is built. */
-export const needsSqlCheck = (answers: Answers) => freeSqlFields(answers).length > 0;
 
 /** A short, one-line view of the offending part of a field. */
 export function excerpt(text: string, from = 0, width = 40): string {
