@@ -82,16 +82,18 @@ export async function planFromFile(
   snapshot?: SchemaSnapshot,
 ): Promise<BatchResult> {
   const defaulted: string[] = [];
+  // Messages name the file as the answers reader does (standard input as <stdin>).
+  const source = opts.answers === "-" ? "<stdin>" : opts.answers;
   let answers = readAnswers(opts.answers, { extraKeys, defaults: snapshot ? snapshotDefaults(snapshot) : undefined, defaulted });
-  await checkSqlOf(answers, opts.answers);
+  await checkSqlOf(answers, source);
   let schema: SnapshotInput | undefined;
-  if (snapshot) ({ answers, schema } = withSnapshot(answers, opts.answers, snapshot, defaulted));
+  if (snapshot) ({ answers, schema } = withSnapshot(answers, source, snapshot, defaulted));
   const { project, out } = projectAndOut(opts);
   // The project's own tool is the default answer.
   if (project?.tool && !answers.tool) answers = { ...answers, tool: project.tool };
   const missing = missingPlanKeys(answers);
   if (missing.length && interactive) return { prefill: answers, missing };
-  const { plan, tool, files } = outputsFor(answers, opts.answers, schema, project);
+  const { plan, tool, files } = outputsFor(answers, source, schema, project);
   if (!opts.dryRun) writeOrExplain(out, files, opts.force);
   if (opts.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
   else process.stdout.write(planReport(plan, tool, out, !opts.dryRun));
