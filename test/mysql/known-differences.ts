@@ -24,6 +24,13 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     translate: (sql) => sql.replace(/\bINVISIBLE\b/, "IGNORED").replace(/\bVISIBLE\b/, "NOT IGNORED"),
   },
   {
+    pattern: /\bADD (UNIQUE )?INDEX \S+ \([^)]*\) INVISIBLE\b/i,
+    what: "ALTER TABLE ... ADD INDEX ... INVISIBLE",
+    mysqlManual: "https://dev.mysql.com/doc/refman/8.0/en/invisible-indexes.html",
+    mariadb: "ADD INDEX ... IGNORED (10.6+)",
+    translate: (sql) => sql.replace(/\) INVISIBLE\b/, ") IGNORED"),
+  },
+  {
     pattern: /\bIS_VISIBLE\b/,
     what: "information_schema.STATISTICS.IS_VISIBLE",
     mysqlManual: "https://dev.mysql.com/doc/refman/8.0/en/information-schema-statistics-table.html",
@@ -54,4 +61,30 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
 
 export function knownDifference(sql: string): KnownDifference | undefined {
   return KNOWN_DIFFERENCES.find((d) => d.pattern.test(sql));
+}
+
+/**
+ * The SQL to run on MariaDB for a statement or check of an `engine` plan: MariaDB's equivalent of a
+ * known difference, null to skip one without an equivalent, else the SQL as written. Plans for
+ * engine `mariadb` always run as written. `counted` tallies what was changed or skipped.
+ */
+export function onMariadb(sql: string, engine: string, counted?: Map<string, number>): string | null {
+  const d = engine === "mysql" ? knownDifference(sql) : undefined;
+  if (!d) return sql;
+  const key = `${d.what} (${d.translate ? "run as MariaDB's equivalent" : "skipped"})`;
+  counted?.set(key, (counted.get(key) ?? 0) + 1);
+  return d.translate ? d.translate(sql) : null;
+}
+
+/** The plan as MariaDB runs it: every statement and check through `onMariadb` (for files a tool applies). */
+export function planOnMariadb<P extends { engine: string; phases: { statements: { sql: string }[]; rollback?: { sql: string }[]; checks: { sql: string }[] }[] }>(
+  plan: P,
+  counted?: Map<string, number>,
+): P {
+  const each = <T extends { sql: string }>(items: T[]): T[] =>
+    items.flatMap((item) => {
+      const sql = onMariadb(item.sql, plan.engine, counted);
+      return sql === null ? [] : [{ ...item, sql }];
+    });
+  return { ...plan, phases: plan.phases.map((p) => ({ ...p, statements: each(p.statements), checks: each(p.checks), ...(p.rollback ? { rollback: each(p.rollback) } : {}) })) };
 }

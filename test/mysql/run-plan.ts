@@ -9,7 +9,7 @@ import mysql from "mysql2/promise";
 import type { Phase, Plan, Statement } from "../../src/plan/model.js";
 import type { MariadbServer } from "../support/mariadb-server.js";
 import type { MysqlExample } from "./examples.js";
-import { knownDifference } from "./known-differences.js";
+import { onMariadb as sqlOnMariadb } from "./known-differences.js";
 
 export interface RunStats {
   statements: number;
@@ -26,15 +26,8 @@ export async function runPlanOnMariadb(server: MariadbServer, dbName: string, pl
   const conn = await mysql.createConnection(server.options(dbName));
   const writer = await mysql.createConnection(server.options(dbName));
   const problems: string[] = [];
-  const skipDifferences = plan.engine === "mysql";
   /** The SQL to run on MariaDB, or null to skip it (a MySQL-only statement without an equivalent). */
-  const onMariadb = (sql: string): string | null => {
-    const d = skipDifferences ? knownDifference(sql) : undefined;
-    if (!d) return sql;
-    const key = `${d.what} (${d.translate ? "run as MariaDB's equivalent" : "skipped"})`;
-    stats.skipped.set(key, (stats.skipped.get(key) ?? 0) + 1);
-    return d.translate ? d.translate(sql) : null;
-  };
+  const onMariadb = (sql: string) => sqlOnMariadb(sql, plan.engine, stats.skipped);
   const writeMeanwhile = (until: Promise<unknown>) => {
     let done = false;
     void until.finally(() => (done = true)).catch(() => {});

@@ -4,6 +4,7 @@ import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
 import type { Plan } from "../../src/plan/model.js";
+import { renderPlanMarkdown } from "../../src/render/plan-md.js";
 import { TOOL_RENDERERS } from "../../src/render/tools/index.js";
 import type { ToolOutput } from "../../src/render/types.js";
 import type { MariadbServer } from "../support/mariadb-server.js";
@@ -18,6 +19,8 @@ export function mysqlToolMissing(tool: "alembic" | "knex"): string | null {
 
 export interface ToolRun {
   out: ToolOutput;
+  /** PLAN.md as the CLI writes it for this plan and these files. */
+  planMd: string;
   /** Run a command exactly as PLAN.md prints it (`a && b` run in turn). */
   exec(command: string): Run;
 }
@@ -25,6 +28,7 @@ export interface ToolRun {
 /** Render `plan` for the tool into a fresh folder with the project files a user would have. */
 export function prepareMysqlTool(tool: "alembic" | "knex", plan: Plan, server: MariadbServer, db: string, slug: string): ToolRun {
   const out = TOOL_RENDERERS[tool].render(plan, { now: new Date("2026-12-01T10:00:00Z"), slug });
+  const planMd = renderPlanMarkdown(plan, out);
   const dir = writeFiles(out.files);
   const each = (command: string, one: (part: string) => Run): Run => {
     let last: Run = { status: 0, out: "" };
@@ -49,6 +53,7 @@ export function prepareMysqlTool(tool: "alembic" | "knex", plan: Plan, server: M
     );
     return {
       out,
+      planMd,
       exec: (command) =>
         each(command, (part) => {
           const [name, ...args] = part.split(" ");
@@ -64,6 +69,7 @@ export function prepareMysqlTool(tool: "alembic" | "knex", plan: Plan, server: M
   );
   return {
     out,
+    planMd,
     exec: (command) =>
       each(command, (part) => {
         const m = /^npx knex (migrate:up|migrate:down) (\S+\.js)$/.exec(part);

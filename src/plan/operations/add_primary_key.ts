@@ -18,6 +18,7 @@ import {
   useConcurrently,
   type IndexSpec,
 } from "../recipes/concurrent-index.js";
+import { columnDefinition } from "../recipes/column-defaults.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
@@ -119,6 +120,10 @@ function mysqlPlan(ctx: RecipeContext): RecipeResult {
   const names = (answers.columns ?? []).map((c) => c.name);
   const t = quoteTable("mysql", table);
   const warnings = mysqlOnlineDdlWarnings(ctx);
+  // InnoDB makes the key's columns NOT NULL; undoing the key makes the ones not declared `nullable: false` nullable again.
+  const nullable = (answers.columns ?? []).filter((c) => c.nullable !== false);
+  const renullable = nullable.filter((c) => c.type);
+  const untyped = nullable.filter((c) => !c.type).map((c) => c.name);
   const nulls: Check = {
     description: `No NULL and no duplicate in (${names.join(", ")})`,
     sql:
@@ -151,9 +156,12 @@ function mysqlPlan(ctx: RecipeContext): RecipeResult {
           }),
         ],
         rollback: [
-          stmt(`ALTER TABLE ${t} DROP PRIMARY KEY, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], {
+          stmt(`ALTER TABLE ${t} ${["DROP PRIMARY KEY", ...renullable.map((c) => `MODIFY COLUMN ${columnDefinition("mysql", { ...c, nullable: true })}`)].join(", ")}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], {
             rewrite: true,
-            why: "Dropping a primary key without adding another needs a table copy; writes wait.",
+            why:
+              "Dropping a primary key without adding another needs a table copy; writes wait." +
+              (renullable.length ? ` Adding the key made ${renullable.map((c) => c.name).join(", ")} NOT NULL: the same copy makes them nullable again.` : "") +
+              (untyped.length ? ` ${untyped.join(", ")} stay NOT NULL (their types are not in the answers): MODIFY them back to NULL by hand if they were nullable.` : ""),
           }),
         ],
         checks: [

@@ -109,7 +109,11 @@ function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
   const name = quoteIdent("mysql", spec.name);
   const phases: PhaseDraft[] = [];
   // MySQL 8 hides an index with INVISIBLE; MariaDB 10.6+ with IGNORED (its own syntax for the same idea).
-  const hide = ctx.caps.has("invisibleIndexes") ? { on: "INVISIBLE", off: "VISIBLE", column: "IS_VISIBLE = 'NO'" } : ctx.caps.has("ignoredIndexes") ? { on: "IGNORED", off: "NOT IGNORED", column: "IGNORED = 'YES'" } : null;
+  const hide = ctx.caps.has("invisibleIndexes")
+    ? ({ on: "INVISIBLE", off: "VISIBLE", column: "IS_VISIBLE = 'NO'" } as const)
+    : ctx.caps.has("ignoredIndexes")
+      ? ({ on: "IGNORED", off: "NOT IGNORED", column: "IGNORED = 'YES'" } as const)
+      : null;
   const invisible = hide !== null;
   if (hide) {
     const word = hide.on.toLowerCase();
@@ -142,9 +146,10 @@ function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
       kind: "contract",
       why:
         "Dropping a secondary index is an in-place metadata change in InnoDB. MySQL refuses to drop an index a " +
-        "foreign key needs (error 1553): drop or re-index the foreign key first.",
+        "foreign key needs (error 1553): drop or re-index the foreign key first." +
+        (known && hide ? ` Undoing the drop rebuilds the index ${hide.on.toLowerCase()}, as the previous phase left it; undoing that phase makes it usable.` : ""),
       statements: [mysqlDropIndex(spec)],
-      ...(known ? { rollback: [mysqlAddIndex(spec)] } : { irreversible: NO_DEFINITION.replace("run that CREATE INDEX with CONCURRENTLY added", "run it as ALTER TABLE ... ADD INDEX ..., ALGORITHM=INPLACE, LOCK=NONE") }),
+      ...(known ? { rollback: [mysqlAddIndex(spec, hide?.on)] } : { irreversible: NO_DEFINITION.replace("run that CREATE INDEX with CONCURRENTLY added", "run it as ALTER TABLE ... ADD INDEX ..., ALGORITHM=INPLACE, LOCK=NONE") }),
       checks: [mysqlIndexCheck(spec, false)],
       estimate: estimate.catalogOnly(ctx),
     }),

@@ -118,7 +118,8 @@ export function dropIndexPlain(spec: Pick<IndexSpec, "table" | "name">): Stateme
 }
 
 /** MySQL online index build: `ALGORITHM=INPLACE, LOCK=NONE` keeps reads and writes going. */
-export function mysqlAddIndex(spec: IndexSpec): Statement {
+/** `hidden`: MySQL's `INVISIBLE` or MariaDB's `IGNORED`, to build the index hidden from the optimizer. */
+export function mysqlAddIndex(spec: IndexSpec, hidden?: "INVISIBLE" | "IGNORED"): Statement {
   if (spec.method && spec.method !== "btree") {
     throw new PlanError(`InnoDB indexes are B-trees; method ${spec.method} is PostgreSQL only`, "details.method");
   }
@@ -127,7 +128,7 @@ export function mysqlAddIndex(spec: IndexSpec): Statement {
   return {
     sql:
       `ALTER TABLE ${quoteTable("mysql", spec.table)} ADD ${kind} ${quoteIdent("mysql", spec.name)} ` +
-      `(${columnList("mysql", spec.columns)}), ALGORITHM=INPLACE, LOCK=NONE;`,
+      `(${columnList("mysql", spec.columns)})${hidden ? ` ${hidden}` : ""}, ALGORITHM=INPLACE, LOCK=NONE;`,
     transaction: true,
     lock: "INPLACE, LOCK=NONE",
     lockedTables: [spec.table],
