@@ -51,12 +51,15 @@ export const TOOLS = [
 ] as const;
 export const DOWNTIME = ["none", "seconds", "minutes"] as const;
 export const ROLLBACK = ["none", "phase-level", "full"] as const;
+/** How a MySQL-family table rebuild runs on a large table with no downtime. */
+export const ONLINE_DDL_TOOLS = ["native", "gh-ost", "pt-online-schema-change"] as const;
 
 export type Engine = (typeof ENGINES)[number];
 export type Operation = (typeof OPERATIONS)[number];
 export type Tool = (typeof TOOLS)[number];
 export type DowntimeTolerance = (typeof DOWNTIME)[number];
 export type RollbackNeed = (typeof ROLLBACK)[number];
+export type OnlineDdlTool = (typeof ONLINE_DDL_TOOLS)[number];
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
 
@@ -130,6 +133,10 @@ export const answersSchema = described(
       downtime_tolerance: opt(z.enum(DOWNTIME), "How long writes may be blocked: none, seconds, minutes."),
       rollback_need: opt(z.enum(ROLLBACK), "How far back you must be able to go: none, phase-level, full."),
       tool: opt(z.enum(TOOLS), "The migration tool the files are written for."),
+      online_ddl_tool: opt(
+        z.enum(ONLINE_DDL_TOOLS),
+        "MySQL / MariaDB, large table, no downtime: how a step that rebuilds the table runs: native online DDL (default), gh-ost (MySQL only) or pt-online-schema-change.",
+      ),
       details: opt(detailsSchema, "Operation-specific fields."),
       assumed: opt(
         z.record(z.string(), z.string()),

@@ -17,7 +17,8 @@ export interface SnapshotInput {
   facts: SnapshotFacts;
 }
 import { capabilities, dialectOf, isMysqlFamily, versionNotes } from "../engines/index.js";
-import { onlineSchemaToolAdvice } from "./recipes/online-schema-tools.js";
+import { instantRowVersionNote } from "./recipes/mysql-online.js";
+import { onlineSchemaToolAdvice, withOnlineSchemaTool } from "./recipes/online-schema-tools.js";
 
 export class PlanError extends Error {
   constructor(
@@ -65,7 +66,7 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   if (tooLong) throw new PlanError(tooLong[1], tooLong[0]);
   let result: RecipeResult;
   try {
-    result = withNameBook(answers, () => recipe(ctx));
+    result = withNameBook(answers, () => withOnlineSchemaTool(ctx, recipe(ctx)));
   } catch (e) {
     if (e instanceof NameClash) throw new PlanError(e.message, "names");
     throw e;
@@ -85,7 +86,7 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
     phases,
     // PostgreSQL recipes state their own version caveats (14.0-14.3); the MySQL family's go here.
     warnings: isMysqlFamily(answers.engine)
-      ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings, ...onlineSchemaToolAdvice(ctx, result.phases)]
+      ? [...versionNotes(answers.engine, answers.engine_version), ...result.warnings, ...instantRowVersionNote(ctx, result), ...onlineSchemaToolAdvice(ctx, result.phases)]
       : result.warnings,
     checklist,
     files: [],

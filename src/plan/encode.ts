@@ -159,6 +159,33 @@ export function jsQuoted(s: string): string {
   return escapeLoneSurrogates(JSON.stringify(s).replace(/[\u2028\u2029\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${hex4(c)}`), (h) => `\\u${h}`);
 }
 
+// ---- shell ----
+
+/**
+ * One POSIX shell word that the shell passes on unchanged: bare when it holds only characters no
+ * shell treats specially, else single-quoted (`'` as `'\''`), so `$()`, backticks, `;`, globs and
+ * spaces stay literal. Line breaks and invisible characters would make a pasted command run in
+ * pieces or hide text: such a word is written as bash's `$'...'` with escapes instead.
+ */
+export function shellArg(s: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
+  if (!/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.test(s)) return `'${s.replace(/'/g, "'\\''")}'`;
+  const escaped = [...s]
+    .map((c) => {
+      if (c === "\\") return "\\\\";
+      if (c === "'") return "\\'";
+      if (c === "\n") return "\\n";
+      if (c === "\t") return "\\t";
+      if (c === "\r") return "\\r";
+      const code = c.codePointAt(0)!;
+      if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `\\x${code.toString(16).padStart(2, "0")}`;
+      if (/[\u2028\u2029\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.test(c)) return `\\u${hex4(c)}`;
+      return c;
+    })
+    .join("");
+  return `$'${escaped}'`;
+}
+
 // ---- data and documents ----
 
 /** A YAML double-quoted scalar: JSON's escapes plus the characters YAML forbids raw. */

@@ -66,6 +66,21 @@ export interface Phase {
   estimate?: string;
   /** What to do when the lock timeout fires. */
   onLockTimeout?: string;
+  /** Run by an online schema change tool (gh-ost, pt-online-schema-change) instead of SQL: `statements` is then empty. */
+  external?: ExternalRun;
+}
+
+/** A table rebuild run by gh-ost or pt-online-schema-change: shell commands with every name encoded for the shell. */
+export interface ExternalRun {
+  tool: "gh-ost" | "pt-online-schema-change";
+  /** The rehearsal: checks everything and changes nothing (gh-ost without --execute, pt-osc --dry-run). */
+  rehearse: string;
+  /** The real run, only after the rehearsal succeeded. */
+  execute: string;
+  /** How and when the new table replaces the old one. */
+  cutOver: string;
+  /** How to undo the phase, before and after the cut-over. */
+  rollback: string;
 }
 
 export interface Plan {

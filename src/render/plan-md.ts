@@ -49,10 +49,10 @@ const LOCK_GLOSSARY: Record<string, string> = {
 const cell = (text: string) => oneLine(text).replace(/\|/g, "\\|");
 
 /** A fenced SQL block whose fence is longer than any run of backticks in the SQL, so the SQL cannot close it. */
-function fence(sql: string): string {
+function fence(sql: string, lang = "sql"): string {
   const longest = Math.max(2, ...(sql.match(/`+/g) ?? []).map((r) => r.length));
   const f = "`".repeat(longest + 1);
-  return `${f}sql\n${sql.trim()}\n${f}`;
+  return `${f}${lang}\n${sql.trim()}\n${f}`;
 }
 
 function statementNote(s: Statement): string {
@@ -93,6 +93,7 @@ function answersTable(plan: Plan): string {
   if (a.approx_rows !== undefined) rows.push(["approx. rows", thousands(a.approx_rows)]);
   if (a.downtime_tolerance) rows.push(["downtime tolerance", a.downtime_tolerance]);
   if (a.rollback_need) rows.push(["rollback need", a.rollback_need]);
+  if (a.online_ddl_tool) rows.push(["table rebuilds with", a.online_ddl_tool]);
   if (a.tool) rows.push(["tool", a.tool]);
   for (const [key, value] of Object.entries(a.details ?? {})) {
     if (value !== undefined) rows.push([`details.${key}`, Array.isArray(value) ? value.join(", ") : String(value)]);
@@ -135,6 +136,21 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
     }
   }
 
+  if (phase.external) {
+    const x = phase.external;
+    out.push(
+      `### How to run it (with ${x.tool})`,
+      [
+        "Set MYSQL_HOST, MYSQL_USER" + (x.rehearse.includes("$MYSQL_DATABASE") ? " and MYSQL_DATABASE" : "") + " first. The rehearsal changes nothing:",
+        fence(x.rehearse, "sh"),
+        "Only when it succeeded, the real run:",
+        fence(x.execute, "sh"),
+      ].join("\n\n"),
+      "### Cut-over",
+      mdText(x.cutOver),
+    );
+  }
+
   if (phase.checks.length) {
     out.push("### Checks", "Run each query after the phase; every one must return `ok = true` before you go on.");
     for (const c of phase.checks) out.push(`- ${oneLine(c.description)}`, fence(c.sql));
@@ -145,6 +161,8 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   out.push("### Rollback");
   if (phase.irreversible) {
     out.push(`**Irreversible:** ${oneLine(phase.irreversible)}`);
+  } else if (phase.external) {
+    out.push(mdText(phase.external.rollback));
   } else if (phase.rollback && phase.rollback.length) {
     out.push("Undo this phase (only after undoing every later phase that ran):");
     out.push(fence(phase.rollback.map((s) => s.sql).join("\n")));

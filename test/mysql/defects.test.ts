@@ -142,7 +142,8 @@ describe("large tables with no downtime: gh-ost / pt-online-schema-change where 
     expect(advice).toContain("--alter='ADD COLUMN note varchar(100)'");
     expect(advice).toMatch(/without --execute gh-ost only rehearses/);
     expect(advice).toMatch(/--max-lag-millis=1500 --chunk-size=1000/);
-    expect(advice).toMatch(/pt-online-schema-change --alter 'ADD COLUMN note varchar\(100\)' D=<database>,t=orders .*--dry-run/);
+    expect(advice).toMatch(/pt-online-schema-change --alter 'ADD COLUMN note varchar\(100\)' .*--dry-run h="\$MYSQL_HOST",u="\$MYSQL_USER",D="\$MYSQL_DATABASE",t=orders/);
+    expect(advice).toMatch(/answer online_ddl_tool/);
     expect(advice).toMatch(/binlog_format=ROW.*no foreign keys.*no triggers/);
     expect(advice).toMatch(/_orders_del|_<table>_del/);
     // Instant changes and tables that may block briefly get no such advice.

@@ -63,6 +63,7 @@ const ANSWERS: Record<string, Step> = {
   column_charset: { text: "utf8mb4" },
   table_size: { first: true }, // Not sure: planned as very large
   downtime: { first: true },
+  online_ddl_tool: { first: true },
   rollback: { first: true },
   tool: { choose: "raw-sql" },
 };
