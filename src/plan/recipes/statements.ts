@@ -94,7 +94,11 @@ export function onLockTimeoutAdvice(ctx: RecipeContext): string {
     return (
       `The DDL gave up after ${secs} s waiting for the metadata lock instead of stalling every query behind it; ` +
       "nothing was changed by that statement. Find the blocker with " +
-      "`SELECT * FROM performance_schema.metadata_locks WHERE OBJECT_NAME = '<table>'` and `SHOW FULL PROCESSLIST` " +
+      (ctx.product === "mariadb"
+        ? // performance_schema is off by default on MariaDB: its metadata_locks table would be empty.
+          "`SHOW FULL PROCESSLIST` and `SELECT trx_mysql_thread_id, trx_started, trx_state, LEFT(trx_query, 120) FROM information_schema.INNODB_TRX ORDER BY trx_started` " +
+          "(MariaDB runs with performance_schema off by default; `INSTALL SONAME 'metadata_lock_info'` adds information_schema.METADATA_LOCK_INFO, which names the lock holders) "
+        : "`SELECT * FROM performance_schema.metadata_locks WHERE OBJECT_NAME = '<table>'` and `SHOW FULL PROCESSLIST` ") +
       "(look for long transactions or open idle sessions), let it finish or kill it, then retry the phase with " +
       "backoff (wait 5 s, 15 s, 60 s between attempts), ideally at a quieter hour."
     );
