@@ -11,6 +11,8 @@ import { answersSchema } from "../../src/answers/schema.js";
 import { shellArg } from "../../src/plan/encode.js";
 import type { Phase, Plan } from "../../src/plan/model.js";
 import { renderPlanMarkdown } from "../../src/render/plan-md.js";
+import { TOOL_RENDERERS } from "../../src/render/tools/index.js";
+import { printedCommands } from "../tools/plan-md-commands.js";
 import { mariadbForFile } from "../support/mariadb-server.js";
 import { expectChecks, freshDb, mysqlPlan, scalar } from "./support.js";
 
@@ -169,5 +171,18 @@ describe("the INSTANT row-version limit", () => {
     expect(mentions).toHaveLength(1);
     expect(mysqlPlan({ ...base, engine: "mariadb", engine_version: "10.11.6", ...answers }).warnings.join("\n")).not.toMatch(/TOTAL_ROW_VERSIONS/);
     expect(mysqlPlan({ ...base, engine_version: "8.0.28", ...answers }).warnings.join("\n")).not.toMatch(/TOTAL_ROW_VERSIONS/);
+  });
+});
+
+describe("with a migration tool", () => {
+  it("the tool's files skip the phase gh-ost runs; PLAN.md gives that phase the gh-ost commands and the others the tool's", () => {
+    const plan = checkAnswers({ online_ddl_tool: "gh-ost", tool: "knex" });
+    const out = TOOL_RENDERERS.knex.render(plan, { now: new Date("2026-12-01T10:00:00Z"), slug: "check" });
+    const phase = externalPhase(plan);
+    expect(out.phases[phase.id]).toBeUndefined();
+    const printed = printedCommands(renderPlanMarkdown(plan, out));
+    expect(printed.apply.has(phase.id)).toBe(false);
+    for (const p of plan.phases.filter((x) => x.statements.length)) expect(printed.apply.get(p.id)).toMatch(/^npx knex migrate:up /);
+    expect(out.files.map((f) => f.content).join("\n")).not.toMatch(/ADD CONSTRAINT orders_amount_ok CHECK/);
   });
 });
