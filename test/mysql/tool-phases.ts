@@ -20,8 +20,6 @@ import { planOnMariadb } from "./known-differences.js";
 import { expectChecks, freshDb, type Conn } from "./support.js";
 import { mysqlToolMissing, prepareMysqlTool } from "./tools.js";
 
-const throwaway = mariadbForFile();
-const TOOLS = ["alembic", "knex"] as const;
 const ENGINES = [
   ["mysql", "8.0.36"],
   ["mariadb", "10.11.6"],
@@ -102,48 +100,52 @@ function expectRowsUnchanged(now: Map<string, string>, before: Map<string, strin
   for (const [col, h] of now) expect(h, `${col}: rows unchanged after ${after}`).toBe(before.get(col));
 }
 
-describe.each(TOOLS)("every MySQL-family operation's phases under %s on MariaDB, following PLAN.md", (tool) => {
-  let n = 0;
-  it.for(cases().map((c) => [`${c.operation} (${c.engine}, ${c.variant})`, c] as const))("%s: applies, undoes each phase newest first, re-applies", { timeout: 180_000 }, async ([, c], t) => {
-    if (!throwaway.server) return t.skip(throwaway.skip);
-    const missing = mysqlToolMissing(tool);
-    if (missing) return t.skip(missing);
-    const dbName = `tp_${tool}_${n++}`;
-    const db = await freshDb(throwaway.server, dbName);
-    try {
-      await db.query("SET SESSION group_concat_max_len = 100000000");
-      for (const sql of c.example.setup) await db.query(sql);
-      const [cols] = await db.query("SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()");
-      const original = (cols as { t: string; c: string }[]).map((r) => [r.t, r.c] as [string, string]);
-      const prepared = prepareMysqlTool(tool, c.plan, throwaway.server, dbName, `${c.operation}_${c.plan.engine}`);
-      const printed = printedCommands(prepared.planMd);
-      const withSql = c.plan.phases.filter((p) => p.statements.length);
-      const firstIrreversible = withSql.findIndex((p) => p.irreversible);
-      const reversible = firstIrreversible === -1 ? withSql : withSql.slice(0, firstIrreversible);
-      const step = (command: string | undefined, what: string) => {
-        expect(command, `PLAN.md prints a command to ${what}`).toBeTruthy();
-        const r = prepared.exec(command!);
-        expect(r.status, `${what}: ${command}\n${r.out.slice(-3000)}`).toBe(0);
-      };
-      for (const p of withSql) if (!p.irreversible) expect(printed.undo.get(p.id), `${p.id}: PLAN.md says how to undo it with the tool`).toBeTruthy();
-      const shape = await schemaShape(db);
-      const rows = await rowHashes(db, original);
-      for (const phase of reversible) {
-        step(printed.apply.get(phase.id), `apply ${phase.id}`);
-        await expectChecks(db, phase);
+/** The suite for one tool (one test file each, so the two tools run in parallel). */
+export function toolPhasesSuite(tool: "alembic" | "knex"): void {
+  const throwaway = mariadbForFile();
+  describe(`every MySQL-family operation's phases under ${tool} on MariaDB, following PLAN.md`, () => {
+    let n = 0;
+    it.for(cases().map((c) => [`${c.operation} (${c.engine}, ${c.variant})`, c] as const))("%s: applies, undoes each phase newest first, re-applies", { timeout: 180_000 }, async ([, c], t) => {
+      if (!throwaway.server) return t.skip(throwaway.skip);
+      const missing = mysqlToolMissing(tool);
+      if (missing) return t.skip(missing);
+      const dbName = `tp_${tool}_${n++}`;
+      const db = await freshDb(throwaway.server, dbName);
+      try {
+        await db.query("SET SESSION group_concat_max_len = 100000000");
+        for (const sql of c.example.setup) await db.query(sql);
+        const [cols] = await db.query("SELECT TABLE_NAME AS t, COLUMN_NAME AS c FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE()");
+        const original = (cols as { t: string; c: string }[]).map((r) => [r.t, r.c] as [string, string]);
+        const prepared = prepareMysqlTool(tool, c.plan, throwaway.server, dbName, `${c.operation}_${c.plan.engine}`);
+        const printed = printedCommands(prepared.planMd);
+        const withSql = c.plan.phases.filter((p) => p.statements.length);
+        const firstIrreversible = withSql.findIndex((p) => p.irreversible);
+        const reversible = firstIrreversible === -1 ? withSql : withSql.slice(0, firstIrreversible);
+        const step = (command: string | undefined, what: string) => {
+          expect(command, `PLAN.md prints a command to ${what}`).toBeTruthy();
+          const r = prepared.exec(command!);
+          expect(r.status, `${what}: ${command}\n${r.out.slice(-3000)}`).toBe(0);
+        };
+        for (const p of withSql) if (!p.irreversible) expect(printed.undo.get(p.id), `${p.id}: PLAN.md says how to undo it with the tool`).toBeTruthy();
+        const shape = await schemaShape(db);
+        const rows = await rowHashes(db, original);
+        for (const phase of reversible) {
+          step(printed.apply.get(phase.id), `apply ${phase.id}`);
+          await expectChecks(db, phase);
+        }
+        for (let i = reversible.length - 1; i >= 0; i--) {
+          step(printed.undo.get(reversible[i].id), `undo ${reversible[i].id}`);
+          for (const earlier of reversible.slice(0, i)) await expectChecks(db, earlier);
+          expectRowsUnchanged(await rowHashes(db, original), rows, `undoing ${reversible[i].id}`);
+        }
+        expect(await schemaShape(db), "the schema is as before the plan").toEqual(shape);
+        for (const phase of withSql) {
+          step(printed.apply.get(phase.id), `apply ${phase.id} again`);
+          await expectChecks(db, phase);
+        }
+      } finally {
+        await db.end();
       }
-      for (let i = reversible.length - 1; i >= 0; i--) {
-        step(printed.undo.get(reversible[i].id), `undo ${reversible[i].id}`);
-        for (const earlier of reversible.slice(0, i)) await expectChecks(db, earlier);
-        expectRowsUnchanged(await rowHashes(db, original), rows, `undoing ${reversible[i].id}`);
-      }
-      expect(await schemaShape(db), "the schema is as before the plan").toEqual(shape);
-      for (const phase of withSql) {
-        step(printed.apply.get(phase.id), `apply ${phase.id} again`);
-        await expectChecks(db, phase);
-      }
-    } finally {
-      await db.end();
-    }
+    });
   });
-});
+}
