@@ -1,7 +1,8 @@
 /**
  * A throwaway MariaDB server for tests: mariadb-install-db into a temporary folder, its own socket, a
  * free port on 127.0.0.1, root without a password. Uses Debian's `mariadb-server` (installed by
- * .ci/run); `startMariadb` returns `{ reason }` when it is absent so a test can say why it skips.
+ * .ci/run); `startMariadb` returns `{ reason }` when it is absent so a test can say why it skips, and
+ * throws when it is installed but does not start, so a broken server fails the tests instead of skipping them.
  * MariaDB refuses to run as root unless told to, so as root the server runs as the `mysql` user.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
@@ -38,7 +39,7 @@ export function mariadbMissing(): string | null {
 }
 
 function waitReady(args: string[], child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 90_000;
   return new Promise((resolveReady, reject) => {
     const tick = () => {
       if (child.exitCode !== null) return reject(new Error(`mariadbd exited: ${log()}`));
@@ -46,7 +47,7 @@ function waitReady(args: string[], child: ChildProcess, log: () => string): Prom
         execFileSync(CLIENT!, [...args, "-e", "SELECT 1"], { stdio: "pipe", timeout: 5000 });
         return resolveReady();
       } catch {
-        if (Date.now() > deadline) return reject(new Error(`mariadbd did not start in 30 s: ${log()}`));
+        if (Date.now() > deadline) return reject(new Error(`mariadbd did not start in 90 s: ${log()}`));
         setTimeout(tick, 150);
       }
     };
@@ -107,11 +108,12 @@ export async function startMariadb(): Promise<MariadbServer | { reason: string }
   };
   // A test run that dies must not leave a server behind.
   process.once("exit", stopSync);
+  // Installed but not starting is a failure, never a skip: only an absent server skips.
   try {
     await waitReady(clientArgs(), child, () => stderr);
   } catch (err) {
     stopSync();
-    return { reason: (err as Error).message.slice(0, 400) };
+    throw new Error((err as Error).message.slice(0, 400));
   }
   const version = execFileSync(CLIENT!, [...clientArgs(), "-N", "-e", "SELECT VERSION()"]).toString().trim().replace(/-.*/, "");
   return {
