@@ -6,6 +6,7 @@ import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { jsString } from "../../plan/encode.js";
+import { versionClock } from "../../project/versions.js";
 import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
@@ -22,13 +23,13 @@ export const nodePgMigrate: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    let n = 0;
+    // node-pg-migrate's default prefix: milliseconds since the epoch, one second apart, after the project's newest (--project).
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "milliseconds");
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const paths: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        // node-pg-migrate's default prefix: milliseconds since the epoch; one second apart keeps the order.
-        const path = `migrations/${ctx.now.getTime() + 1000 * n++}_${step.slug}.js`;
+        const path = `migrations/${clock.next()}_${step.slug}.js`;
         files.push({
           path,
           content: renderTemplate(template, {
