@@ -183,7 +183,11 @@ export function readHistory(tool: Tool, p: ProjectFiles, table: string): Project
   if (tool === "golang-migrate") return { tool, numbered: numberedHistory(p, ["migrations", "db/migrations"], /^(\d+)_.+\.(up|down)\.sql$/) };
   if (tool === "goose") return { tool, versioned: versionedHistory(p, ["migrations", "db/migrations"], /^(\d+)_[^/]+\.(sql|go)$/) };
   if (tool === "dbmate") return { tool, versioned: versionedHistory(p, ["db/migrations"], /^(\d+)_[^/]+\.sql$/) };
-  if (tool === "rails") return { tool, versioned: versionedHistory(p, ["db/migrate"], /^(\d+)_[^/]+\.rb$/) };
+  if (tool === "rails") {
+    const lock = p.files.includes("Gemfile.lock") ? p.read("Gemfile.lock") : "";
+    const railsVersion = /^ {4}(?:rails|activerecord) \((\d+\.\d+)[.\d]*\)$/m.exec(lock)?.[1];
+    return { tool, versioned: versionedHistory(p, ["db/migrate"], /^(\d+)_[^/]+\.rb$/), ...(railsVersion ? { railsVersion } : {}) };
+  }
   if (tool === "knex") {
     const dir = configuredDir(p, /^knexfile\.(js|cjs|mjs|ts)$/, "directory") ?? "migrations";
     return { tool, versioned: versionedHistory(p, [dir], /^(\d+)_[^/]+\.(js|cjs|mjs|ts)$/) };

@@ -23,6 +23,7 @@ describe("detectTool", () => {
     [["liquibase.properties"], "liquibase"],
     [["sqitch.plan", "sqitch.conf"], "sqitch"],
     [["migrations/1700000000000_x.js"], "node-pg-migrate"],
+    [["package.json", "migrations/0001_create-customers.js"], "node-pg-migrate"],
     [["db/migrations/20200101000000_x.sql"], "dbmate"],
     [["migrations/20200101000000_x.sql"], "goose"],
     [["migrations/000001_x.up.sql", "migrations/000001_x.down.sql"], "golang-migrate"],

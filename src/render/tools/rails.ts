@@ -74,4 +74,5 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
   return { tool: "rails", files, phases, notes };
 }
 
-export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx) };
+// In a project (--project), the Rails version its Gemfile.lock names.
+export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx, ctx.project?.railsVersion) };
