@@ -3,11 +3,11 @@
  * plan replaced with --force (the project's plan edited again from its own content, not from the
  * earlier edit), and malformed or changed files refused in one line with nothing written.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { answersFile, copySample } from "./support.js";
 
 const answers = (column: string, table = "customers") =>
   [
@@ -22,27 +22,12 @@ const answers = (column: string, table = "customers") =>
     "",
   ].join("\n");
 
-function copy(name: string): { dir: string; answersFile: (text: string) => string } {
-  const dir = mkdtempSync(join(tmpdir(), `mw-edit-${name}-`));
-  cpSync(join(import.meta.dirname, name), dir, { recursive: true });
-  const answersDir = mkdtempSync(join(tmpdir(), "mw-answers-"));
-  let n = 0;
-  return {
-    dir,
-    answersFile: (text) => {
-      const f = join(answersDir, `a${n++}.yaml`);
-      writeFileSync(f, text);
-      return f;
-    },
-  };
-}
-
 const ORIGINAL_PLAN = readFileSync(join(import.meta.dirname, "sqitch", "sqitch.plan"), "utf8");
 const changeLines = (plan: string) => plan.slice(ORIGINAL_PLAN.length).split("\n").filter(Boolean);
 
 describe("--project edits the project's own files safely", () => {
   it("Sqitch: appends to sqitch.plan; a second plan needs --force and then replaces the first one's lines, keeping the project's", () => {
-    const { dir, answersFile } = copy("sqitch");
+    const dir = copySample("sqitch");
     const first = runCli(["plan", "--answers", answersFile(answers("customer_id")), "--project", dir]);
     expect(first.code, first.stderr).toBe(0);
     const once = readFileSync(join(dir, "sqitch.plan"), "utf8");
@@ -69,7 +54,7 @@ describe("--project edits the project's own files safely", () => {
   });
 
   it("Sqitch: a plan edited by the user since the earlier plan is refused, even with --force, and left as it is", () => {
-    const { dir, answersFile } = copy("sqitch");
+    const dir = copySample("sqitch");
     expect(runCli(["plan", "--answers", answersFile(answers("customer_id")), "--project", dir]).code).toBe(0);
     appendFileSync(join(dir, "sqitch.plan"), "mine [orders] 2026-02-01T00:00:00Z Ann Smith <ann@shop.example> # mine\n");
     const edited = readFileSync(join(dir, "sqitch.plan"), "utf8");
@@ -85,7 +70,7 @@ describe("--project edits the project's own files safely", () => {
     ["drizzle", "drizzle/meta/_journal.json", "", /_journal\.json is not valid JSON/],
     ["liquibase", "db/changelog/db.changelog-master.xml", "<!-- trailing --><extra/>\n", /does not end with one <\/databaseChangeLog>/],
   ] as const)("%s: a malformed %s is refused in one line, nothing written", ([name, file, extra, message]) => {
-    const { dir, answersFile } = copy(name);
+    const dir = copySample(name);
     if (extra) appendFileSync(join(dir, file), extra);
     else writeFileSync(join(dir, file), "{ not json");
     const before = readdirSync(dir).sort();

@@ -9,10 +9,8 @@
  * Liquibase and Prisma are not installed here: their written include and migration folders are
  * checked by format only (the last two tests).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlanAnswers, Tool } from "../../src/answers/schema.js";
@@ -21,7 +19,8 @@ import { runCli } from "../support/cli.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
 import { missing } from "../tools/drivers.js";
 import { recipeTrip } from "../tools/real-suite.js";
-import { ROOT, run, type Db, type Run } from "../tools/support.js";
+import { freshDatabase, run, type Db, type Run } from "../tools/support.js";
+import { answersFile, copySample } from "./support.js";
 
 /** orders.customer_id gets a foreign key to customers(id): three phases, every one reversible (the VALIDATE among them). */
 const ANSWERS: Omit<PlanAnswers, "tool"> = {
@@ -36,32 +35,10 @@ const ANSWERS: Omit<PlanAnswers, "tool"> = {
   rollback_need: "phase-level",
 };
 
-/** A copy of the sample project in a temporary folder, the npm packages beside it as a project has them. */
-function sampleProject(tool: Tool): string {
-  const dir = mkdtempSync(join(tmpdir(), `mw-project-${tool}-`));
-  cpSync(join(import.meta.dirname, tool), dir, { recursive: true });
-  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"));
-  return dir;
-}
-
 /** The CLI as a user runs it: answers without `tool:`, --project naming the project. */
 function generate(dir: string): void {
-  const answersFile = join(mkdtempSync(join(tmpdir(), "mw-answers-")), "answers.yaml");
-  writeFileSync(answersFile, JSON.stringify(ANSWERS));
-  const r = runCli(["plan", "--answers", answersFile, "--project", dir]);
+  const r = runCli(["plan", "--answers", answersFile(JSON.stringify(ANSWERS)), "--project", dir]);
   expect(r.code, r.stderr).toBe(0);
-}
-
-async function freshDb(server: PgServer, name: string): Promise<Db> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = server.url.replace(/\/postgres$/, `/${name}`);
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  return { url, client, close: () => client.end() };
 }
 
 interface Case {
@@ -185,8 +162,8 @@ describe("generating into an existing project (--project), run for real", () => 
   it.for(CASES.map((c) => [c.tool, c] as const))("%s: the project's history, then every phase applied, undone and applied again by PLAN.md's commands", { timeout: 240_000 }, async ([tool, c], ctx) => {
     const absent = missing(tool);
     if (absent || !server) return ctx.skip(absent ?? "PostgreSQL absent");
-    const dir = sampleProject(tool);
-    const db = await freshDb(server, `t_project_${tool.replace(/-/g, "_")}`);
+    const dir = copySample(tool, true);
+    const db = await freshDatabase(server, `t_project_${tool.replace(/-/g, "_")}`, null);
     try {
       const env = c.env(db.url, dir);
       const sh = (command: string) => shell(command, dir, env);
@@ -206,7 +183,7 @@ describe("generating into an existing project (--project), run for real", () => 
 
 describe("generating into a Liquibase or Prisma project (not installed here: checked by format)", () => {
   it("Liquibase: a YAML changelog beside the XML master, included at its end; the master keeps every byte of its own", () => {
-    const dir = sampleProject("liquibase");
+    const dir = copySample("liquibase");
     generate(dir);
     const masterPath = join(dir, "db", "changelog", "db.changelog-master.xml");
     const original = readFileSync(join(import.meta.dirname, "liquibase", "db", "changelog", "db.changelog-master.xml"), "utf8");
@@ -220,7 +197,7 @@ describe("generating into a Liquibase or Prisma project (not installed here: che
   });
 
   it("Prisma: migration folders after the project's newest, beside its migration_lock.toml", () => {
-    const dir = sampleProject("prisma");
+    const dir = copySample("prisma");
     generate(dir);
     const folders = readdirSync(join(dir, "prisma", "migrations")).filter((f) => /^\d{14}_/.test(f)).sort();
     expect(folders.slice(0, 2)).toEqual(["20240101000000_init", "20240102000000_orders"]);
