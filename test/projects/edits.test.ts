@@ -65,6 +65,18 @@ describe("--project edits the project's own files safely", () => {
     expect(readFileSync(join(dir, "sqitch.plan"), "utf8")).toBe(edited);
   });
 
+  it("Alembic: a plan replacing an earlier one with --force chains onto the project's head, not onto the revisions it replaces", () => {
+    const dir = copySample("alembic");
+    const versions = () => readdirSync(join(dir, "migrations", "versions")).filter((f) => f.endsWith(".py"));
+    expect(runCli(["plan", "--answers", answersFile(answers("customer_id")), "--project", dir]).code).toBe(0);
+    const r = runCli(["plan", "--answers", answersFile(answers("buyer_id")), "--project", dir, "--force"]);
+    expect(r.code, r.stderr).toBe(0);
+    const ours = versions().filter((f) => f.includes("buyer_id"));
+    expect(versions().filter((f) => f.includes("customer_id"))).toEqual([]);
+    const downs = ours.map((f) => /^down_revision\b.*"(\w+)"$/m.exec(readFileSync(join(dir, "migrations", "versions", f), "utf8"))?.[1]);
+    expect(downs).toContain("9f8e7d6c5b4a");
+  });
+
   it.for([
     ["sqitch", "sqitch.plan", "not a change\n", /sqitch\.plan line 7 is not a Sqitch change/],
     ["drizzle", "drizzle/meta/_journal.json", "", /_journal\.json is not valid JSON/],
