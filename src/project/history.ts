@@ -175,6 +175,16 @@ export function liquibaseHistory(p: ProjectFiles): NonNullable<ProjectHistory["l
   return { master: { path, content: p.read(path) }, format: ext === "xml" ? "xml" : "yaml" };
 }
 
+/** In a project whose package.json makes `.js` files ES modules, CommonJS files are named `.cjs`. */
+function commonJsExtension(p: ProjectFiles): "js" | "cjs" {
+  if (!p.files.includes("package.json")) return "js";
+  try {
+    return (JSON.parse(p.read("package.json")) as { type?: unknown })?.type === "module" ? "cjs" : "js";
+  } catch {
+    return "js";
+  }
+}
+
 /** The history the renderer of `tool` chains onto. */
 export function readHistory(tool: Tool, p: ProjectFiles, table: string): ProjectHistory {
   if (tool === "alembic") return { tool, alembic: alembicHistory(p) };
@@ -190,9 +200,9 @@ export function readHistory(tool: Tool, p: ProjectFiles, table: string): Project
   }
   if (tool === "knex") {
     const dir = configuredDir(p, /^knexfile\.(js|cjs|mjs|ts)$/, "directory") ?? "migrations";
-    return { tool, versioned: versionedHistory(p, [dir], /^(\d+)_[^/]+\.(js|cjs|mjs|ts)$/) };
+    return { tool, versioned: versionedHistory(p, [dir], /^(\d+)_[^/]+\.(js|cjs|mjs|ts)$/), commonJs: commonJsExtension(p) };
   }
-  if (tool === "node-pg-migrate") return { tool, versioned: versionedHistory(p, ["migrations"], /^(\d+)_[^/]+\.(js|cjs|mjs|ts|sql)$/) };
+  if (tool === "node-pg-migrate") return { tool, versioned: versionedHistory(p, ["migrations"], /^(\d+)_[^/]+\.(js|cjs|mjs|ts|sql)$/), commonJs: commonJsExtension(p) };
   if (tool === "prisma") return { tool, versioned: versionedHistory(p, ["prisma/migrations"], /^(\d+)_[^/]+\/migration\.sql$/) };
   if (tool === "drizzle") return { tool, drizzle: drizzleHistory(p) };
   if (tool === "sqitch") return { tool, sqitch: sqitchHistory(p) };

@@ -20,6 +20,8 @@ export interface ProjectHistory {
    * and the newest version as written (`20240102030405` timestamp, `1700000000000` milliseconds, `00012` sequence), or null.
    */
   versioned?: { dir: string; last: string | null };
+  /** Knex, node-pg-migrate: the extension of CommonJS files, `cjs` when the project's package.json says `"type": "module"`. */
+  commonJs?: "js" | "cjs";
   /** Rails: the `major.minor` of Rails (or ActiveRecord) in Gemfile.lock, which the files' Migration[x.y] must name. */
   railsVersion?: string;
   /** Drizzle: the migrations folder (drizzle.config's `out`) and its journal, or null when it has none yet. */

@@ -210,6 +210,17 @@ describe("renderers chain onto versioned folders, journals, plans and changelogs
     expect(render(tool, { versioned: { dir, last: "20300101000000" } }).files[0].path).toBe(first);
   });
 
+  it("Knex and node-pg-migrate: CommonJS files are .cjs in a project whose package.json says type: module", () => {
+    for (const tool of ["knex", "node-pg-migrate"] as const) {
+      const h = readHistory(tool, project({ "package.json": '{"type": "module"}', "knexfile.js": "", "migrations/0001_a.js": "" }), "orders");
+      expect(h.commonJs).toBe("cjs");
+      const out = render(tool, h);
+      expect(out.files[0].path).toMatch(/^migrations\/\d+_idx_01_expand\.cjs$/);
+      expect(out.phases["01-expand"].command).not.toMatch(/\.js\b/);
+      expect(readHistory(tool, project({ "package.json": "{}", "knexfile.js": "" }), "orders").commonJs).toBe("js");
+    }
+  });
+
   it("node-pg-migrate: milliseconds after the project's newest", () => {
     expect(render("node-pg-migrate", { versioned: { dir: "migrations", last: "1900000000000" } }).files[0].path).toBe("migrations/1900000001000_idx_01_expand.js");
   });

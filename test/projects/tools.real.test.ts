@@ -76,8 +76,11 @@ const CASES: Case[] = [
     expect: async (out, dir, db) => {
       expect(out).toMatch(/No migrations to run/);
       const { rows } = await db.client.query("SELECT name FROM pgmigrations ORDER BY run_on, id");
-      const files = readdirSync(join(dir, "migrations")).map((f) => f.replace(/\.js$/, ""));
+      const files = readdirSync(join(dir, "migrations")).map((f) => f.replace(/\.c?js$/, ""));
       // The project numbers its files 0001, 0002 (node-pg-migrate's index style): the new ones go on from 0003.
+      // Its package.json makes .js files ES modules: the new CommonJS files are .cjs.
+      expect(readdirSync(join(dir, "migrations")).filter((f) => !f.startsWith("000")).length).toBe(0);
+      expect(readdirSync(join(dir, "migrations")).filter((f) => f.endsWith(".cjs")).length).toBeGreaterThan(0);
       files.sort();
       expect(files.map((f) => f.slice(0, 5))).toEqual(files.map((_, i) => `${String(i + 1).padStart(4, "0")}_`));
       expect(rows.map((r) => r.name)).toEqual(files);

@@ -25,11 +25,12 @@ export const knex: ToolRenderer = {
     // After the project's newest migration (--project), in the knexfile's migrations directory.
     const dir = ctx.project?.versioned?.dir ?? "migrations";
     const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
+    const ext = ctx.project?.commonJs ?? "js";
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const names: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        const name = `${clock.next()}_${step.slug}.js`;
+        const name = `${clock.next()}_${step.slug}.${ext}`;
         const down = phase.irreversible
           ? `  ${slashComment(`Irreversible: ${phase.irreversible}`)}\n  throw new Error(${jsQuoted(`This migration cannot be undone: ${phase.irreversible}`)});`
           : body(step.down, step.transaction, "undo");
@@ -58,7 +59,11 @@ export const knex: ToolRenderer = {
       tool: "knex",
       files,
       phases,
-      notes: ["Files are CommonJS (`exports.up`); in an ESM project name them `.cjs` or rewrite the exports as `export async function up`."],
+      notes: [
+        ext === "cjs"
+          ? "Files are CommonJS (`exports.up`), named `.cjs` because the project's package.json makes `.js` files ES modules."
+          : "Files are CommonJS (`exports.up`); in an ESM project name them `.cjs` or rewrite the exports as `export async function up` (or generate with --project).",
+      ],
     };
   },
 };

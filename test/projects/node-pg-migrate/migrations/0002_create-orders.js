@@ -1,5 +1,5 @@
-exports.up = (pgm) => {
+export const up = (pgm) => {
   pgm.sql("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint, legacy_status text)");
   pgm.sql("INSERT INTO orders (customer_id, legacy_status) SELECT 1 + g % 7, 'st' || (g % 3) FROM generate_series(1, 500) g");
 };
-exports.down = (pgm) => pgm.sql("DROP TABLE orders");
+export const down = (pgm) => pgm.sql("DROP TABLE orders");
