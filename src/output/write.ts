@@ -3,10 +3,15 @@
  * everything or nothing, even across a kill (switch.ts); never outside the chosen folder and never
  * through a symlink (paths.ts); a manifest records what was written, and `force` replaces exactly the
  * earlier plan's files, keeping every other file in the folder.
+ *
+ * A project file the plan edits (--project: lines appended to sqitch.plan, journal entries, an include)
+ * carries the content it was read with (`base`): it is replaced only while it still holds exactly that,
+ * through the same switch as every other file, and the manifest keeps that original so a later
+ * `--force` puts it back when the new plan no longer edits it.
  */
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, sep } from "node:path";
-import { MANIFEST_FILE, manifestFor, readManifest } from "./manifest.js";
+import { MANIFEST_FILE, manifestFor, readManifest, sha256, type Manifest } from "./manifest.js";
 import { assertNoSymlinkBelow, OutputError, resolveOutDir, safeTarget } from "./paths.js";
 import { prepare, recover, switchAndCommit, TXN_DIR, type Recovery } from "./switch.js";
 
@@ -16,6 +21,8 @@ export interface OutputFile {
   /** Relative to the output folder, with `/`. */
   path: string;
   content: string;
+  /** A file of the user's project this plan edits: the content it had when read (see the module comment). */
+  base?: string;
 }
 
 export interface WriteOptions {
@@ -101,25 +108,68 @@ function refuseOverwrite(outDir: string, clash: string[], earlier: number): neve
   );
 }
 
+const readOrUndefined = (path: string) => (existsSync(path) ? readFileSync(path, "utf8") : undefined);
+
+/**
+ * The project files `files` edit that exist in `out`, each with its original content, after checking each still holds
+ * what the plan read (or, under an earlier plan that edited it, exactly what that plan wrote over the same original).
+ */
+function checkEdits(out: string, files: OutputFile[], earlier: Manifest | undefined): Record<string, string> {
+  const edited: Record<string, string> = {};
+  for (const f of files) {
+    if (f.base === undefined) continue;
+    const now = readOrUndefined(join(out, f.path));
+    // Absent: the plan goes to a folder other than the project (--out), where this is a new file.
+    if (now === undefined) continue;
+    const ours = earlier?.edited?.[f.path] === f.base && earlier.files[f.path] === sha256(now);
+    if (now !== f.base && !ours) {
+      throw new OutputError(
+        earlier?.edited?.[f.path] !== undefined
+          ? `${f.path} was changed after migration-wizard edited it for the earlier plan; nothing was written: undo that plan's edit by hand or keep the earlier plan`
+          : `${f.path} changed while the plan was being made; nothing was written: run again`,
+        2,
+      );
+    }
+    edited[f.path] = f.base;
+  }
+  return edited;
+}
+
+/** With --force: the originals of project files the earlier plan edited and this one does not, to be put back. */
+function restores(out: string, files: OutputFile[], earlier: Manifest | undefined): OutputFile[] {
+  const kept = new Set(files.map((f) => f.path));
+  return Object.entries(earlier?.edited ?? {})
+    .filter(([p]) => !kept.has(p))
+    .map(([path, content]) => {
+      const now = readOrUndefined(join(out, path));
+      if (now === undefined || sha256(now) !== earlier!.files[path]) {
+        throw new OutputError(`${path} was changed after migration-wizard edited it for the earlier plan; nothing was written: put back its own content by hand first`, 2);
+      }
+      return { path, content };
+    });
+}
+
 export function writeAll(outDir: string, files: OutputFile[], opts: WriteOptions = {}): string[] {
   const out = resolveOutDir(outDir);
   checkTargets(out, files);
-  const all = [...files, { path: MANIFEST_FILE, content: manifestFor(files) }];
   try {
     if (!existsSync(out)) {
-      writeNewFolder(out, all);
+      writeNewFolder(out, [...files, { path: MANIFEST_FILE, content: manifestFor(files) }]);
       return files.map((f) => f.path);
     }
     const recovered = recover(out);
     if (recovered) opts.notice?.(recoveryMessage(outDir, recovered));
-    for (const f of all) assertNoSymlinkBelow(out, f.path);
+    for (const f of files) assertNoSymlinkBelow(out, f.path);
+    assertNoSymlinkBelow(out, MANIFEST_FILE);
     const earlier = readManifest(out);
     const earlierFiles = Object.keys(earlier?.files ?? {}).filter((p) => p !== MANIFEST_FILE);
     // Files of the earlier plan under a symlinked folder are left alone: moving them would act through the link.
     for (const p of earlierFiles) if (dirname(p) !== ".") assertNoSymlinkBelow(out, dirname(p), "folder");
-    const clash = files.filter((f) => existsSync(join(out, f.path))).map((f) => f.path);
+    const edited = checkEdits(out, files, earlier);
+    const clash = files.filter((f) => !(f.path in edited) && existsSync(join(out, f.path))).map((f) => f.path);
     if ((clash.length || earlier) && !opts.force) refuseOverwrite(outDir, clash, earlierFiles.length);
-    const old = [...new Set([...earlierFiles, ...clash, ...(existsSync(join(out, MANIFEST_FILE)) ? [MANIFEST_FILE] : [])])];
+    const all = [...files, ...restores(out, files, earlier), { path: MANIFEST_FILE, content: manifestFor(files, edited) }];
+    const old = [...new Set([...earlierFiles, ...clash, ...Object.keys(edited), ...(existsSync(join(out, MANIFEST_FILE)) ? [MANIFEST_FILE] : [])])];
     prepare(out, all, old);
     switchAndCommit(out);
     return files.map((f) => f.path);

@@ -17,7 +17,7 @@ const RULES: [Tool, (files: string[]) => boolean][] = [
   ["flyway", (f) => has(f, /^(conf\/)?flyway\.(conf|toml)$/)],
   ["liquibase", (f) => has(f, /^liquibase\.properties$/) || has(f, /^([^/]+\/)*?(db\.)?changelog(-master)?\.(xml|ya?ml|json)$/)],
   ["sqitch", (f) => has(f, /^sqitch\.plan$/)],
-  ["node-pg-migrate", (f) => has(f, /^migrations\/\d{13}_[^/]+\.(js|cjs|mjs|ts)$/)],
+  ["node-pg-migrate", (f) => has(f, /^migrations\/\d+_[^/]+\.(js|cjs|mjs|ts)$/)],
   ["dbmate", (f) => has(f, /^db\/migrations\/\d+_[^/]+\.sql$/)],
   ["goose", (f) => has(f, /^(db\/)?migrations\/\d+_[^/]+\.sql$/) && !has(f, /\.(up|down)\.sql$/)],
   ["golang-migrate", (f) => has(f, /^(db\/)?migrations\/\d+_[^/]+\.(up|down)\.sql$/)],

@@ -1,6 +1,7 @@
 /** The disk edge of src/project: list a project's files (a few levels deep) and read them. */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { readManifest } from "../output/manifest.js";
 import type { ProjectFiles } from "./history.js";
 
 const SKIP = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "vendor", "dist", "build", "tmp", "log"]);
@@ -32,6 +33,17 @@ export function listProject(root: string, depth = 4): string[] {
   return out;
 }
 
+/**
+ * The project as it was before migration-wizard's last plan in it (its manifest, when the plan was written
+ * into the project): that plan's files left out and the files it edited as they were, so a plan made to
+ * replace it (--force) chains onto the project's own history, not onto the plan it replaces.
+ */
 export function projectFiles(root: string): ProjectFiles {
-  return { files: listProject(root), read: (path) => readFileSync(join(root, path), "utf8") };
+  const earlier = readManifest(root);
+  const edited = earlier?.edited ?? {};
+  const ours = new Set(Object.keys(earlier?.files ?? {}).filter((p) => !(p in edited)));
+  return {
+    files: listProject(root).filter((f) => !ours.has(f)),
+    read: (path) => edited[path] ?? readFileSync(join(root, path), "utf8"),
+  };
 }

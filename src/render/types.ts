@@ -6,6 +6,8 @@ import type { ProjectHistory } from "../project/types.js";
 export interface RenderedFile {
   path: string;
   content: string;
+  /** Set when the file is a project file the plan edits (--project): the content it had when read, which it must still have when written. */
+  base?: string;
 }
 
 export interface PhaseFiles {

@@ -75,3 +75,57 @@ describe("writeAll", () => {
     expect(readdirSync(base)).toEqual(["plan"]);
   });
 });
+
+describe("writeAll: project files a plan edits (--project)", () => {
+  const PLAN_TEXT = "%project=shop\n\norders 2024-01-01T00:00:00Z A <a@b.c> # orders\n";
+  const appended = (extra: string) => ({ path: "sqitch.plan", content: PLAN_TEXT + extra, base: PLAN_TEXT });
+
+  it("edits a file that still holds what was read, without --force, and records its original", () => {
+    writeFileSync(join(base, "sqitch.plan"), PLAN_TEXT);
+    writeFileSync(join(base, "keep.txt"), "mine\n");
+    writeAll(base, [appended("a_01 [orders] 2026-01-01T00:00:00Z M <m@x> # a\n"), { path: "deploy/a_01.sql", content: "select 1;\n" }]);
+    expect(readFileSync(join(base, "sqitch.plan"), "utf8")).toBe(PLAN_TEXT + "a_01 [orders] 2026-01-01T00:00:00Z M <m@x> # a\n");
+    expect(readFileSync(join(base, "keep.txt"), "utf8")).toBe("mine\n");
+    const manifest = JSON.parse(readFileSync(join(base, ".migration-wizard.json"), "utf8"));
+    expect(manifest.edited).toEqual({ "sqitch.plan": PLAN_TEXT });
+  });
+
+  it("refuses, writing nothing, when the file no longer holds what was read", () => {
+    writeFileSync(join(base, "sqitch.plan"), PLAN_TEXT + "mine 2024-01-02T00:00:00Z A <a@b.c> # mine\n");
+    for (const force of [false, true]) {
+      expect(() => writeAll(base, [appended("x\n"), { path: "deploy/a.sql", content: "" }], { force })).toThrow(/sqitch\.plan changed while the plan was being made; nothing was written/);
+    }
+    expect(readFileSync(join(base, "sqitch.plan"), "utf8")).toContain("# mine");
+    expect(existsSync(join(base, "deploy"))).toBe(false);
+    expect(existsSync(join(base, ".migration-wizard.json"))).toBe(false);
+  });
+
+  it("--force over an earlier plan: edits the original again (not the earlier edit), and puts back a file the new plan no longer edits", () => {
+    writeFileSync(join(base, "sqitch.plan"), PLAN_TEXT);
+    writeFileSync(join(base, "master.xml"), "<databaseChangeLog>\n</databaseChangeLog>\n");
+    writeAll(base, [appended("first\n"), { path: "master.xml", content: "<databaseChangeLog>\n  <include/>\n</databaseChangeLog>\n", base: "<databaseChangeLog>\n</databaseChangeLog>\n" }]);
+    // Without --force the earlier plan stands.
+    expect(() => writeAll(base, [appended("second\n")])).toThrow(/already holds a plan/);
+    // The next plan is made from the original (src/project/fs.ts reads the manifest's originals), so its base is PLAN_TEXT.
+    writeAll(base, [appended("second\n")], { force: true });
+    expect(readFileSync(join(base, "sqitch.plan"), "utf8")).toBe(PLAN_TEXT + "second\n");
+    expect(readFileSync(join(base, "master.xml"), "utf8")).toBe("<databaseChangeLog>\n</databaseChangeLog>\n");
+    expect(JSON.parse(readFileSync(join(base, ".migration-wizard.json"), "utf8")).edited).toEqual({ "sqitch.plan": PLAN_TEXT });
+  });
+
+  it("--force refuses when the user changed the earlier plan's edit since", () => {
+    writeFileSync(join(base, "sqitch.plan"), PLAN_TEXT);
+    writeAll(base, [appended("first\n")]);
+    writeFileSync(join(base, "sqitch.plan"), PLAN_TEXT + "first\nmine\n");
+    expect(() => writeAll(base, [appended("second\n")], { force: true })).toThrow(/changed after migration-wizard edited it/);
+    expect(() => writeAll(base, [{ path: "other.sql", content: "" }], { force: true })).toThrow(/changed after migration-wizard edited it/);
+    expect(readFileSync(join(base, "sqitch.plan"), "utf8")).toBe(PLAN_TEXT + "first\nmine\n");
+  });
+
+  it("a file edited in the project is a new file in another --out folder", () => {
+    const out = join(base, "plan");
+    writeAll(out, [appended("first\n")]);
+    expect(readFileSync(join(out, "sqitch.plan"), "utf8")).toBe(PLAN_TEXT + "first\n");
+    expect(JSON.parse(readFileSync(join(out, ".migration-wizard.json"), "utf8")).edited).toBeUndefined();
+  });
+});

@@ -4,16 +4,15 @@
  * checks then pass on a real PostgreSQL (one Alembic head, upgrade/downgrade; Django migrate and
  * makemigrations --check).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
 import { missing } from "../tools/drivers.js";
 import { printedCommands } from "../tools/plan-md-commands.js";
-import { PYTHON, run } from "../tools/support.js";
-import pg from "pg";
+import { freshDatabase, PYTHON, run } from "../tools/support.js";
+import { answersFile, copySample } from "./support.js";
 
 const ANSWERS = (operation: string, extra: string) =>
   [
@@ -29,22 +28,14 @@ const ANSWERS = (operation: string, extra: string) =>
     "",
   ].join("\n");
 
-/** A copy of test/projects/<name> in a temporary folder, with an answers file beside it (no `tool:` key: the project says). */
-function sampleProject(name: string, answers: string): { dir: string; answersFile: string } {
-  const dir = mkdtempSync(join(tmpdir(), `mw-project-${name}-`));
-  cpSync(join(import.meta.dirname, name), dir, { recursive: true });
-  const answersFile = join(mkdtempSync(join(tmpdir(), "mw-answers-")), "answers.yaml");
-  writeFileSync(answersFile, answers);
-  return { dir, answersFile };
-}
+/** A copy of test/projects/<name>, with an answers file beside it (no `tool:` key: the project says). */
+const sampleProject = (name: string, answers: string) => ({ dir: copySample(name), answersFile: answersFile(answers) });
 
+/** A fresh empty database (the sample's own migrations create its tables): its URL. */
 async function freshDb(server: PgServer, name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server.url.replace(/\/postgres$/, `/${name}`);
+  const db = await freshDatabase(server, name, null);
+  await db.close();
+  return db.url;
 }
 
 describe("generating into an existing project (--project)", () => {

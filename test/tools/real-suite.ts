@@ -62,7 +62,7 @@ async function ordersData(db: Db): Promise<string> {
  * reversible one newest first with its printed "With the tool" command (checks of the phases still
  * applied keep passing, rows unchanged), apply everything again.
  */
-async function recipeTrip(plan: Plan, prepared: Prepared, db: Db) {
+export async function recipeTrip(plan: Plan, prepared: Pick<Prepared, "exec" | "planMd">, db: Db) {
   const { exec } = prepared;
   const printed = printedCommands(prepared.planMd);
   const withSql = plan.phases.filter((p) => p.statements.length);

@@ -28,8 +28,8 @@ export interface Db {
   close(): Promise<void>;
 }
 
-/** A fresh database on the server with the fixture's `orders` table. */
-export async function freshDatabase(server: PgServer, name: string): Promise<Db> {
+/** A fresh database on the server with the fixture's `orders` table (`setup`), or empty (null: a sample project brings its own). */
+export async function freshDatabase(server: PgServer, name: string, setup: string | null = SETUP_SQL): Promise<Db> {
   const admin = new pg.Client({ connectionString: server.url });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);
@@ -38,7 +38,7 @@ export async function freshDatabase(server: PgServer, name: string): Promise<Db>
   const url = server.url.replace(/\/postgres$/, `/${name}`);
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query(SETUP_SQL);
+  if (setup) await client.query(setup);
   return { url, client, close: () => client.end() };
 }
 

@@ -89,15 +89,6 @@ export function lockSummary(statements: Statement[]): string[] {
 }
 
 
-/** Timestamps of a plan's files: one second apart, in file order. */
-export class Clock {
-  private n = 0;
-  constructor(private readonly now: Date) {}
-  next(): string {
-    return timestamp(this.now, this.n++);
-  }
-}
-
 /**
  * A statement that always fails with the reason: the SQL idiom for "this cannot be undone". PostgreSQL: a
  * DO block that raises; MySQL and MariaDB: SIGNAL SQLSTATE '45000' (ERROR 1644 with the text).

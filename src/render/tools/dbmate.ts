@@ -6,7 +6,8 @@ import template from "../../../templates/dbmate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { sqlComment } from "../../plan/encode.js";
-import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { versionClock } from "../../project/versions.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
 
 const section = (seg: Segment | null, what: string) =>
@@ -17,7 +18,8 @@ export const dbmate: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    const clock = new Clock(ctx.now);
+    // After the project's newest migration (--project), in its naming style (timestamp or sequence).
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
     for (const phase of sqlPhases(plan.phases)) {
       // dbmate sends a section as one query: in a transaction:false section, two statements would share an
       // implicit transaction block and CONCURRENTLY fails (25001). So each such statement gets its own file.

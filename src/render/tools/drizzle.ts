@@ -8,6 +8,8 @@ import template from "../../../templates/drizzle/migration.sql.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { appendJournalEntries } from "../../project/edits.js";
+import { parseDrizzleJournal } from "../../project/history.js";
 import { nameSteps, phaseSteps, sqlPhases, terminated, type Segment } from "./steps.js";
 
 export const BREAKPOINT = "--> statement-breakpoint";
@@ -27,7 +29,15 @@ export const drizzle: ToolRenderer = {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
     const entries: JournalEntry[] = [];
-    let n = 0;
+    // Joining a project (--project): its folder, entries after its journal's (next idx and tag number, a later `when`:
+    // the migrator applies an entry only when its `when` is after the newest applied one).
+    const dir = ctx.project?.drizzle?.dir ?? "drizzle";
+    const journalFile = ctx.project?.drizzle?.journal ?? null;
+    const existing = journalFile ? parseDrizzleJournal(journalFile.path, journalFile.content).entries : [];
+    const firstWhen = Math.max(ctx.now.getTime(), ...existing.map((e) => e.when + 1000));
+    const version = existing.at(-1)?.version ?? "7";
+    let n = Math.max(0, ...existing.map((e) => Math.max(e.idx, Number(/^\d+/.exec(e.tag)?.[0] ?? 0)) + 1));
+    let k = 0;
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const paths: string[] = [];
@@ -35,7 +45,8 @@ export const drizzle: ToolRenderer = {
       const down: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         const tag = `${String(n).padStart(4, "0")}_${step.slug}`;
-        const when = ctx.now.getTime() + 1000 * n++;
+        n++;
+        const when = firstWhen + 1000 * k++;
         const render = (title: string, seg: Segment, explain: string[], joiner: string) =>
           renderTemplate(template, {
             title,
@@ -44,13 +55,13 @@ export const drizzle: ToolRenderer = {
             body: seg.statements.map((s) => terminated(s.sql)).join(joiner),
           });
         if (step.up && step.transaction) {
-          const path = `drizzle/${tag}.sql`;
+          const path = `${dir}/${tag}.sql`;
           files.push({ path, content: render("Migration", step.up, [], `\n${BREAKPOINT}\n`) });
-          entries.push({ idx: entries.length, version: "7", when, tag, breakpoints: true });
+          entries.push({ idx: existing.length + entries.length, version, when, tag, breakpoints: true });
           paths.push(path);
           up.push("npx drizzle-kit migrate");
         } else if (step.up) {
-          const path = `drizzle/manual/${tag}.sql`;
+          const path = `${dir}/manual/${tag}.sql`;
           const explain = [
             "Not in meta/_journal.json on purpose: drizzle's migrator runs migrations inside one transaction,",
             "and these statements cannot run inside a transaction block. Run it with:",
@@ -69,7 +80,7 @@ export const drizzle: ToolRenderer = {
             ? { transaction: step.down?.transaction ?? true, statements: [...(step.down?.statements ?? []), forget] }
             : step.down;
         {
-          const path = `drizzle/rollback/${tag}.down.sql`;
+          const path = `${dir}/rollback/${tag}.down.sql`;
           const oneTx = !downSeg || downSeg.transaction ? " -1" : "";
           const explain = [
             "Drizzle has no down migrations: run this by hand to roll the step back (it also removes a journaled",
@@ -90,7 +101,7 @@ export const drizzle: ToolRenderer = {
         command: up.filter((c, i) => c !== up[i - 1]).join(" && "),
         rollbackCommand: phase.irreversible ? undefined : down.join(" && "),
         notes: [
-          ...(paths.some((p) => p.startsWith("drizzle/manual/"))
+          ...(paths.some((p) => p.startsWith(`${dir}/manual/`))
             ? ["drizzle's migrator wraps all pending migrations in one transaction, so the statements that cannot run in one are in drizzle/manual/ and run with psql, in the order of the command."]
             : []),
           "Drizzle has no down migrations: the rollback SQL is in drizzle/rollback/, run by hand.",
@@ -98,17 +109,21 @@ export const drizzle: ToolRenderer = {
         ],
       };
     }
-    files.push({
-      path: "drizzle/meta/_journal.json",
-      content: JSON.stringify({ version: "7", dialect: "postgresql", entries }, null, 2) + "\n",
-    });
+    files.push(
+      journalFile
+        ? { path: journalFile.path, content: appendJournalEntries(journalFile, entries), base: journalFile.content }
+        : { path: `${dir}/meta/_journal.json`, content: JSON.stringify({ version: "7", dialect: "postgresql", entries }, null, 2) + "\n" },
+    );
     return {
       tool: "drizzle",
       files,
       phases,
       notes: [
-        "Merge the journal entries into your drizzle/meta/_journal.json (renumber idx and file prefixes after yours); " +
-          "for new hand-written steps drizzle-kit's own way is `drizzle-kit generate --custom`, which also writes a snapshot.",
+        journalFile
+          ? `The entries are appended to ${journalFile.path} after the project's own (idx ${existing.length} on), so drizzle-kit migrate sees them. ` +
+            "drizzle-kit keeps a schema snapshot per generated migration: after updating your schema file, `drizzle-kit generate` diffs against your latest snapshot."
+          : "Merge the journal entries into your drizzle/meta/_journal.json (renumber idx and file prefixes after yours), or generate with --project; " +
+            "for new hand-written steps drizzle-kit's own way is `drizzle-kit generate --custom`, which also writes a snapshot.",
         "`drizzle-kit migrate` applies every pending journaled migration: add a phase's entries when that phase is due.",
       ],
     };

@@ -6,10 +6,11 @@ import template from "../../../templates/goose/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { sqlComment } from "../../plan/encode.js";
-import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { versionClock } from "../../project/versions.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { isBlock, nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
 
-const GOOSE = 'goose -dir migrations postgres "$DATABASE_URL"';
+const gooseCommand = (dir: string) => `goose -dir ${dir} postgres "$DATABASE_URL"`;
 
 // goose splits a file at semicolons that end a line; a DO block must be marked as one statement.
 const statement = (sql: string) =>
@@ -23,15 +24,18 @@ export const goose: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    const clock = new Clock(ctx.now);
-    let before = "0";
+    // After the project's newest migration (--project), in its folder and its naming style (timestamp or sequence).
+    const dir = ctx.project?.versioned?.dir ?? "migrations";
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
+    const GOOSE = gooseCommand(dir);
+    let before = ctx.project?.versioned?.last ?? "0";
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const paths: string[] = [];
       let last = before;
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
         last = clock.next();
-        const path = `migrations/${last}_${step.slug}.sql`;
+        const path = `${dir}/${last}_${step.slug}.sql`;
         const down = phase.irreversible
           ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${statement(raiseIrreversibleSql(phase.irreversible, plan.engine))}`
           : section(step.down, "undo");

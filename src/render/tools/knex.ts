@@ -6,7 +6,8 @@ import template from "../../../templates/knex/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { jsQuoted, jsString, slashComment } from "../../plan/encode.js";
-import { Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
+import { versionClock } from "../../project/versions.js";
+import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
@@ -21,17 +22,20 @@ export const knex: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    const clock = new Clock(ctx.now);
+    // After the project's newest migration (--project), in the knexfile's migrations directory.
+    const dir = ctx.project?.versioned?.dir ?? "migrations";
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
+    const ext = ctx.project?.commonJs ?? "js";
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const names: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        const name = `${clock.next()}_${step.slug}.js`;
+        const name = `${clock.next()}_${step.slug}.${ext}`;
         const down = phase.irreversible
           ? `  ${slashComment(`Irreversible: ${phase.irreversible}`)}\n  throw new Error(${jsQuoted(`This migration cannot be undone: ${phase.irreversible}`)});`
           : body(step.down, step.transaction, "undo");
         files.push({
-          path: `migrations/${name}`,
+          path: `${dir}/${name}`,
           content: renderTemplate(template, {
             ...fileHeader(plan, phase, step.up?.statements ?? []),
             transaction: step.transaction,
@@ -42,7 +46,7 @@ export const knex: ToolRenderer = {
         names.push(name);
       }
       phases[phase.id] = {
-        files: names.map((n) => `migrations/${n}`),
+        files: names.map((n) => `${dir}/${n}`),
         command: names.map((n) => `npx knex migrate:up ${n}`).join(" && "),
         rollbackCommand: phase.irreversible ? undefined : [...names].reverse().map((n) => `npx knex migrate:down ${n}`).join(" && "),
         notes: [
@@ -55,7 +59,11 @@ export const knex: ToolRenderer = {
       tool: "knex",
       files,
       phases,
-      notes: ["Files are CommonJS (`exports.up`); in an ESM project name them `.cjs` or rewrite the exports as `export async function up`."],
+      notes: [
+        ext === "cjs"
+          ? "Files are CommonJS (`exports.up`), named `.cjs` because the project's package.json makes `.js` files ES modules."
+          : "Files are CommonJS (`exports.up`); in an ESM project name them `.cjs` or rewrite the exports as `export async function up` (or generate with --project).",
+      ],
     };
   },
 };

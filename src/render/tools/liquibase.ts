@@ -7,7 +7,8 @@ import { stringify } from "yaml";
 import template from "../../../templates/liquibase/changelog.yaml.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, ToolOutput, ToolRenderer } from "../types.js";
-import { renderTemplate, snake } from "./common.js";
+import { includeInMaster } from "../../project/edits.js";
+import { renderTemplate, snake, timestamp } from "./common.js";
 import { phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 const AUTHOR = "migration-wizard";
@@ -23,6 +24,11 @@ export const liquibase: ToolRenderer = {
     const changeLog: object[] = [];
     const phases: Record<string, PhaseFiles> = {};
     let previousTag: string | null = null;
+    // Joining a project (--project): a changelog of its own beside the master changelog, which includes it.
+    const master = ctx.project?.liquibase;
+    const masterDir = master?.master.path.includes("/") ? master.master.path.slice(0, master.master.path.lastIndexOf("/") + 1) : "";
+    const own = master ? `${timestamp(ctx.now, 0)}_${snake(ctx.slug)}.yaml` : undefined;
+    const changelog = own ? `${masterDir}${own}` : CHANGELOG;
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const tag = `${snake(ctx.slug)}_${snake(phase.id)}`;
@@ -40,7 +46,7 @@ export const liquibase: ToolRenderer = {
       });
       changeLog.push({ changeSet: { id: `${tag}_tag`, author: AUTHOR, changes: [{ tagDatabase: { tag } }] } });
       phases[phase.id] = {
-        files: [CHANGELOG],
+        files: master ? [changelog, master.master.path] : [changelog],
         command: `liquibase update-to-tag --tag=${tag}`,
         rollbackCommand: phase.irreversible
           ? undefined
@@ -57,9 +63,16 @@ export const liquibase: ToolRenderer = {
     const body = stringify({ databaseChangeLog: changeLog }, { lineWidth: 0, blockQuote: "literal" });
     return {
       tool: "liquibase",
-      files: [{ path: CHANGELOG, content: renderTemplate(template, { summary: plan.summary, body }) }],
+      files: [
+        { path: changelog, content: renderTemplate(template, { summary: plan.summary, body }) },
+        ...(master && own ? [{ path: master.master.path, content: includeInMaster(master.master, master.format, own), base: master.master.content }] : []),
+      ],
       phases,
-      notes: ["Include changelog/db.changelog-master.yaml from your master changelog, or use it as the master (`--changelog-file`)."],
+      notes: [
+        master
+          ? `${master.master.path} includes ${changelog} at its end, so the project's own changelog runs it after its changeSets.`
+          : "Include changelog/db.changelog-master.yaml from your master changelog, or use it as the master (`--changelog-file`), or generate with --project.",
+      ],
     };
   },
 };

@@ -6,6 +6,7 @@ import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { jsString } from "../../plan/encode.js";
+import { versionClock } from "../../project/versions.js";
 import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
@@ -22,13 +23,15 @@ export const nodePgMigrate: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    let n = 0;
+    // node-pg-migrate's default prefix: milliseconds since the epoch, one second apart, after the project's newest (--project).
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "milliseconds");
+    // CommonJS files: `.cjs` in a project whose package.json makes `.js` files ES modules.
+    const ext = ctx.project?.commonJs ?? "js";
     for (const phase of sqlPhases(plan.phases)) {
       const { steps } = phaseSteps(phase);
       const paths: string[] = [];
       for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        // node-pg-migrate's default prefix: milliseconds since the epoch; one second apart keeps the order.
-        const path = `migrations/${ctx.now.getTime() + 1000 * n++}_${step.slug}.js`;
+        const path = `migrations/${clock.next()}_${step.slug}.${ext}`;
         files.push({
           path,
           content: renderTemplate(template, {
@@ -40,8 +43,8 @@ export const nodePgMigrate: ToolRenderer = {
         });
         paths.push(path);
       }
-      // A migration's name is its file name without `.js`; `up NAME` / `down NAME` run exactly that one.
-      const names = paths.map((p) => p.replace(/^migrations\//, "").replace(/\.js$/, ""));
+      // A migration's name is its file name without the extension; `up NAME` / `down NAME` run exactly that one.
+      const names = paths.map((p) => p.replace(/^migrations\//, "").replace(/\.c?js$/, ""));
       phases[phase.id] = {
         files: paths,
         command: names.map((n) => `npx node-pg-migrate up ${n}`).join(" && "),

@@ -6,7 +6,8 @@
 import template from "../../../templates/prisma/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { versionClock } from "../../project/versions.js";
+import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
 
 export const prisma: ToolRenderer = {
@@ -14,7 +15,8 @@ export const prisma: ToolRenderer = {
   render(plan: Plan, ctx: RenderContext): ToolOutput {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
-    const clock = new Clock(ctx.now);
+    // After the project's newest migration folder (--project).
+    const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
     for (const phase of sqlPhases(plan.phases)) {
       const { steps, droppedSettings } = phaseSteps(phase, { isolate: true });
       const paths: string[] = [];

@@ -6,7 +6,8 @@ import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
-import { camelize, Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
+import { versionClock } from "../../project/versions.js";
+import { camelize, fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
 
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
@@ -21,7 +22,8 @@ const execute = (seg: Segment | null, what: string) =>
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
   const files: RenderedFile[] = [];
   const phases: Record<string, PhaseFiles> = {};
-  const clock = new Clock(ctx.now);
+  // After the project's newest migration in db/migrate (--project).
+  const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
   const column = plan.answers.columns?.[0]?.name ?? "column";
   const notes: string[] = [];
   if (plan.answers.operation === "drop_column") {
@@ -72,4 +74,5 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
   return { tool: "rails", files, phases, notes };
 }
 
-export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx) };
+// In a project (--project), the Rails version its Gemfile.lock names.
+export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx, ctx.project?.railsVersion) };

@@ -10,6 +10,8 @@ import confTemplate from "../../../templates/sqitch/sqitch.conf.eta?raw";
 import type { Check, Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { lockSummary, raiseIrreversibleSql, renderTemplate, snake } from "./common.js";
+import { appendLines } from "../../project/edits.js";
+import { ProjectError } from "../../project/types.js";
 import { segments, sqlPhases, terminated, type Segment } from "./steps.js";
 
 const PLANNER = "migration-wizard <migration-wizard@example.invalid>";
@@ -30,9 +32,14 @@ export const sqitch: ToolRenderer = {
     const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
     const changes: { name: string; requires: string; note: string }[] = [];
-    let previous: string | null = null;
+    // Joining a project (--project): lines appended to its sqitch.plan, the first change requiring its last one.
+    const project = ctx.project?.sqitch;
+    let previous: string | null = project?.last ?? null;
     for (const phase of sqlPhases(plan.phases)) {
       const change = `${snake(ctx.slug)}_${snake(phase.id)}`;
+      if (project?.changes.includes(change)) {
+        throw new ProjectError(`${project.plan.path} already has a change named ${change}: this plan was added before (revert and remove it, or choose another change)`);
+      }
       const common = { change, phase, summary: plan.summary };
       const upSegs = segments(phase.statements);
       const mixed = upSegs.some((s) => !s.transaction);
@@ -77,22 +84,31 @@ export const sqitch: ToolRenderer = {
         notes: [
           ...(phase.irreversible ? [`revert/${change}.sql raises an error: ${phase.irreversible}`] : []),
           ...(!previous && !phase.irreversible
-            ? ["In the project written here this is the first change, so `sqitch revert -y` reverts it alone; appended to an existing plan, use `sqitch revert -y --to <the change before it>`."]
+            ? ["In the project written here this is the first change, so `sqitch revert -y` reverts it alone; appended to an existing plan, use `sqitch revert -y --to <the change before it>` (or generate with --project)."]
             : []),
         ],
       };
       previous = change;
     }
     const planned = ctx.now.toISOString().replace(/\.\d+Z$/, "Z");
+    const lines = renderTemplate(planTemplate, { header: !project, project: snake(ctx.slug), changes, planned, planner: PLANNER });
     files.unshift(
-      { path: "sqitch.conf", content: renderTemplate(confTemplate, {}) },
-      { path: "sqitch.plan", content: renderTemplate(planTemplate, { project: snake(ctx.slug), changes, planned, planner: PLANNER }) },
+      ...(project
+        ? [{ path: project.plan.path, content: appendLines(project.plan, lines.split("\n").filter(Boolean)), base: project.plan.content }]
+        : [
+            { path: "sqitch.conf", content: renderTemplate(confTemplate, {}) },
+            { path: "sqitch.plan", content: lines },
+          ]),
     );
     return {
       tool: "sqitch",
       files,
       phases,
-      notes: ["In an existing Sqitch project, append the changes to your sqitch.plan (`sqitch add` writes the same lines) and keep your sqitch.conf."],
+      notes: [
+        project
+          ? `The changes are appended to ${project.plan.path}${project.last ? `, the first one requiring ${project.last}` : ""}; sqitch.conf is the project's own.`
+          : "In an existing Sqitch project, append the changes to your sqitch.plan (`sqitch add` writes the same lines) and keep your sqitch.conf, or generate with --project.",
+      ],
     };
   },
 };

@@ -1,0 +1,6 @@
+-- migrate:up
+CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL);
+INSERT INTO customers (name) SELECT 'c' || g FROM generate_series(1, 10) g;
+
+-- migrate:down
+DROP TABLE customers;

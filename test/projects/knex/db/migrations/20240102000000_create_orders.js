@@ -1,0 +1,5 @@
+exports.up = async (knex) => {
+  await knex.raw("CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint, legacy_status text)");
+  await knex.raw("INSERT INTO orders (customer_id, legacy_status) SELECT 1 + g % 7, 'st' || (g % 3) FROM generate_series(1, 500) g");
+};
+exports.down = (knex) => knex.raw("DROP TABLE orders");

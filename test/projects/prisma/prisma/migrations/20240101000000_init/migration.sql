@@ -1,0 +1,2 @@
+-- CreateTable
+CREATE TABLE customers (id bigserial PRIMARY KEY, name text NOT NULL);

@@ -1,0 +1,10 @@
+class CreateOrders < ActiveRecord::Migration[6.1]
+  def up
+    execute "CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint, legacy_status text)"
+    execute "INSERT INTO orders (customer_id, legacy_status) SELECT 1 + g % 7, 'st' || (g % 3) FROM generate_series(1, 500) g"
+  end
+
+  def down
+    drop_table :orders
+  end
+end

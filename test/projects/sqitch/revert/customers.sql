@@ -1,0 +1,4 @@
+-- Revert shop:customers from pg
+BEGIN;
+DROP TABLE customers;
+COMMIT;

@@ -1,0 +1,4 @@
+-- Revert shop:orders from pg
+BEGIN;
+DROP TABLE orders;
+COMMIT;
