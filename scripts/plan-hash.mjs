@@ -24,7 +24,8 @@ if (against) {
   if (!existsSync(against)) throw new Error(`${against}: no such file`);
   const before = new Map(readFileSync(against, "utf8").trim().split("\n").map((l) => l.split("\t")));
   const changed = report.lines.map((l) => l.split("\t")).filter(([k, d]) => before.get(k) !== d);
-  const gone = [...before.keys()].filter((k) => !report.lines.some((l) => l.startsWith(k + "\t")));
+  const now = new Set(report.lines.map((l) => l.split("\t")[0]));
+  const gone = [...before.keys()].filter((k) => !now.has(k));
   console.log(`against ${against}: ${changed.length} paths differ, ${gone.length} paths gone`);
   for (const [k] of changed.slice(0, 20)) console.log(`  differs: ${k}`);
   for (const k of gone.slice(0, 20)) console.log(`  gone: ${k}`);
