@@ -3,6 +3,7 @@
  * when the arguments are not a plain `plan` run, which it parses itself without loading commander.
  */
 import { Command, Option } from "commander";
+import { editDistance } from "../answers/edit-distance.js";
 import { EXIT, isInteractive } from "./common.js";
 import { commanderFlags, PLAN_OPTIONS } from "./plan-args.js";
 
@@ -118,19 +119,6 @@ async function treesCheck(dir?: string): Promise<{ exitCode: number; output: str
   }
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]++;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
-  }
-  return row[b.length];
-}
-
 /**
  * `plan` is the default command, so commander would read an unknown word as plan's argument ("too many
  * arguments for 'plan'"). A first argument that is no option and no command is an unknown command:
@@ -141,7 +129,7 @@ export function unknownCommand(cli: Command, args: string[]): string | undefined
   if (!first || first.startsWith("-")) return undefined;
   const names = cli.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat("help");
   if (names.includes(first)) return undefined;
-  const nearest = names.map((n) => ({ n, d: distance(first, n) })).sort((a, b) => a.d - b.d)[0];
+  const nearest = names.map((n) => ({ n, d: editDistance(first, n) })).sort((a, b) => a.d - b.d)[0];
   const hint = nearest && nearest.d <= Math.max(2, Math.floor(nearest.n.length / 2)) ? ` Did you mean '${nearest.n}'?` : "";
   return `unknown command '${first}'.${hint} Commands: ${names.filter((n) => n !== "help").join(", ")} (run with --help for usage).`;
 }

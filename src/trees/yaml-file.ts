@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from "yaml";
 import type { z } from "zod";
+import { editDistance } from "../answers/edit-distance.js";
 import type { TreeError, TreeNode } from "./model.js";
 import { treeFileSchema, type TreeFileInput } from "./schema.js";
 
@@ -178,20 +179,6 @@ function suggest(key: string): string | undefined {
     if (d < bestDist) [best, bestDist] = [k, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
 }
 
 // ---------------------------------------------------------------- positions
