@@ -1,7 +1,7 @@
 /**
  * The registry: one line per operation recipe. Typed over every operation of the answers contract, so
- * an operation without a recipe does not compile; engines are typed in src/engines (every engine names
- * its dialect and every capability), so an engine without its facts does not compile either.
+ * an operation without a recipe does not compile. An engine without its module, dialect or any
+ * capability does not compile either (src/engines); recipes branch on the dialect, not the engine.
  */
 import type { Operation } from "../../answers/schema.js";
 import type { Recipe, RecipeResult } from "../recipe.js";
