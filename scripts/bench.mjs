@@ -70,10 +70,6 @@ function timePty(needle, argv, opts = {}) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-function measure(fn) {
-  fn(); // warm the file cache
-  return median(Array.from({ length: runs }, fn));
-}
 
 /** A Node 22 binary, or undefined. */
 function node22() {
@@ -87,13 +83,23 @@ function node22() {
   return bin && probe(bin).startsWith("22.") ? bin : undefined;
 }
 
+/**
+ * The four timings taken in turn, run after run (not each row's runs back to back), so a change in the
+ * machine's load while the bench runs weighs on a row and its baseline alike; the median of each.
+ */
 function benchOn(node) {
-  const baseline = measure(() => timeProcess(node, ["-e", "0"]));
-  const baselinePty = measure(() => timePty("ready", [node, "-e", "process.stdout.write('ready')"]));
-  const nonInteractive = measure(() => timeProcess(node, [cli, "plan", "--answers", answers, "--out", join(tmp, "out"), "--force"]));
   // The first question's prompt as the shipped trees word it.
   const needle = process.env.BENCH_NEEDLE ?? "What change";
-  const firstQuestion = measure(() => timePty(needle, [node, cli]));
+  const probes = {
+    baseline: () => timeProcess(node, ["-e", "0"]),
+    baselinePty: () => timePty("ready", [node, "-e", "process.stdout.write('ready')"]),
+    nonInteractive: () => timeProcess(node, [cli, "plan", "--answers", answers, "--out", join(tmp, "out"), "--force"]),
+    firstQuestion: () => timePty(needle, [node, cli]),
+  };
+  const times = Object.fromEntries(Object.keys(probes).map((k) => [k, []]));
+  for (const probe of Object.values(probes)) probe(); // warm the file cache
+  for (let i = 0; i < runs; i++) for (const [k, probe] of Object.entries(probes)) times[k].push(probe());
+  const [baseline, baselinePty, nonInteractive, firstQuestion] = ["baseline", "baselinePty", "nonInteractive", "firstQuestion"].map((k) => median(times[k]));
   const version = spawnSync(node, ["-p", "process.version"], { encoding: "utf8" }).stdout.trim();
   const rows = [
     ["node -e 0", baseline, baseline, null],
