@@ -48,9 +48,9 @@ export const duplicateRows: Diagnosis = {
     const { engine, names } = input;
     const pg = engine === "postgresql";
     const backup = `${splitName(names.table)}_dedup_backup`;
-    const confirm = confirmQueries(input);
-    const repair = repairSteps(input, backup);
-    const phases = repairPhases(input, backup);
+    const confirm = confirmQueries(input, pg);
+    const repair = repairSteps(input, pg, backup);
+    const phases = repairPhases(input, pg, backup);
 
     return {
       id: this.id,
@@ -82,9 +82,8 @@ export const duplicateRows: Diagnosis = {
 };
 
 /** The queries that show the duplicate groups, how many rows the repair deletes, and (PostgreSQL) the INVALID leftover. */
-function confirmQueries(input: DiagnosisInput): Query[] {
-  const { engine, names } = input;
-  const pg = engine === "postgresql";
+function confirmQueries(input: DiagnosisInput, pg: boolean): Query[] {
+  const { names } = input;
   const index = names.indexName;
   const confirm: Query[] = [
     {
@@ -108,9 +107,8 @@ function confirmQueries(input: DiagnosisInput): Query[] {
   return confirm;
 }
 
-function repairSteps(input: DiagnosisInput, backup: string): RepairStep[] {
+function repairSteps(input: DiagnosisInput, pg: boolean, backup: string): RepairStep[] {
   const { engine, names } = input;
-  const pg = engine === "postgresql";
   const index = names.indexName;
   const repair: RepairStep[] = [];
   if (pg) {
@@ -140,9 +138,8 @@ function repairSteps(input: DiagnosisInput, backup: string): RepairStep[] {
 }
 
 /** The repair migration: remove the extra copies (kept in a backup table), then build the unique index. */
-function repairPhases(input: DiagnosisInput, backup: string): RepairPhase[] {
+function repairPhases(input: DiagnosisInput, pg: boolean, backup: string): RepairPhase[] {
   const { engine, names } = input;
-  const pg = engine === "postgresql";
   const index = names.indexName;
   const phases: RepairPhase[] = [
     {

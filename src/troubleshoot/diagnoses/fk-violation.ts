@@ -21,9 +21,8 @@ export function orphanArchiveName(input: DiagnosisInput): string {
 }
 
 /** The names and statements the repair is made of, spelled once for the steps, the migration and the queries. */
-function repairSql(input: DiagnosisInput) {
+function repairSql(input: DiagnosisInput, pg: boolean) {
   const { engine, names } = input;
-  const pg = engine === "postgresql";
   const t = qt(engine, names.table);
   const col = qi(engine, names.columns[0]);
   const archive = qt(engine, orphanArchiveName(input));
@@ -42,9 +41,8 @@ function repairSql(input: DiagnosisInput) {
 }
 
 /** The repair migration: move the orphans to an archive table, then validate (PostgreSQL) or add (MySQL) the key. */
-function repairPhases(input: DiagnosisInput, parts: ReturnType<typeof repairSql>): RepairPhase[] {
+function repairPhases(input: DiagnosisInput, pg: boolean, parts: ReturnType<typeof repairSql>): RepairPhase[] {
   const { engine, names } = input;
-  const pg = engine === "postgresql";
   const { t, archive, c, moveOut, deleteMoved, finish } = parts;
   const phases: RepairPhase[] = [
     {
@@ -74,9 +72,8 @@ function repairPhases(input: DiagnosisInput, parts: ReturnType<typeof repairSql>
   return phases;
 }
 
-function confirmQueries(input: DiagnosisInput, parts: ReturnType<typeof repairSql>): Query[] {
-  const { engine, names } = input;
-  const pg = engine === "postgresql";
+function confirmQueries(input: DiagnosisInput, pg: boolean, parts: ReturnType<typeof repairSql>): Query[] {
+  const { names } = input;
   const { t, col, pk } = parts;
   return [
     {
@@ -109,9 +106,9 @@ export const fkViolation: Diagnosis = {
   build(input) {
     const { engine, names } = input;
     const pg = engine === "postgresql";
-    const parts = repairSql(input);
+    const parts = repairSql(input, pg);
     const { moveOut, deleteMoved, finish } = parts;
-    const phases = repairPhases(input, parts);
+    const phases = repairPhases(input, pg, parts);
     return {
       id: this.id,
       title: this.title,
@@ -122,7 +119,7 @@ export const fkViolation: Diagnosis = {
           : `MySQL raised error 1452 ("Cannot add or update a child row: a foreign key constraint fails") while adding the foreign key: rows in ${names.table} reference ${names.refTable} rows that do not exist. Rows written with foreign_key_checks=0 are not checked, which is how orphans usually get in. Earlier statements of the same migration stay applied: MySQL commits each DDL statement.`,
         "The constraint is right and the data is wrong; what to do with each orphan is a business decision. The repair below moves the orphans to an archive table so nothing is lost and the constraint can be validated; instead you may insert the missing parents, or set the reference to NULL where that is meaningful.",
       ],
-      confirm: confirmQueries(input, parts),
+      confirm: confirmQueries(input, pg, parts),
       repair: [
         { text: "Count and look at the orphans (queries above). Find out how they appeared before choosing what to do with them." },
         { text: "Decide per orphan: restore the missing parent, set the reference to NULL (if the column allows it and the meaning holds), or move the row out. The repair migration moves them to an archive table." },
