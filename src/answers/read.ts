@@ -4,6 +4,7 @@
  * one short line instead of its content.
  */
 import { closeSync, openSync, readSync } from "node:fs";
+import { editDistance } from "./edit-distance.js";
 
 export class InputError extends Error {}
 
@@ -82,19 +83,9 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestD = 4;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    // More than 3 apart in length is more than 3 edits: skip the table.
+    const d = Math.abs(word.length - c.length) > 3 ? 99 : editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestD) [best, bestD] = [c, d];
   }
   return best;
-}
-
-function editDistance(a: string, b: string): number {
-  if (Math.abs(a.length - b.length) > 3) return 99;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length];
 }

@@ -14,7 +14,7 @@ import { CliError, EXIT, printError } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
 import { projectAndOut } from "./plan-project.js";
-import { openProject, projectHistory, ProjectError, type Project } from "../project/index.js";
+import { projectHistory, ProjectError, type Project } from "../project/index.js";
 
 /** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
 export type BatchResult = { exitCode: number } | { prefill: Answers; missing: string[] };

@@ -3,9 +3,8 @@
  * The run from a complete answers file is plan-batch.ts; it and the wizard load lazily, so neither waits for the other.
  */
 import type { Answers } from "../answers/schema.js";
-import { displayPath } from "../output/write.js";
 import { CliError, EXIT, noTtyMessage } from "./common.js";
-import { checkOutBeforeAsking, writeOrExplain } from "./plan-output.js";
+import { checkOutBeforeAsking } from "./plan-output.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import type { Project } from "../project/index.js";
 import { projectAndOut } from "./plan-project.js";

@@ -3,6 +3,7 @@
  * when the arguments are not a plain `plan` run, which it parses itself without loading commander.
  */
 import { Command, Option } from "commander";
+import { editDistance } from "../answers/edit-distance.js";
 import { EXIT, isInteractive } from "./common.js";
 import { commanderFlags, PLAN_OPTIONS } from "./plan-args.js";
 
@@ -22,7 +23,14 @@ export function program(ver: string): Command {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  addPlan(cli);
+  addTroubleshoot(cli);
+  addVerify(cli);
+  addTrees(cli);
+  return cli;
+}
 
+function addPlan(cli: Command): void {
   const plan = cli.command("plan", { isDefault: true });
   for (const [name, o] of Object.entries(PLAN_OPTIONS)) {
     plan.option(commanderFlags(name, o), o.help);
@@ -43,7 +51,9 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
       const { planCommand } = await import("./plan-command.js");
       process.exitCode = await planCommand(opts, isInteractive());
     });
+}
 
+function addTroubleshoot(cli: Command): void {
   cli
     .command("troubleshoot")
     .description("diagnose a migration that went wrong: from a symptom or a pasted error to the confirming queries and a repair")
@@ -59,7 +69,9 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
       const { troubleshootCommand } = await import("./troubleshoot-command.js");
       process.exitCode = await troubleshootCommand(opts, isInteractive());
     });
+}
 
+function addVerify(cli: Command): void {
   cli
     .command("verify")
     .description("apply a written plan forward, back and forward again on a real PostgreSQL, tracing the locks each statement takes")
@@ -75,44 +87,36 @@ Exit codes: 0 ok, 1 failure, 2 bad input or usage, 130 cancelled.`,
       process.exitCode = r.exitCode;
     });
 
+}
+
+function addTrees(cli: Command): void {
   const trees = cli.command("trees").description("decision trees");
   trees
     .command("check")
     .description("check decision trees: the shipped ones, or a folder of yours merged over them")
     .argument("[dir]", "a folder of *.yaml trees")
     .action(async (dir?: string) => {
-      const { checkTrees } = await import("../trees/check.js");
-      let r: { exitCode: number; output: string };
-      try {
-        r = checkTrees(dir);
-        if (r.exitCode === 0 && dir) {
-          const { treesWithOverrides } = await import("../trees/shipped.js");
-          const { treeValueErrors } = await import("./tree-values.js");
-          const loaded = await treesWithOverrides(dir);
-          const errors = loaded.trees ? treeValueErrors(loaded.trees) : [];
-          if (errors.length) r = { exitCode: 1, output: `${errors.join("\n")}\n${errors.length} error${errors.length === 1 ? "" : "s"} in the trees` };
-        }
-      } catch (e) {
-        const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
-        r = { exitCode: EXIT.usage, output: `migration-wizard: cannot check the trees in ${dir ?? "the package"}: ${why}` };
-      }
+      const r = await treesCheck(dir);
       (r.exitCode === 0 ? process.stdout : process.stderr).write(r.output.endsWith("\n") ? r.output : r.output + "\n");
       process.exitCode = r.exitCode;
     });
-  return cli;
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]++;
-    for (let j = 1; j <= b.length; j++) {
-      const here = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = here;
-    }
+/** `trees check [dir]`: the shape and graph of the trees, then (for a team's folder) the values its choices set. */
+async function treesCheck(dir?: string): Promise<{ exitCode: number; output: string }> {
+  const { checkTrees } = await import("../trees/check.js");
+  try {
+    const r = checkTrees(dir);
+    if (r.exitCode !== 0 || !dir) return r;
+    const { treesWithOverrides } = await import("../trees/shipped.js");
+    const { treeValueErrors } = await import("./tree-values.js");
+    const loaded = await treesWithOverrides(dir);
+    const errors = loaded.trees ? treeValueErrors(loaded.trees) : [];
+    return errors.length ? { exitCode: 1, output: `${errors.join("\n")}\n${errors.length} error${errors.length === 1 ? "" : "s"} in the trees` } : r;
+  } catch (e) {
+    const why = e instanceof RangeError ? "the trees are nested or chained too deeply to check" : (e as Error).message.split("\n")[0].slice(0, 200);
+    return { exitCode: EXIT.usage, output: `migration-wizard: cannot check the trees in ${dir ?? "the package"}: ${why}` };
   }
-  return row[b.length];
 }
 
 /**
@@ -125,7 +129,7 @@ export function unknownCommand(cli: Command, args: string[]): string | undefined
   if (!first || first.startsWith("-")) return undefined;
   const names = cli.commands.flatMap((c) => [c.name(), ...c.aliases()]).concat("help");
   if (names.includes(first)) return undefined;
-  const nearest = names.map((n) => ({ n, d: distance(first, n) })).sort((a, b) => a.d - b.d)[0];
+  const nearest = names.map((n) => ({ n, d: editDistance(first, n) })).sort((a, b) => a.d - b.d)[0];
   const hint = nearest && nearest.d <= Math.max(2, Math.floor(nearest.n.length / 2)) ? ` Did you mean '${nearest.n}'?` : "";
   return `unknown command '${first}'.${hint} Commands: ${names.filter((n) => n !== "help").join(", ")} (run with --help for usage).`;
 }

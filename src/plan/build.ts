@@ -5,7 +5,8 @@
 import type { PlanAnswers } from "../answers/schema.js";
 import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
 import { sizeClass, type RecipeContext } from "./context.js";
-import { RECIPES, type RecipeResult } from "./operations/index.js";
+import { RECIPES } from "./operations/index.js";
+import type { RecipeResult } from "./recipe.js";
 import { NameClash, nameTooLong, withNameBook } from "./names.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import type { SnapshotFacts } from "../schema/fill.js";
@@ -20,15 +21,9 @@ import { capabilities, dialectOf, isMysqlFamily, versionNotes } from "../engines
 import { instantRowVersionNote } from "./recipes/mysql-online.js";
 import { onlineSchemaToolAdvice, withOnlineSchemaTool } from "./recipes/online-schema-tools.js";
 
-export class PlanError extends Error {
-  constructor(
-    message: string,
-    /** The answers field the problem is in, e.g. `details.new_name`. */
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
+// Recipes throw it; it lives apart from the builder so they need not import the builder (an import cycle).
+import { PlanError } from "./errors.js";
+export { PlanError };
 
 /** The pre-flight list from the seed, asked of every plan. */
 const CHECKLIST = [
@@ -61,7 +56,6 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
     lockTimeoutMs: lockTimeoutFor(answers),
   };
   const recipe = RECIPES[answers.operation];
-  if (!recipe) throw new PlanError(`operation ${answers.operation} is not supported yet`, "operation");
   const tooLong = nameTooLong(answers);
   if (tooLong) throw new PlanError(tooLong[1], tooLong[0]);
   let result: RecipeResult;

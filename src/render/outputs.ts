@@ -7,10 +7,9 @@ import { stringify } from "yaml";
 import type { Answers, PlanAnswers } from "../answers/schema.js";
 import { buildPlan, type SnapshotInput } from "../plan/build.js";
 import type { Plan } from "../plan/model.js";
-import type { OutputFile } from "../output/write.js";
 import { renderPlanMarkdown } from "./plan-md.js";
 import { renderToolFiles } from "./tools/index.js";
-import type { ToolOutput } from "./types.js";
+import type { RenderedFile, ToolOutput } from "./types.js";
 import type { ProjectHistory } from "../project/types.js";
 import answersSchemaJson from "../../schemas/answers.schema.json" with { type: "json" };
 
@@ -42,14 +41,14 @@ export function renderAnswersYaml(answers: Answers): string {
 export interface PlanOutputs {
   plan: Plan;
   tool: ToolOutput;
-  files: OutputFile[];
+  files: RenderedFile[];
 }
 
 /** `project`: the existing project the files chain onto (--project); its own files are never rewritten. */
 export function planOutputs(answers: PlanAnswers, now: Date, schema?: SnapshotInput, project?: ProjectHistory): PlanOutputs {
   const plan = buildPlan(answers, schema);
   const tool = renderToolFiles(plan, { now, slug: slugFor(answers), project });
-  const files: OutputFile[] = [
+  const files: RenderedFile[] = [
     { path: "PLAN.md", content: renderPlanMarkdown(plan, tool) },
     { path: "answers.yaml", content: renderAnswersYaml(answers) },
     { path: ANSWERS_SCHEMA_FILE, content: JSON.stringify(answersSchemaJson, null, 2) + "\n" },

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { AnswersError, loadAnswersFile, requirePlanAnswers } from "../answers/load.js";
 import type { PlanAnswers } from "../answers/schema.js";
 import { changedSinceWritten, readManifest } from "../output/manifest.js";
-import { PlanError } from "../plan/build.js";
+import { PlanError } from "../plan/errors.js";
 import type { Plan } from "../plan/model.js";
 import { planOutputs } from "../render/outputs.js";
 import { planOnDisk } from "./disk.js";

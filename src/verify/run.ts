@@ -134,6 +134,16 @@ export interface VerifyOptions {
   observers?: Observers;
 }
 
+/** What one verification run works with: the plan, the database, and the report it fills in. */
+interface VerifyRun {
+  plan: Plan;
+  session: SqlSession;
+  opts: VerifyOptions;
+  rows: number;
+  versions: VerifyReport["versions"];
+  report: VerifyReport;
+}
+
 /** Build the fixture, then apply, roll back and re-apply `plan`. Never throws for a failing statement. */
 export async function verifyPlan(plan: Plan, session: SqlSession, opts: VerifyOptions = {}): Promise<VerifyReport> {
   const rows = opts.rows ?? DEFAULT_FIXTURE_ROWS;
@@ -142,100 +152,43 @@ export async function verifyPlan(plan: Plan, session: SqlSession, opts: VerifyOp
   const planned = Number(plan.engineVersion.split(".")[0]);
   const versions = { planned: Number.isFinite(planned) ? planned : undefined, running: Number.isFinite(running) ? running : undefined };
   const report: VerifyReport = { rows, fixture, statements: [], checks: [], rolledBack: [], mismatches: [], failures: [], versions, ok: false };
-  for (const sql of fixture) {
-    try {
-      await session.query(sql);
-    } catch (e) {
-      report.failures.push(`fixture: ${sql}: ${errorInfo(e).message}`);
-      return report;
-    }
-  }
-
-  const runStatements = async (pass: Pass, phase: Phase, statements: Statement[]): Promise<boolean> => {
-    for (const stmt of statements) {
-      const tables = claimedTables(stmt, plan);
-      const trace = await traceStatement(session, stmt, { observers: opts.observers, targets: tables });
-      const { observedLock, mismatches, versionNotes } = compareClaims(stmt, trace, tables, versions);
-      let batchRuns: number | undefined;
-      if (stmt.batched && !trace.error) {
-        // One run is one batch: repeat, as the runbook says, until it reports nothing left.
-        const limit = Math.ceil(rows / Math.max(1, stmt.batched.batchSize)) + 5;
-        let last = trace.rows;
-        batchRuns = 1;
-        const t0 = performance.now();
-        try {
-          while (batchHasMore(last) && batchRuns < limit) {
-            last = await session.query(stmt.sql);
-            batchRuns++;
-          }
-          if (batchHasMore(last)) trace.error = { message: `the batch still reported more work after ${batchRuns} runs over ${rows} rows` };
-        } catch (e) {
-          trace.error = errorInfo(e);
-        }
-        trace.ms += performance.now() - t0;
-      }
-      report.statements.push({
-        pass,
-        phase: phase.id,
-        sql: stmt.sql,
-        claimed: { lock: stmt.lock, rewrite: stmt.rewrite, transaction: stmt.transaction, tables },
-        observedLock,
-        observedRewrite: trace.rewritten,
-        trace,
-        mismatches,
-        versionNotes,
-        batchRuns,
-      });
-      for (const m of mismatches) report.mismatches.push(`${pass} ${phase.id}: ${firstLine(stmt.sql)}: ${m}`);
-      if (trace.error) {
-        report.failures.push(`${pass} ${phase.id}: ${firstLine(stmt.sql)}: ${trace.error.code ? trace.error.code + " " : ""}${trace.error.message}`);
-        return false;
-      }
-    }
-    return true;
-  };
-
-  const runChecks = async (pass: Pass, phase: Pick<Phase, "id" | "checks">): Promise<boolean> => {
-    let allOk = true;
-    for (const check of phase.checks) {
-      let ok = false;
-      let error: string | undefined;
-      try {
-        const result = await session.query(check.sql);
-        ok = result[0]?.ok === true || result[0]?.ok === "t";
-        if (!ok) error = result.length === 0 ? "returned no row" : `returned ok = ${String(result[0]?.ok)}`;
-      } catch (e) {
-        error = errorInfo(e).message;
-      }
-      report.checks.push({ pass, phase: phase.id, description: check.description, ok, error });
-      if (!ok) {
-        report.failures.push(`${pass} ${phase.id}: check "${check.description}" ${error}`);
-        allOk = false;
-      }
-    }
-    return allOk;
-  };
-
-  const applyFrom = async (pass: Pass, start: number): Promise<boolean> => {
-    for (const phase of plan.phases.slice(start)) {
-      if (!(await runStatements(pass, phase, phase.statements))) return false;
-      if (!(await runChecks(pass, phase))) return false;
-    }
-    return true;
-  };
+  const run: VerifyRun = { plan, session, opts, rows, versions, report };
+  if (!(await runSetup(run, "fixture", fixture))) return report;
 
   const invariants = invariantsFor(plan.answers as PlanAnswers);
-  for (const sql of invariants.flatMap((i) => i.before)) {
+  if (!(await runSetup(run, "invariant setup", invariants.flatMap((i) => i.before)))) return finish(report);
+  if (!(await applyFrom(run, "apply", 0))) return finish(report);
+  if (invariants.length && !(await runChecks(run, "apply", { id: "invariant", checks: invariants.map((i) => i.check) }))) return finish(report);
+  const earliest = await rollBack(run);
+  if (earliest === undefined) return finish(report);
+  await applyFrom(run, "reapply", earliest);
+  return finish(report);
+}
+
+/** Setup statements (the fixture, the invariants' tables); a failure ends the run. */
+async function runSetup(run: VerifyRun, label: string, statements: string[]): Promise<boolean> {
+  for (const sql of statements) {
     try {
-      await session.query(sql);
+      await run.session.query(sql);
     } catch (e) {
-      report.failures.push(`invariant setup: ${sql}: ${errorInfo(e).message}`);
-      return finish(report);
+      run.report.failures.push(`${label}: ${sql}: ${errorInfo(e).message}`);
+      return false;
     }
   }
-  if (!(await applyFrom("apply", 0))) return finish(report);
-  if (invariants.length && !(await runChecks("apply", { id: "invariant", checks: invariants.map((i) => i.check) }))) return finish(report);
+  return true;
+}
 
+async function applyFrom(run: VerifyRun, pass: Pass, start: number): Promise<boolean> {
+  for (const phase of run.plan.phases.slice(start)) {
+    if (!(await runStatements(run, pass, phase, phase.statements))) return false;
+    if (!(await runChecks(run, pass, phase))) return false;
+  }
+  return true;
+}
+
+/** Rolls back from the last phase as far as the phases allow; the index of the earliest phase undone, undefined on a failure. */
+async function rollBack(run: VerifyRun): Promise<number | undefined> {
+  const { plan, report } = run;
   let earliest = plan.phases.length;
   for (let i = plan.phases.length - 1; i >= 0; i--) {
     const phase = plan.phases[i];
@@ -244,13 +197,79 @@ export async function verifyPlan(plan: Plan, session: SqlSession, opts: VerifyOp
       report.rollbackStoppedAt = { phase: phase.id, reason: back.stop };
       break;
     }
-    if (!(await runStatements("rollback", phase, back.statements))) return finish(report);
+    if (!(await runStatements(run, "rollback", phase, back.statements))) return undefined;
     report.rolledBack.push(phase.id);
     earliest = i;
   }
+  return earliest;
+}
 
-  await applyFrom("reapply", earliest);
-  return finish(report);
+async function runStatements(run: VerifyRun, pass: Pass, phase: Phase, statements: Statement[]): Promise<boolean> {
+  const { plan, session, report } = run;
+  for (const stmt of statements) {
+    const tables = claimedTables(stmt, plan);
+    const trace = await traceStatement(session, stmt, { observers: run.opts.observers, targets: tables });
+    const { observedLock, mismatches, versionNotes } = compareClaims(stmt, trace, tables, run.versions);
+    const batchRuns = stmt.batched && !trace.error ? await repeatBatches(run, stmt.sql, stmt.batched.batchSize, trace) : undefined;
+    report.statements.push({
+      pass,
+      phase: phase.id,
+      sql: stmt.sql,
+      claimed: { lock: stmt.lock, rewrite: stmt.rewrite, transaction: stmt.transaction, tables },
+      observedLock,
+      observedRewrite: trace.rewritten,
+      trace,
+      mismatches,
+      versionNotes,
+      batchRuns,
+    });
+    for (const m of mismatches) report.mismatches.push(`${pass} ${phase.id}: ${firstLine(stmt.sql)}: ${m}`);
+    if (trace.error) {
+      report.failures.push(`${pass} ${phase.id}: ${firstLine(stmt.sql)}: ${trace.error.code ? trace.error.code + " " : ""}${trace.error.message}`);
+      return false;
+    }
+  }
+  return true;
+}
+
+/** One run is one batch: repeat, as the runbook says, until it reports nothing left. Returns the runs; failures go on the trace. */
+async function repeatBatches(run: VerifyRun, sql: string, batchSize: number, trace: TraceResult): Promise<number> {
+  const limit = Math.ceil(run.rows / Math.max(1, batchSize)) + 5;
+  let last = trace.rows;
+  let batchRuns = 1;
+  const t0 = performance.now();
+  try {
+    while (batchHasMore(last) && batchRuns < limit) {
+      last = await run.session.query(sql);
+      batchRuns++;
+    }
+    if (batchHasMore(last)) trace.error = { message: `the batch still reported more work after ${batchRuns} runs over ${run.rows} rows` };
+  } catch (e) {
+    trace.error = errorInfo(e);
+  }
+  trace.ms += performance.now() - t0;
+  return batchRuns;
+}
+
+async function runChecks(run: VerifyRun, pass: Pass, phase: Pick<Phase, "id" | "checks">): Promise<boolean> {
+  let allOk = true;
+  for (const check of phase.checks) {
+    let ok = false;
+    let error: string | undefined;
+    try {
+      const result = await run.session.query(check.sql);
+      ok = result[0]?.ok === true || result[0]?.ok === "t";
+      if (!ok) error = result.length === 0 ? "returned no row" : `returned ok = ${String(result[0]?.ok)}`;
+    } catch (e) {
+      error = errorInfo(e).message;
+    }
+    run.report.checks.push({ pass, phase: phase.id, description: check.description, ok, error });
+    if (!ok) {
+      run.report.failures.push(`${pass} ${phase.id}: check "${check.description}" ${error}`);
+      allOk = false;
+    }
+  }
+  return allOk;
 }
 
 function finish(report: VerifyReport): VerifyReport {

@@ -2,13 +2,11 @@
  * The every-path proof on embedded PostgreSQL: for every path through the shipped trees that changes
  * the SQL, build the plan, set up a table with rows, apply each phase (tracing every statement's
  * locks and rewrites), run its checks, roll back, apply again. A claim that differs from what
- * PostgreSQL did, a failed statement or a failed check fails the test. Operations without a recipe
- * yet are skipped at run time, not passed.
+ * PostgreSQL did, a failed statement or a failed check fails the test.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OPERATIONS } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
-import { RECIPES } from "../../src/plan/operations/index.js";
 import type { Plan } from "../../src/plan/model.js";
 import { verifyPlan } from "../../src/verify/run.js";
 import { openEmbedded, type SqlSession } from "../../src/verify/session.js";
@@ -29,7 +27,7 @@ const PGLITE_MAJOR = 18;
 let db: SqlSession;
 let source: PathSource;
 let cases: PathCase[];
-const stats = { paths: 0, plans: 0, statements: 0, versionNotes: 0, skippedOps: [] as string[], failedOps: [] as string[], started: 0 };
+const stats = { paths: 0, plans: 0, statements: 0, versionNotes: 0, failedOps: [] as string[], started: 0 };
 
 beforeAll(async () => {
   stats.started = performance.now();
@@ -47,7 +45,6 @@ afterAll(async () => {
     `proof: ${stats.paths} paths (${stats.plans} distinct plans) proven on PGlite in ${secs}s; ${stats.statements} statements run, ` +
       `${stats.versionNotes} claims for older versions stronger than PostgreSQL ${PGLITE_MAJOR} did (allowed)` +
       (stats.failedOps.length ? `; FAILED: ${stats.failedOps.join(", ")}` : "") +
-      (stats.skippedOps.length ? `; skipped (no recipe yet): ${stats.skippedOps.join(", ")}` : "") +
       (source?.note ? `; ${source.note}` : ""),
   );
 });
@@ -57,10 +54,6 @@ describe("every path through the shipped trees, on embedded PostgreSQL", () => {
     it(`${operation}: every plan's claimed locks and rewrites match PostgreSQL, checks pass, rollback and re-apply work`, async (ctx) => {
       const mine = cases.filter((c) => c.operation === operation);
       if (mine.length === 0) ctx.skip(`${operation} is not offered by the shipped trees`);
-      if (!RECIPES[operation]) {
-        stats.skippedOps.push(operation);
-        ctx.skip(`${operation} has no recipe yet`);
-      }
       const byPlan = new Map<string, { plan: Plan; paths: PathCase[] }>();
       const problems: string[] = [];
       for (const c of mine) {

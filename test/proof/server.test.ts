@@ -7,11 +7,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
 import { openServer, type SqlSession } from "../../src/verify/session.js";
 import { traceStatement, type Observers } from "../../src/verify/trace.js";
-import { lockTimeout } from "../../src/plan/sql.js";
 import { errorInfo } from "../../src/verify/session.js";
 import { OPERATIONS, type PlanAnswers } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
-import { RECIPES } from "../../src/plan/operations/index.js";
 import type { Statement } from "../../src/plan/model.js";
 import { verifyPlan } from "../../src/verify/run.js";
 import { EXAMPLES } from "./examples.js";
@@ -88,22 +86,18 @@ END $$`;
 /** The plan's own first step that takes ACCESS EXCLUSIVE, with the settings the plan puts before it. */
 function planStepNeedingAccessExclusive(major: number): { statements: Statement[]; from: string } {
   const sample = EXAMPLES.add_column["nullable, no default"];
-  if (RECIPES.add_column) {
-    const plan = buildPlan({
-      mode: "plan", engine: "postgresql", engine_version: String(major), operation: "add_column", ...sample,
-      approx_rows: 5_000_000, downtime_tolerance: "none", rollback_need: "phase-level", tool: "raw-sql",
-    } as PlanAnswers);
-    for (const phase of plan.phases) {
-      const i = phase.statements.findIndex((s) => s.lock === "ACCESS EXCLUSIVE");
-      const settings = phase.statements.slice(0, Math.max(0, i)).filter((s) => s.setting);
-      if (i >= 0 && settings.some((s) => /lock_timeout/.test(s.sql))) {
-        return { statements: [...settings, phase.statements[i]], from: `the add_column plan's phase ${phase.id}` };
-      }
+  const plan = buildPlan({
+    mode: "plan", engine: "postgresql", engine_version: String(major), operation: "add_column", ...sample,
+    approx_rows: 5_000_000, downtime_tolerance: "none", rollback_need: "phase-level", tool: "raw-sql",
+  } as PlanAnswers);
+  for (const phase of plan.phases) {
+    const i = phase.statements.findIndex((s) => s.lock === "ACCESS EXCLUSIVE");
+    const settings = phase.statements.slice(0, Math.max(0, i)).filter((s) => s.setting);
+    if (i >= 0 && settings.some((s) => /lock_timeout/.test(s.sql))) {
+      return { statements: [...settings, phase.statements[i]], from: `the add_column plan's phase ${phase.id}` };
     }
-    throw new Error("the add_column plan has no ACCESS EXCLUSIVE step preceded by SET lock_timeout");
   }
-  // No recipe yet: the same shared helper every recipe uses for its timeout.
-  return { statements: [lockTimeout("postgresql", 2000), { sql: "ALTER TABLE t ADD COLUMN note text", transaction: true, lock: "ACCESS EXCLUSIVE", rewrite: false }], from: "lockTimeout()" };
+  throw new Error("the add_column plan has no ACCESS EXCLUSIVE step preceded by SET lock_timeout");
 }
 
 describe("lock_timeout on a real server", () => {
@@ -145,7 +139,6 @@ describe("lock_timeout on a real server", () => {
 describe("plans on a real server (a representative subset: every example per operation at the server's version, medium and large, downtime none)", () => {
   for (const operation of OPERATIONS) {
     it(`${operation}: claims hold with every statement lock-traced, checks pass, rollback and re-apply work`, async (ctx) => {
-      if (!RECIPES[operation]) ctx.skip(`${operation} has no recipe yet`);
       const problems: string[] = [];
       const runs = Object.entries(EXAMPLES[operation]).flatMap(([variant, sample]) =>
         [500_000, 50_000_000].map((approx_rows) => ({ variant, sample, approx_rows })),

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseAnswers, requirePlanAnswers } from "../../src/answers/load.js";
 import { writeAll } from "../../src/output/write.js";
-import { RECIPES } from "../../src/plan/operations/index.js";
 import { planOutputs } from "../../src/render/outputs.js";
 import { verifyCommand } from "../../src/verify/command.js";
 import { openServer } from "../../src/verify/session.js";
@@ -64,8 +63,7 @@ describe("verify: bad input exits 2", () => {
 });
 
 describe("verify on embedded PostgreSQL", () => {
-  it("prints each statement with its locks, rewrite and time, the pglite caveat, and an OK verdict", async (ctx) => {
-    if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
+  it("prints each statement with its locks, rewrite and time, the pglite caveat, and an OK verdict", async () => {
     const r = await verifyCommand(planDir(addIndex()), { rows: 2000 });
     expect(r.output).toMatch(/verdict: OK/);
     expect(r.exitCode).toBe(0);
@@ -76,8 +74,7 @@ describe("verify on embedded PostgreSQL", () => {
     expect(r.output).toMatch(/test table orders with 2000 rows/);
   });
 
-  it("--json prints the report as one object", async (ctx) => {
-    if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
+  it("--json prints the report as one object", async () => {
     const r = await verifyCommand(planDir(addIndex()), { json: true, rows: 500 });
     const parsed = JSON.parse(r.output);
     expect(parsed.ok).toBe(true);
@@ -85,8 +82,7 @@ describe("verify on embedded PostgreSQL", () => {
     expect(parsed.report.statements[0]).toHaveProperty("observedLock");
   });
 
-  it("exits 1 when a statement fails on the test data", async (ctx) => {
-    if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
+  it("exits 1 when a statement fails on the test data", async () => {
     // xml has no btree operator class: the index build fails.
     const r = await verifyCommand(planDir(addIndex("xml")), { rows: 100 });
     expect(r.exitCode).toBe(1);
@@ -115,7 +111,6 @@ describe("verify on a real server", () => {
 
   it("traces CONCURRENTLY from a second connection and leaves no database behind", async (ctx) => {
     if (!server) ctx.skip("no PostgreSQL server binaries");
-    if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
     const r = await verifyCommand(planDir(addIndex()), { databaseUrl: server!.url, rows: 2000 });
     expect(r.output).toMatch(/verdict: OK/);
     expect(r.exitCode).toBe(0);
@@ -127,7 +122,6 @@ describe("verify on a real server", () => {
 
   it("drops its database on failure too", async (ctx) => {
     if (!server) ctx.skip("no PostgreSQL server binaries");
-    if (!RECIPES.add_index) ctx.skip("add_index has no recipe yet");
     const r = await verifyCommand(planDir(addIndex("xml")), { databaseUrl: server!.url, rows: 100 });
     expect(r.exitCode).toBe(1);
     expect(await leftoverSchemas(server!.url)).toEqual([]);

@@ -4,10 +4,10 @@
  * under SHARE UPDATE EXCLUSIVE. MySQL: enforced only from 8.0.16, and adding one rebuilds the table (COPY).
  */
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { defaultName } from "../recipes/concurrent-index.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";

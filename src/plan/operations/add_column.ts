@@ -5,7 +5,7 @@
  * MySQL: INSTANT from 8.0.12 (last position only before 8.0.29), an online rebuild before that.
  */
 import type { Column } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
@@ -14,7 +14,7 @@ import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
 import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 
 function columnsOf(ctx: RecipeContext): Column[] {

@@ -3,8 +3,8 @@
  * it cannot run inside a transaction block; from 12 it can, yet the new value cannot be used until that
  * transaction commits. A value can never be removed. Its own migration, then deploy the code that writes it.
  */
-import type { Recipe } from "./index.js";
-import { PlanError } from "../build.js";
+import type { Recipe } from "../recipe.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent, versionAtLeast } from "../sql.js";
 import { literal, stmt } from "../recipes/statements.js";
 

@@ -4,11 +4,11 @@
  * window (when size and tolerance allow), or copy-and-swap: a new table with the constraint, kept in sync by
  * a trigger, filled in keyset batches, swapped in by two renames, with a reverse trigger for rollback.
  */
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import { dollarBody } from "../encode.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { batchSettings, mayBlockForScan } from "../recipes/size-policy.js";

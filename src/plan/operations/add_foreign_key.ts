@@ -5,10 +5,10 @@
  * transaction (SHARE UPDATE EXCLUSIVE on the table, ROW SHARE on the referenced one: nothing blocked).
  */
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,

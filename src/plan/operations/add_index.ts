@@ -2,7 +2,7 @@
  * add_index. PostgreSQL: CONCURRENTLY unless the table is small and some downtime is allowed (a plain
  * build holds SHARE and blocks writes for the whole build). MySQL: online DDL, INPLACE with LOCK=NONE.
  */
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 import {
   concurrentIndexWarnings,
   createIndexConcurrently,

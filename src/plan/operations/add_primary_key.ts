@@ -3,10 +3,10 @@
  * columns, scans for NULLs under that lock. Instead: make the columns NOT NULL with the check pattern
  * (recipes/not-null.ts), build the unique index concurrently, then `ADD PRIMARY KEY USING INDEX` (instant).
  */
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import {
   concurrentIndexWarnings,

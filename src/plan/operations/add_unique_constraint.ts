@@ -3,10 +3,10 @@
  * anything but a small table: stop new duplicates in the app, remove the existing extra copies (dedup),
  * build the unique index concurrently, then attach it with `ADD CONSTRAINT ... UNIQUE USING INDEX` (instant).
  */
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import {
   concurrentIndexWarnings,

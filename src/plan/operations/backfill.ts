@@ -4,13 +4,13 @@
  * be overwritten are saved first so the change can be undone.
  */
 import { dollarQuoted, schemaPrefix } from "../encode.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 import type { Statement } from "../model.js";
 import { batchSettings } from "../recipes/size-policy.js";
 

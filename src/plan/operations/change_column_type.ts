@@ -9,7 +9,7 @@
  */
 import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
@@ -23,7 +23,7 @@ import { lockTablesFirst } from "../recipes/lock-retry.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
 

@@ -4,13 +4,13 @@
  * keys take SHARE ROW EXCLUSIVE on each referenced table (writes to it wait), so a short lock timeout comes first.
  */
 import type { Column } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { columnDefinition } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt } from "../recipes/statements.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 
 /** `customers(id)` -> table and column. */
 function parseReference(ref: string, index: number): { table: string; column: string } {

@@ -4,13 +4,13 @@
  * The data is gone afterwards; when rollback matters, a copy of the column is kept first.
  */
 import { schemaPrefix } from "../encode.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 
 export function archiveName(table: string, column: string): string {
   const name = constraintName(bareName(table), column, "archive");

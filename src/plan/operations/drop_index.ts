@@ -4,10 +4,10 @@
  * Rollback rebuilds it concurrently when its columns are known.
  */
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import {
   concurrentIndexWarnings,

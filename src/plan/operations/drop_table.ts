@@ -4,13 +4,13 @@
  * rename to an archive name when rollback matters (undoable), then drop.
  */
 import { schemaPrefix } from "../encode.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 import { mysqlDropForeignKeys } from "../recipes/mysql-ddl.js";
 
 function parseChild(ref: string): { table: string; column: string } {

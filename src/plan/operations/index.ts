@@ -1,7 +1,10 @@
-/** The registry: one line per operation recipe. */
+/**
+ * The registry: one line per operation recipe. Typed over every operation of the answers contract, so
+ * an operation without a recipe does not compile. An engine without its module, dialect or any
+ * capability does not compile either (src/engines); recipes branch on the dialect, not the engine.
+ */
 import type { Operation } from "../../answers/schema.js";
-import type { RecipeContext } from "../context.js";
-import type { Phase } from "../model.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 import { addColumn } from "./add_column.js";
 import { renameColumn } from "./rename_column.js";
 import { dropColumn } from "./drop_column.js";
@@ -20,17 +23,9 @@ import { addPrimaryKey } from "./add_primary_key.js";
 import { addEnumValue } from "./add_enum_value.js";
 import { addExclusionConstraint } from "./add_exclusion_constraint.js";
 
-export interface RecipeResult {
-  summary: string;
-  strategy: string;
-  /** Phases in order; ids are assigned by the builder. */
-  phases: Omit<Phase, "id">[];
-  warnings: string[];
-}
+export type { Recipe, RecipeResult };
 
-export type Recipe = (ctx: RecipeContext) => RecipeResult;
-
-export const RECIPES: Partial<Record<Operation, Recipe>> = {
+export const RECIPES: Record<Operation, Recipe> = {
   add_column: addColumn,
   rename_column: renameColumn,
   drop_column: dropColumn,

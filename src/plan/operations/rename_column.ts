@@ -5,7 +5,7 @@
  * A view over the renamed table is the lighter alternative when all access can go through it.
  */
 import type { Column } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { columnObjects } from "../recipes/column-objects.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
@@ -18,7 +18,7 @@ import { mayBreakBriefly } from "../recipes/size-policy.js";
 import { renameSyncTrigger } from "../recipes/sync-trigger.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
-import type { Recipe, RecipeResult } from "./index.js";
+import type { Recipe, RecipeResult } from "../recipe.js";
 
 const VIEW_ALTERNATIVE =
   "Alternative: rename the table, then create a view with the old table name that exposes the column under both names " +

@@ -4,12 +4,12 @@
  * reading and writing through it while the new code is deployed; then drop the view.
  */
 import { bareName, schemaPrefix } from "../encode.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 
 export const renameTable: Recipe = (ctx: RecipeContext) => {
   const table = ctx.answers.table;

@@ -2,12 +2,12 @@
  * set_not_null. `SET NOT NULL` scans the whole table under ACCESS EXCLUSIVE; the NOT NULL pattern
  * (src/plan/recipes/not-null.ts) avoids that. NULLs must be gone first: an optional backfill does it.
  */
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { notNullPhases } from "../recipes/not-null.js";
-import type { Recipe } from "./index.js";
+import type { Recipe } from "../recipe.js";
 
 export const setNotNull: Recipe = (ctx: RecipeContext) => {
   const column = ctx.answers.columns?.[0];

@@ -4,7 +4,7 @@
  */
 import { bareName } from "../encode.js";
 import type { Column, Engine } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { quoteIdent } from "../sql.js";
 
 /** Functions that are immutable or stable: PostgreSQL >= 11 evaluates them once and keeps the value in the catalog. */

@@ -7,7 +7,7 @@
 import type { Engine } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { compareVersions, constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import { bareName, literal } from "./statements.js";
 import * as estimate from "./estimate.js";

@@ -11,7 +11,7 @@
 import type { Engine } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { bareName, stmt } from "./statements.js";
 

@@ -47,80 +47,10 @@ export const duplicateRows: Diagnosis = {
   build(input) {
     const { engine, names } = input;
     const pg = engine === "postgresql";
-    const index = names.indexName;
     const backup = `${splitName(names.table)}_dedup_backup`;
-    const confirm: Query[] = [
-      {
-        purpose: `Groups of rows in ${names.table} that share (${names.columns.join(", ")})`,
-        sql: duplicateGroupsSql(input),
-        expect: "Each row is a value held by more than one row; kept_id is the row the repair keeps.",
-      },
-      {
-        purpose: "How many rows the repair would delete (all copies but one per group; rows without a duplicate are never counted)",
-        sql: extraCopiesSql(input),
-        expect: "0 means no duplicates are left and the unique index can be built.",
-      },
-    ];
-    if (pg) {
-      confirm.push({
-        purpose: "INVALID indexes left behind (a failed CREATE UNIQUE INDEX CONCURRENTLY leaves one, with indisvalid = false)",
-        sql: INVALID_INDEXES_SQL,
-        expect: `If ${index} is listed, drop it (step 1) before building it again; a plain CREATE INDEX that failed left nothing.`,
-      });
-    }
-    const repair: RepairStep[] = [];
-    if (pg) {
-      repair.push({
-        text: `If the build used CONCURRENTLY, drop the INVALID leftover first. It is not used for reads but it is updated on every write, and it enforces uniqueness for new rows.`,
-        sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`,
-      });
-    }
-    repair.push(
-      {
-        text: "Decide which copy to keep. The repair below keeps the row with the lowest primary key in each group; if another row should win (the newest, the one with children), change the comparison. Check whether other tables reference the rows that go, and re-point those references to the kept row first.",
-      },
-      { text: "Keep a copy of the rows that will be deleted, so the repair can be undone.", sql: backupSql(input, backup).join("\n") },
-      { text: "Delete only the extra copies. Rows that had no duplicate are untouched, and so are rows with a NULL key.", sql: dedupSql(input) },
-      { text: "Run the count query again: it must return 0. Then stop new duplicates at the source (the application or a unique index) before they come back." },
-      {
-        text: pg
-          ? "Build the unique index without blocking writes, then check it is valid."
-          : "Build the unique index online.",
-        sql: pg
-          ? `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});\nSELECT indisvalid FROM pg_index WHERE indexrelid = ${lit(qt(engine, index))}::regclass;`
-          : `ALTER TABLE ${qt(engine, names.table)} ADD UNIQUE INDEX ${qi(engine, index)} (${names.columns.map((c) => qi(engine, c)).join(", ")}), ALGORITHM=INPLACE, LOCK=NONE;`,
-      },
-    );
-    if (pg) repair.push({ text: `To turn it into a constraint: ALTER TABLE ${qt(engine, names.table)} ADD CONSTRAINT ${qi(engine, names.constraintName)} UNIQUE USING INDEX ${qi(engine, index)};` });
-
-    const phases: RepairPhase[] = [
-      {
-        title: "Remove the extra copies (a backup table keeps them)",
-        kind: "backfill",
-        why: "The unique index cannot be built while two rows share a key. Only the extra copies go; every row that had no duplicate stays.",
-        statements: [...backupSql(input, backup), dedupSql(input)].map((sql) => ({ sql, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", lockedTables: [names.table], rewrite: false })),
-        rollback: [
-          { sql: `INSERT INTO ${qt(engine, names.table)} SELECT * FROM ${qt(engine, backup)};`, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", rewrite: false },
-          { sql: `DROP TABLE ${qt(engine, backup)};`, transaction: true, lock: pg ? "ACCESS EXCLUSIVE" : "metadata lock", rewrite: false },
-        ],
-        checks: [{ description: "No duplicate keys are left", sql: extraCopiesSql(input).replace("SELECT COALESCE(SUM(copies - 1), 0) AS extra_copies", "SELECT COALESCE(SUM(copies - 1), 0) = 0 AS ok") }],
-      },
-    ];
-    if (pg) {
-      phases.push({
-        title: "Build the unique index without blocking writes",
-        kind: "expand",
-        why: "CONCURRENTLY keeps writes flowing; it cannot run inside a transaction, so it has its own migration.",
-        statements: [
-          { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, why: "Removes the INVALID leftover of the failed build, if there is one." },
-          { sql: `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false },
-        ],
-        rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false }],
-        checks: [{ description: "The new index is valid", sql: `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid = ${lit(qt(engine, index))}::regclass;` }],
-      });
-    } else {
-      phases[0].statements.unshift(lockTimeout(engine, 5000));
-    }
+    const confirm = confirmQueries(input, pg);
+    const repair = repairSteps(input, pg, backup);
+    const phases = repairPhases(input, pg, backup);
 
     return {
       id: this.id,
@@ -150,6 +80,97 @@ export const duplicateRows: Diagnosis = {
     };
   },
 };
+
+/** The queries that show the duplicate groups, how many rows the repair deletes, and (PostgreSQL) the INVALID leftover. */
+function confirmQueries(input: DiagnosisInput, pg: boolean): Query[] {
+  const { names } = input;
+  const index = names.indexName;
+  const confirm: Query[] = [
+    {
+      purpose: `Groups of rows in ${names.table} that share (${names.columns.join(", ")})`,
+      sql: duplicateGroupsSql(input),
+      expect: "Each row is a value held by more than one row; kept_id is the row the repair keeps.",
+    },
+    {
+      purpose: "How many rows the repair would delete (all copies but one per group; rows without a duplicate are never counted)",
+      sql: extraCopiesSql(input),
+      expect: "0 means no duplicates are left and the unique index can be built.",
+    },
+  ];
+  if (pg) {
+    confirm.push({
+      purpose: "INVALID indexes left behind (a failed CREATE UNIQUE INDEX CONCURRENTLY leaves one, with indisvalid = false)",
+      sql: INVALID_INDEXES_SQL,
+      expect: `If ${index} is listed, drop it (step 1) before building it again; a plain CREATE INDEX that failed left nothing.`,
+    });
+  }
+  return confirm;
+}
+
+function repairSteps(input: DiagnosisInput, pg: boolean, backup: string): RepairStep[] {
+  const { engine, names } = input;
+  const index = names.indexName;
+  const repair: RepairStep[] = [];
+  if (pg) {
+    repair.push({
+      text: `If the build used CONCURRENTLY, drop the INVALID leftover first. It is not used for reads but it is updated on every write, and it enforces uniqueness for new rows.`,
+      sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`,
+    });
+  }
+  repair.push(
+    {
+      text: "Decide which copy to keep. The repair below keeps the row with the lowest primary key in each group; if another row should win (the newest, the one with children), change the comparison. Check whether other tables reference the rows that go, and re-point those references to the kept row first.",
+    },
+    { text: "Keep a copy of the rows that will be deleted, so the repair can be undone.", sql: backupSql(input, backup).join("\n") },
+    { text: "Delete only the extra copies. Rows that had no duplicate are untouched, and so are rows with a NULL key.", sql: dedupSql(input) },
+    { text: "Run the count query again: it must return 0. Then stop new duplicates at the source (the application or a unique index) before they come back." },
+    {
+      text: pg
+        ? "Build the unique index without blocking writes, then check it is valid."
+        : "Build the unique index online.",
+      sql: pg
+        ? `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});\nSELECT indisvalid FROM pg_index WHERE indexrelid = ${lit(qt(engine, index))}::regclass;`
+        : `ALTER TABLE ${qt(engine, names.table)} ADD UNIQUE INDEX ${qi(engine, index)} (${names.columns.map((c) => qi(engine, c)).join(", ")}), ALGORITHM=INPLACE, LOCK=NONE;`,
+    },
+  );
+  if (pg) repair.push({ text: `To turn it into a constraint: ALTER TABLE ${qt(engine, names.table)} ADD CONSTRAINT ${qi(engine, names.constraintName)} UNIQUE USING INDEX ${qi(engine, index)};` });
+  return repair;
+}
+
+/** The repair migration: remove the extra copies (kept in a backup table), then build the unique index. */
+function repairPhases(input: DiagnosisInput, pg: boolean, backup: string): RepairPhase[] {
+  const { engine, names } = input;
+  const index = names.indexName;
+  const phases: RepairPhase[] = [
+    {
+      title: "Remove the extra copies (a backup table keeps them)",
+      kind: "backfill",
+      why: "The unique index cannot be built while two rows share a key. Only the extra copies go; every row that had no duplicate stays.",
+      statements: [...backupSql(input, backup), dedupSql(input)].map((sql) => ({ sql, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", lockedTables: [names.table], rewrite: false })),
+      rollback: [
+        { sql: `INSERT INTO ${qt(engine, names.table)} SELECT * FROM ${qt(engine, backup)};`, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", rewrite: false },
+        { sql: `DROP TABLE ${qt(engine, backup)};`, transaction: true, lock: pg ? "ACCESS EXCLUSIVE" : "metadata lock", rewrite: false },
+      ],
+      checks: [{ description: "No duplicate keys are left", sql: extraCopiesSql(input).replace("SELECT COALESCE(SUM(copies - 1), 0) AS extra_copies", "SELECT COALESCE(SUM(copies - 1), 0) = 0 AS ok") }],
+    },
+  ];
+  if (pg) {
+    phases.push({
+      title: "Build the unique index without blocking writes",
+      kind: "expand",
+      why: "CONCURRENTLY keeps writes flowing; it cannot run inside a transaction, so it has its own migration.",
+      statements: [
+        { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, why: "Removes the INVALID leftover of the failed build, if there is one." },
+        { sql: `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false },
+      ],
+      rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false }],
+      checks: [{ description: "The new index is valid", sql: `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid = ${lit(qt(engine, index))}::regclass;` }],
+    });
+  } else {
+    phases[0].statements.unshift(lockTimeout(engine, 5000));
+  }
+  return phases;
+}
 
 function splitName(table: string): string {
   return table.split(".").pop()!.toLowerCase();

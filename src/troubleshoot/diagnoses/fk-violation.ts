@@ -1,7 +1,7 @@
 /** FK violation: rows point at parents that do not exist, so VALIDATE CONSTRAINT (or ADD FOREIGN KEY) fails. */
 import { lockTimeout } from "../../plan/sql.js";
 import { lit, qi, qt, splitTable } from "./common.js";
-import type { Diagnosis, DiagnosisInput, RepairPhase } from "./types.js";
+import type { Diagnosis, DiagnosisInput, Query, RepairPhase } from "./types.js";
 
 /** Rows whose reference is set but matches no parent. */
 export function orphanWhere(input: DiagnosisInput, alias = "c"): string {
@@ -20,51 +20,95 @@ export function orphanArchiveName(input: DiagnosisInput): string {
   return `${splitTable(input.names.table).table.toLowerCase()}_fk_orphans`;
 }
 
+/** The names and statements the repair is made of, spelled once for the steps, the migration and the queries. */
+function repairSql(input: DiagnosisInput, pg: boolean) {
+  const { engine, names } = input;
+  const t = qt(engine, names.table);
+  const col = qi(engine, names.columns[0]);
+  const archive = qt(engine, orphanArchiveName(input));
+  const c = qi(engine, names.constraintName);
+  const moveOut = pg
+    ? [`CREATE TABLE ${archive} AS SELECT c.* FROM ${t} c WHERE ${orphanWhere(input)};`]
+    : [`CREATE TABLE ${archive} LIKE ${t};`, `INSERT INTO ${archive} SELECT c.* FROM ${t} c WHERE ${orphanWhere(input)};`];
+  const pk = qi(engine, names.primaryKey);
+  const deleteMoved = pg
+    ? `DELETE FROM ${t} c USING ${archive} o WHERE c.${pk} = o.${pk};`
+    : `DELETE c FROM ${t} c JOIN ${archive} o ON c.${pk} = o.${pk};`;
+  const finish = pg
+    ? `ALTER TABLE ${t} VALIDATE CONSTRAINT ${c};`
+    : `ALTER TABLE ${t} ADD CONSTRAINT ${c} FOREIGN KEY (${col}) REFERENCES ${qt(engine, names.refTable)} (${qi(engine, names.refColumn)});`;
+  return { t, col, archive, c, pk, moveOut, deleteMoved, finish };
+}
+
+/** The repair migration: move the orphans to an archive table, then validate (PostgreSQL) or add (MySQL) the key. */
+function repairPhases(input: DiagnosisInput, pg: boolean, parts: ReturnType<typeof repairSql>): RepairPhase[] {
+  const { engine, names } = input;
+  const { t, archive, c, moveOut, deleteMoved, finish } = parts;
+  const phases: RepairPhase[] = [
+    {
+      title: "Move the orphaned rows to an archive table",
+      kind: "backfill",
+      why: "The constraint cannot be validated while rows point nowhere. The rows are moved, not lost: the archive keeps them for someone to decide on.",
+      statements: [...moveOut, deleteMoved].map((sql) => ({ sql, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", lockedTables: [names.table], rewrite: false })),
+      rollback: [
+        { sql: `INSERT INTO ${t} SELECT * FROM ${archive};`, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", rewrite: false },
+        { sql: `DROP TABLE ${archive};`, transaction: true, lock: pg ? "ACCESS EXCLUSIVE" : "metadata lock", rewrite: false },
+      ],
+      checks: [{ description: "No orphaned rows are left", sql: orphanCountSql(input).replace("SELECT COUNT(*) AS orphans", "SELECT COUNT(*) = 0 AS ok") }],
+    },
+    {
+      title: pg ? "Validate the constraint" : "Add the foreign key",
+      kind: "verify",
+      why: pg
+        ? "VALIDATE CONSTRAINT scans the table under SHARE UPDATE EXCLUSIVE, which does not block reads or writes; in its own transaction it holds that lock no longer than the scan."
+        : "With no orphans left, the foreign key can be added.",
+      statements: [lockTimeout(engine, 5000), { sql: finish, transaction: true, lock: pg ? "SHARE UPDATE EXCLUSIVE" : "COPY, LOCK=SHARED", lockedTables: [names.table], rewrite: !pg, scan: true }],
+      rollback: pg ? [] : [{ sql: `ALTER TABLE ${t} DROP FOREIGN KEY ${c};`, transaction: true, lock: "INPLACE, LOCK=NONE", rewrite: false }],
+      checks: pg
+        ? [{ description: "The constraint is validated", sql: `SELECT bool_and(convalidated) AS ok FROM pg_constraint WHERE conname = ${lit(names.constraintName)} AND conrelid = ${lit(t)}::regclass;` }]
+        : [],
+    },
+  ];
+  return phases;
+}
+
+function confirmQueries(input: DiagnosisInput, pg: boolean, parts: ReturnType<typeof repairSql>): Query[] {
+  const { names } = input;
+  const { t, col, pk } = parts;
+  return [
+    {
+      purpose: "Count the orphaned rows (LEFT JOIN ... IS NULL)",
+      sql: orphanCountSql(input),
+      expect: "0 means the constraint will validate.",
+    },
+    {
+      purpose: "List them (NOT EXISTS), with the missing parent value",
+      sql: `SELECT c.${pk}, c.${col} FROM ${t} c WHERE ${orphanWhere(input)} ORDER BY c.${pk} LIMIT 100;`,
+      expect: "Each row is an orphan; the second column is the parent key that does not exist.",
+    },
+    pg
+      ? {
+          purpose: "The constraint's definition and whether it is validated yet",
+          sql: `SELECT conname, convalidated, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE contype = 'f' AND conrelid = ${lit(t)}::regclass;`,
+          expect: "convalidated = false: the constraint exists NOT VALID and only the old rows are unchecked.",
+        }
+      : {
+          purpose: "The foreign keys the table has now",
+          sql: `SELECT constraint_name, column_name, referenced_table_name, referenced_column_name FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(names.table).table)} AND referenced_table_name IS NOT NULL;`,
+          expect: "The foreign key is absent: the ALTER that adds it failed and was rolled back.",
+        },
+  ];
+}
+
 export const fkViolation: Diagnosis = {
   id: "fk-violation",
   title: "Rows reference parents that do not exist (foreign key violation)",
   build(input) {
     const { engine, names } = input;
     const pg = engine === "postgresql";
-    const t = qt(engine, names.table);
-    const col = qi(engine, names.columns[0]);
-    const archive = qt(engine, orphanArchiveName(input));
-    const c = qi(engine, names.constraintName);
-    const moveOut = pg
-      ? [`CREATE TABLE ${archive} AS SELECT c.* FROM ${t} c WHERE ${orphanWhere(input)};`]
-      : [`CREATE TABLE ${archive} LIKE ${t};`, `INSERT INTO ${archive} SELECT c.* FROM ${t} c WHERE ${orphanWhere(input)};`];
-    const pk = qi(engine, names.primaryKey);
-    const deleteMoved = pg
-      ? `DELETE FROM ${t} c USING ${archive} o WHERE c.${pk} = o.${pk};`
-      : `DELETE c FROM ${t} c JOIN ${archive} o ON c.${pk} = o.${pk};`;
-    const finish = pg
-      ? `ALTER TABLE ${t} VALIDATE CONSTRAINT ${c};`
-      : `ALTER TABLE ${t} ADD CONSTRAINT ${c} FOREIGN KEY (${col}) REFERENCES ${qt(engine, names.refTable)} (${qi(engine, names.refColumn)});`;
-    const phases: RepairPhase[] = [
-      {
-        title: "Move the orphaned rows to an archive table",
-        kind: "backfill",
-        why: "The constraint cannot be validated while rows point nowhere. The rows are moved, not lost: the archive keeps them for someone to decide on.",
-        statements: [...moveOut, deleteMoved].map((sql) => ({ sql, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", lockedTables: [names.table], rewrite: false })),
-        rollback: [
-          { sql: `INSERT INTO ${t} SELECT * FROM ${archive};`, transaction: true, lock: pg ? "ROW EXCLUSIVE" : "row locks", rewrite: false },
-          { sql: `DROP TABLE ${archive};`, transaction: true, lock: pg ? "ACCESS EXCLUSIVE" : "metadata lock", rewrite: false },
-        ],
-        checks: [{ description: "No orphaned rows are left", sql: orphanCountSql(input).replace("SELECT COUNT(*) AS orphans", "SELECT COUNT(*) = 0 AS ok") }],
-      },
-      {
-        title: pg ? "Validate the constraint" : "Add the foreign key",
-        kind: "verify",
-        why: pg
-          ? "VALIDATE CONSTRAINT scans the table under SHARE UPDATE EXCLUSIVE, which does not block reads or writes; in its own transaction it holds that lock no longer than the scan."
-          : "With no orphans left, the foreign key can be added.",
-        statements: [lockTimeout(engine, 5000), { sql: finish, transaction: true, lock: pg ? "SHARE UPDATE EXCLUSIVE" : "COPY, LOCK=SHARED", lockedTables: [names.table], rewrite: !pg, scan: true }],
-        rollback: pg ? [] : [{ sql: `ALTER TABLE ${t} DROP FOREIGN KEY ${c};`, transaction: true, lock: "INPLACE, LOCK=NONE", rewrite: false }],
-        checks: pg
-          ? [{ description: "The constraint is validated", sql: `SELECT bool_and(convalidated) AS ok FROM pg_constraint WHERE conname = ${lit(names.constraintName)} AND conrelid = ${lit(t)}::regclass;` }]
-          : [],
-      },
-    ];
+    const parts = repairSql(input, pg);
+    const { moveOut, deleteMoved, finish } = parts;
+    const phases = repairPhases(input, pg, parts);
     return {
       id: this.id,
       title: this.title,
@@ -75,29 +119,7 @@ export const fkViolation: Diagnosis = {
           : `MySQL raised error 1452 ("Cannot add or update a child row: a foreign key constraint fails") while adding the foreign key: rows in ${names.table} reference ${names.refTable} rows that do not exist. Rows written with foreign_key_checks=0 are not checked, which is how orphans usually get in. Earlier statements of the same migration stay applied: MySQL commits each DDL statement.`,
         "The constraint is right and the data is wrong; what to do with each orphan is a business decision. The repair below moves the orphans to an archive table so nothing is lost and the constraint can be validated; instead you may insert the missing parents, or set the reference to NULL where that is meaningful.",
       ],
-      confirm: [
-        {
-          purpose: "Count the orphaned rows (LEFT JOIN ... IS NULL)",
-          sql: orphanCountSql(input),
-          expect: "0 means the constraint will validate.",
-        },
-        {
-          purpose: "List them (NOT EXISTS), with the missing parent value",
-          sql: `SELECT c.${pk}, c.${col} FROM ${t} c WHERE ${orphanWhere(input)} ORDER BY c.${pk} LIMIT 100;`,
-          expect: "Each row is an orphan; the second column is the parent key that does not exist.",
-        },
-        pg
-          ? {
-              purpose: "The constraint's definition and whether it is validated yet",
-              sql: `SELECT conname, convalidated, pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE contype = 'f' AND conrelid = ${lit(t)}::regclass;`,
-              expect: "convalidated = false: the constraint exists NOT VALID and only the old rows are unchecked.",
-            }
-          : {
-              purpose: "The foreign keys the table has now",
-              sql: `SELECT constraint_name, column_name, referenced_table_name, referenced_column_name FROM information_schema.key_column_usage WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(names.table).table)} AND referenced_table_name IS NOT NULL;`,
-              expect: "The foreign key is absent: the ALTER that adds it failed and was rolled back.",
-            },
-      ],
+      confirm: confirmQueries(input, pg, parts),
       repair: [
         { text: "Count and look at the orphans (queries above). Find out how they appeared before choosing what to do with them." },
         { text: "Decide per orphan: restore the missing parent, set the reference to NULL (if the column allows it and the meaning holds), or move the row out. The repair migration moves them to an archive table." },

@@ -1,7 +1,35 @@
 /** An INVALID index left by a failed or interrupted CREATE INDEX CONCURRENTLY. */
-import { versionAtLeast } from "../../plan/sql.js";
+import { capabilities } from "../../engines/index.js";
 import { INVALID_INDEXES_SQL, lit, qi, qt } from "./common.js";
-import type { Diagnosis, RepairPhase } from "./types.js";
+import type { Diagnosis, DiagnosisInput, DiagnosisReport, RepairPhase } from "./types.js";
+
+/** MySQL builds an index atomically: nothing INVALID is left, only the build to run again. */
+function mysqlReport(input: DiagnosisInput, idx: string, cols: string, unique: boolean): DiagnosisReport {
+  const { engine, names } = input;
+  return {
+    id: invalidIndex.id,
+    title: invalidIndex.title,
+    summary: "MySQL has no INVALID indexes: a failed index build is rolled back whole. Check what the table has and build the index again.",
+    what: [
+      "INVALID indexes are a PostgreSQL state: CREATE INDEX CONCURRENTLY commits in stages, so a failure leaves the half-built index behind. MySQL's online index build (ALGORITHM=INPLACE, LOCK=NONE) is atomic: when it fails (duplicate entry, lock wait timeout, a too-large row log) the index is not there afterwards.",
+      "What can be left over on MySQL is earlier statements of the same migration, because each DDL statement commits on its own.",
+    ],
+    confirm: [
+      {
+        purpose: `The indexes ${names.table} has now`,
+        sql: `SELECT index_name, non_unique, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ${lit(names.table.split(".").pop()!)} GROUP BY index_name, non_unique;`,
+        expect: `${names.indexName} is absent if its build failed.`,
+      },
+    ],
+    repair: [
+      { text: "Find why the build failed (the error message: duplicates, lock wait timeout, innodb_online_alter_log_max_size) and fix that first." },
+      { text: "Build the index again, online:", sql: `ALTER TABLE ${qt(engine, names.table)} ADD ${unique ? "UNIQUE " : ""}INDEX ${idx} (${cols}), ALGORITHM=INPLACE, LOCK=NONE;` },
+    ],
+    avoid: ["Do not drop and recreate other indexes to 'reset' the table: nothing of the failed build is left."],
+    prevent: ["Run index builds in their own migration with a short lock_wait_timeout and retry on timeout."],
+    keyCommand: `ALTER TABLE ${qt(engine, names.table)} ADD ${unique ? "UNIQUE " : ""}INDEX ${idx} (${cols}), ALGORITHM=INPLACE, LOCK=NONE;`,
+  };
+}
 
 export const invalidIndex: Diagnosis = {
   id: "invalid-index",
@@ -14,32 +42,9 @@ export const invalidIndex: Diagnosis = {
     const cols = names.columns.map((c) => qi(engine, c)).join(", ");
     const create = `CREATE ${unique ? "UNIQUE " : ""}INDEX CONCURRENTLY ${idx} ON ${qt(engine, names.table)} (${cols});`;
     const validSql = `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid = ${lit(qt(engine, names.indexName))}::regclass;`;
-    const reindex = versionAtLeast(version, "12");
-    if (!pg) {
-      return {
-        id: this.id,
-        title: this.title,
-        summary: "MySQL has no INVALID indexes: a failed index build is rolled back whole. Check what the table has and build the index again.",
-        what: [
-          "INVALID indexes are a PostgreSQL state: CREATE INDEX CONCURRENTLY commits in stages, so a failure leaves the half-built index behind. MySQL's online index build (ALGORITHM=INPLACE, LOCK=NONE) is atomic: when it fails (duplicate entry, lock wait timeout, a too-large row log) the index is not there afterwards.",
-          "What can be left over on MySQL is earlier statements of the same migration, because each DDL statement commits on its own.",
-        ],
-        confirm: [
-          {
-            purpose: `The indexes ${names.table} has now`,
-            sql: `SELECT index_name, non_unique, GROUP_CONCAT(column_name ORDER BY seq_in_index) AS columns FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = ${lit(names.table.split(".").pop()!)} GROUP BY index_name, non_unique;`,
-            expect: `${names.indexName} is absent if its build failed.`,
-          },
-        ],
-        repair: [
-          { text: "Find why the build failed (the error message: duplicates, lock wait timeout, innodb_online_alter_log_max_size) and fix that first." },
-          { text: "Build the index again, online:", sql: `ALTER TABLE ${qt(engine, names.table)} ADD ${unique ? "UNIQUE " : ""}INDEX ${idx} (${cols}), ALGORITHM=INPLACE, LOCK=NONE;` },
-        ],
-        avoid: ["Do not drop and recreate other indexes to 'reset' the table: nothing of the failed build is left."],
-        prevent: ["Run index builds in their own migration with a short lock_wait_timeout and retry on timeout."],
-        keyCommand: `ALTER TABLE ${qt(engine, names.table)} ADD ${unique ? "UNIQUE " : ""}INDEX ${idx} (${cols}), ALGORITHM=INPLACE, LOCK=NONE;`,
-      };
-    }
+    const caps = capabilities("postgresql", version);
+    const reindex = caps.has("reindexConcurrently");
+    if (!pg) return mysqlReport(input, idx, cols, unique);
     const phases: RepairPhase[] = [
       {
         title: "Drop the INVALID index and build it again, concurrently",
@@ -87,7 +92,7 @@ export const invalidIndex: Diagnosis = {
         "Do not add IF NOT EXISTS to the migration to get past the 'already exists' error: it keeps the INVALID index.",
         "Do not use plain DROP INDEX on a busy table: it takes ACCESS EXCLUSIVE and queues every query behind it.",
         "Do not run the drop and create inside a transaction: CONCURRENTLY refuses to run there.",
-        ...(versionAtLeast(version, "14") && !versionAtLeast(version, "14.4") ? ["PostgreSQL 14.0 to 14.3 can corrupt indexes built concurrently: upgrade to 14.4 or later before rebuilding."] : []),
+        ...(caps.has("concurrentIndexCorruptionBug") ? ["PostgreSQL 14.0 to 14.3 can corrupt indexes built concurrently: upgrade to 14.4 or later before rebuilding."] : []),
       ],
       prevent: [
         "After every CREATE INDEX CONCURRENTLY, check pg_index.indisvalid in the same migration run and fail loudly if false.",

@@ -5,7 +5,7 @@
  * blocking writes, one short transaction that swaps everything, and the old columns dropped last.
  */
 import type { RecipeContext } from "../../context.js";
-import type { RecipeResult } from "../../operations/index.js";
+import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
 import { versionAtLeast } from "../../sql.js";
 import * as estimate from "../estimate.js";
