@@ -8,6 +8,7 @@ import type { ProbeRequest } from "../schema/probes.js";
 export async function snapshotFor(opts: Pick<PlanOptions, "databaseUrl" | "schema" | "probe" | "answers">): Promise<SchemaSnapshot> {
   if (opts.databaseUrl && opts.schema) throw new CliError("pass either --database-url or --schema, not both", EXIT.usage);
   if (opts.probe && !opts.databaseUrl) throw new CliError("--probe reads data: it needs --database-url (a schema dump holds no rows)", EXIT.usage);
+  if (opts.probe && /^(mysql|mariadb):/.test(opts.databaseUrl!)) throw new CliError("--probe runs on PostgreSQL only for now: leave it out to read the MySQL/MariaDB schema alone", EXIT.usage);
   const { snapshotFromDump, snapshotFromUrl, SnapshotError, openPgClient } = await import("../schema/sources.js");
   try {
     if (!opts.databaseUrl) return await snapshotFromDump(opts.schema!);
