@@ -149,7 +149,29 @@ export interface SchemaSnapshot {
   sequences: SequenceInfo[];
   names: TakenName[];
   /** Results of the bounded data probes, when the user asked for them (probes.ts). */
-  probes?: { text: string; exact: boolean }[];
+  probes?: ProbeFinding[];
+}
+
+/** One probe's answer, as the plan uses it (probes.ts runs them). */
+export interface ProbeFinding {
+  name: "null_count" | "duplicate_keys" | "orphans" | "check_violations" | "max_value" | "long_transactions";
+  value: number;
+  /** true when every row was read (or an index answered); false when only the first `rowsRead` rows were. */
+  exact: boolean;
+  rowsRead?: number;
+  /** The result in one sentence. */
+  text: string;
+}
+
+/**
+ * The probe of this name, if the user asked for probes; `clean` when it read every row and found nothing,
+ * which is what lets a recipe leave out a dedup, backfill or fix, and `says` states the count for PLAN.md.
+ */
+export function probeFinding(snapshot: SchemaSnapshot | undefined, name: ProbeFinding["name"]): { clean: boolean; found: number; says: string } | undefined {
+  const f = snapshot?.probes?.find((p) => p.name === name);
+  if (!f) return undefined;
+  const how = f.exact ? "exact: every row was read" : `bounded: only the first ${(f.rowsRead ?? 0).toLocaleString("en-US")} rows were read, the table has more`;
+  return { clean: f.exact && f.value === 0, found: f.value, says: `The probe run before planning found ${f.text} (${how}).` };
 }
 
 /** `schema.table` with `public` implied, as the answers spell tables. */
