@@ -42,6 +42,9 @@ const BINDINGS: Binding[] = [
   { matches: (_, k) => k.return, on: ALL, event: () => ({ type: "confirm" }) },
   { matches: (i, k) => k.upArrow || i === "k", on: ["choice", "summary"], event: () => ({ type: "move", by: -1 }) },
   { matches: (i, k) => k.downArrow || i === "j", on: ["choice", "summary"], event: () => ({ type: "move", by: 1 }) },
+  // In a text field, the arrows walk the pick list read from the database (nothing happens without one).
+  { matches: (_, k) => k.upArrow, on: TYPING, event: () => ({ type: "move", by: -1 }) },
+  { matches: (_, k) => k.downArrow, on: TYPING, event: () => ({ type: "move", by: 1 }) },
   { matches: (i) => /^[1-9]$/.test(i), on: ["choice"], event: (i) => ({ type: "select", number: Number(i) }) },
   // A chunk that ends in Enter on a choice list is a paste (or very fast typing): pick what it names.
   { matches: (i) => /^[^\r\n]+[\r\n]+$/.test(i), on: ["choice"], event: (i) => ({ type: "pick", text: i.replace(/[\r\n]+$/, "") }) },
