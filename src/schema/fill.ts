@@ -75,15 +75,15 @@ export function fillFromSnapshot(answers: Answers, snapshot: SchemaSnapshot, def
     out.details = { ...out.details, primary_key: pk[0] };
     facts.read.push(`primary key of ${out.table}: ${pk[0]}`);
   }
-  facts.read.push(...dependents(table));
+  facts.read.push(...dependents(table, snapshot.engine === "postgresql" ? "public" : snapshot.schemas[0]));
   for (const p of snapshot.probes ?? []) facts.read.push(`probe: ${p.text}${p.exact ? "" : " (sampled: the table has more rows than the probe's bound)"}`);
   return { answers: out, facts };
 }
 
 /** What hangs on the table, so the reader sees what the plan rebuilds. */
-function dependents(t: TableInfo): string[] {
+function dependents(t: TableInfo, home: string): string[] {
   const out: string[] = [];
-  const name = t.schema === "public" ? t.name : `${t.schema}.${t.name}`;
+  const name = t.schema === home ? t.name : `${t.schema}.${t.name}`;
   if (t.referencedBy.length) out.push(`referenced by ${t.referencedBy.map((f) => `${f.table}.${f.columns.join(", ")} (${f.columnTypes.join(", ")}, ON DELETE ${f.onDelete})`).join("; ")}`);
   if (t.indexes.length) out.push(`indexes on ${name}: ${t.indexes.map((i) => `${i.name}${i.valid ? "" : " (INVALID)"}`).join(", ")}`);
   if (t.triggers.length) out.push(`triggers on ${name}: ${t.triggers.map((x) => x.name).join(", ")}`);
