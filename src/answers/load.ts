@@ -112,7 +112,10 @@ export function parseAnswers(text: string, file: string, opts: ParseOptions = {}
   if (typeof data !== "object" || data === null || Array.isArray(data)) throw new AnswersError([`${file}:1:1: the answers file must be a mapping of keys to values`]);
   const unknown = unknownKeys(doc, lc, data, file, opts.extraKeys);
   if (unknown.length) throw new AnswersError(unknown.slice(0, 10));
+  // A default version belongs to the default engine: answers naming another engine keep their own question.
+  const otherEngine = data.engine !== undefined && opts.defaults?.engine !== undefined && data.engine !== opts.defaults.engine;
   for (const [k, v] of Object.entries(opts.defaults ?? {})) {
+    if (otherEngine && k === "engine_version") continue;
     if (data[k] === undefined && v !== undefined) {
       data[k] = v;
       opts.defaulted?.push(k);
@@ -125,7 +128,8 @@ export function parseAnswers(text: string, file: string, opts: ParseOptions = {}
     const where = (p: PropertyKey[]) => `${file}:${position(doc, lc, p as (string | number)[])}`;
     const wrong = parsed.error.issues.filter((i) => !(i.path.length === 1 && data[String(i.path[0])] === undefined));
     if (wrong.length) throw new AnswersError(formatZodIssues(wrong, where).slice(0, 20));
-    const rest = answersSchema.safeParse({ ...data, engine: "postgresql", engine_version: "10" });
+    // Placeholders for the keys still to ask only: an engine the file names stays.
+    const rest = answersSchema.safeParse({ ...data, engine: data.engine ?? "postgresql", engine_version: data.engine_version ?? "10" });
     if (!rest.success) throw new AnswersError(formatZodIssues(rest.error.issues, where).slice(0, 20));
     const partial: Record<string, unknown> = { ...rest.data };
     for (const key of ["engine", "engine_version"]) if (data[key] === undefined) delete partial[key];

@@ -18,8 +18,8 @@ export const PLAN_OPTIONS = {
   "dry-run": { type: "boolean", help: "print what would be written; write nothing" },
   force: { type: "boolean", short: "f", help: "allow overwriting files in --out" },
   trees: { type: "string", arg: "dir", help: "your own decision trees, merged over the shipped ones" },
-  "database-url": { type: "string", arg: "url", help: "read the schema from this PostgreSQL (read-only: catalogs and estimates) to fill in and complete the plan" },
-  schema: { type: "string", arg: "file", help: "read the schema from a pg_dump --schema-only file instead of a database" },
+  "database-url": { type: "string", arg: "url", help: "read the schema from this database, postgresql://, mysql:// or mariadb:// (read-only: catalogs and estimates), to fill in and complete the plan" },
+  schema: { type: "string", arg: "file", help: "read the schema from a pg_dump --schema-only file instead of a database (a mysqldump is refused: use --database-url)" },
   probe: { type: "boolean", help: "with --database-url: also run bounded data probes (NULLs, duplicates, orphans, key headroom) for the change" },
 } as const;
 

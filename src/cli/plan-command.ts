@@ -82,6 +82,7 @@ export async function planCommand(given: PlanOptions, interactive: boolean): Pro
     trees: trees ?? (await loadTreesFor()),
     mode: "plan",
     prefill,
+    ...(snapshot ? { catalog: (await import("../wizard/catalog.js")).catalogOf(snapshot) } : {}),
     onFinish: planFinisher({ out, force: opts.force, dryRun: opts.dryRun, snapshot, project }),
   });
 }

@@ -8,18 +8,22 @@ import type { ProbeRequest } from "../schema/probes.js";
 export async function snapshotFor(opts: Pick<PlanOptions, "databaseUrl" | "schema" | "probe" | "answers">): Promise<SchemaSnapshot> {
   if (opts.databaseUrl && opts.schema) throw new CliError("pass either --database-url or --schema, not both", EXIT.usage);
   if (opts.probe && !opts.databaseUrl) throw new CliError("--probe reads data: it needs --database-url (a schema dump holds no rows)", EXIT.usage);
+  if (opts.probe && /^(mysql|mariadb):/.test(opts.databaseUrl!)) throw new CliError("--probe runs on PostgreSQL only for now: leave it out to read the MySQL/MariaDB schema alone", EXIT.usage);
   const { snapshotFromDump, snapshotFromUrl, SnapshotError, openPgClient } = await import("../schema/sources.js");
   try {
     if (!opts.databaseUrl) return await snapshotFromDump(opts.schema!);
     const snapshot = await snapshotFromUrl(opts.databaseUrl);
     if (!opts.probe || !opts.answers) return snapshot;
-    const { readAnswers } = await import("./plan-batch.js");
-    const requests = probeRequests(readAnswers(opts.answers, { defaults: { engine: "postgresql", engine_version: "10" } }, false), snapshot);
+    const { checkSqlOf, readAnswers } = await import("./plan-batch.js");
+    const answers = readAnswers(opts.answers, { defaults: { engine: "postgresql", engine_version: "10" } }, false);
+    // A probe runs the answers' own SQL (a check's rule): it must be one expression before it reaches the server.
+    await checkSqlOf(answers, opts.answers === "-" ? "<stdin>" : opts.answers);
+    const requests = probeRequests(answers, snapshot);
     const { runProbes } = await import("../schema/probes.js");
     const client = await openPgClient(opts.databaseUrl, "migration-wizard probes");
     try {
       const results = await runProbes(async (sql) => (await client.query(sql)).rows, requests);
-      return { ...snapshot, probes: results.map((r) => ({ text: r.text, exact: r.exact })) };
+      return { ...snapshot, probes: results.map((r) => ({ name: r.name, value: r.value, exact: r.exact, rowsRead: r.rowsRead, text: r.text })) };
     } finally {
       await client.end().catch(() => {});
     }
@@ -42,6 +46,7 @@ export function probeRequests(answers: Answers, snapshot: SchemaSnapshot): Probe
   if (answers.operation === "add_unique_constraint" && cols.length) out.push({ name: "duplicate_keys", table: t, columns: cols.map((c) => c.name) });
   const d = answers.details;
   if (answers.operation === "add_foreign_key" && first && d?.ref_table) out.push({ name: "orphans", table: t, column: first.name, refTable: d.ref_table, refColumn: d.ref_column ?? "id" });
+  if (answers.operation === "add_check_constraint" && d?.check?.trim()) out.push({ name: "check_violations", table: t, check: d.check.trim() });
   if (answers.operation === "change_column_type" && first && ["smallint", "integer", "bigint"].includes(first.type)) out.push({ name: "max_value", table: t, column: first.name, type: first.type });
   return out;
 }

@@ -1,8 +1,8 @@
 /**
  * The schema snapshot: a typed, read-only picture of what a plan depends on in the user's database.
  * Plain JSON data (sorted by name, so two reads of the same schema compare equal), built by one reader
- * per engine (pg-reader.ts) from a live database (`--database-url`) or a schema dump (`--schema FILE`).
- * Estimates (rows, sizes) come from the planner's statistics, never from counting.
+ * per engine (pg-reader.ts, mysql-reader.ts) from a live database (`--database-url`) or a PostgreSQL
+ * schema dump (`--schema FILE`). Estimates (rows, sizes) come from the server's statistics, never from counting.
  */
 
 export interface SnapshotSource {
@@ -13,7 +13,7 @@ export interface SnapshotSource {
 
 export interface ColumnInfo {
   name: string;
-  /** As PostgreSQL formats it: `integer`, `character varying(255)`, `numeric(10,2)`. */
+  /** As the server formats it: `integer`, `character varying(255)` (PostgreSQL); `int(11)`, `bigint(20) unsigned` (MySQL, COLUMN_TYPE). */
   type: string;
   nullable: boolean;
   /** The default expression, or null. */
@@ -25,6 +25,10 @@ export interface ColumnInfo {
   collation: string | null;
   /** The sequence that feeds it (serial's owned sequence, or an identity's), schema-qualified. */
   sequence: string | null;
+  /** MySQL/MariaDB: the column's character set (null for a non-text column). */
+  charset?: string | null;
+  /** MySQL/MariaDB: AUTO_INCREMENT (their counterpart of identity and sequence). */
+  autoIncrement?: boolean;
 }
 
 export interface IndexInfo {
@@ -129,12 +133,15 @@ export interface TakenName {
 }
 
 export interface SchemaSnapshot {
-  engine: "postgresql";
-  /** `15.8`. */
+  /** The product the server says it is (a MySQL-protocol server whose VERSION() says MariaDB is mariadb). */
+  engine: "postgresql" | "mysql" | "mariadb";
+  /** `15.8`, `8.0.36`, `10.11.6-MariaDB-0+deb12u1`. */
   serverVersion: string;
   source: SnapshotSource;
   /** What the reader looked at, in words, for the plan's "read from the database" section. */
   read: string[];
+  /** What the reader could not see, and why (e.g. a privilege the user lacks): the plan lists these as assumed. */
+  unread?: string[];
   schemas: string[];
   tables: TableInfo[];
   views: ViewInfo[];
@@ -142,7 +149,29 @@ export interface SchemaSnapshot {
   sequences: SequenceInfo[];
   names: TakenName[];
   /** Results of the bounded data probes, when the user asked for them (probes.ts). */
-  probes?: { text: string; exact: boolean }[];
+  probes?: ProbeFinding[];
+}
+
+/** One probe's answer, as the plan uses it (probes.ts runs them). */
+export interface ProbeFinding {
+  name: "null_count" | "duplicate_keys" | "orphans" | "check_violations" | "max_value" | "long_transactions";
+  value: number;
+  /** true when every row was read (or an index answered); false when only the first `rowsRead` rows were. */
+  exact: boolean;
+  rowsRead?: number;
+  /** The result in one sentence. */
+  text: string;
+}
+
+/**
+ * The probe of this name, if the user asked for probes; `clean` when it read every row and found nothing,
+ * which is what lets a recipe leave out a dedup, backfill or fix, and `says` states the count for PLAN.md.
+ */
+export function probeFinding(snapshot: SchemaSnapshot | undefined, name: ProbeFinding["name"]): { clean: boolean; found: number; says: string } | undefined {
+  const f = snapshot?.probes?.find((p) => p.name === name);
+  if (!f) return undefined;
+  const how = f.exact ? "exact: every row was read" : `bounded: only the first ${(f.rowsRead ?? 0).toLocaleString("en-US")} rows were read, the table has more`;
+  return { clean: f.exact && f.value === 0, found: f.value, says: `The probe run before planning found ${f.text} (${how}).` };
 }
 
 /** `schema.table` with `public` implied, as the answers spell tables. */

@@ -6,10 +6,11 @@
 import type { Plan } from "../plan/model.js";
 import type { SchemaSnapshot } from "./model.js";
 
-const IDENT = `("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)`;
+const IDENT = `("(?:[^"]|"")+"|\`(?:[^\`]|\`\`)+\`|[A-Za-z_][A-Za-z0-9_$]*)`;
 const QUALIFIED = `(?:${IDENT}\\.)?${IDENT}`;
 
-const unquote = (s: string) => (s.startsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.toLowerCase());
+const unquote = (s: string) =>
+  s.startsWith('"') ? s.slice(1, -1).replace(/""/g, '"') : s.startsWith("`") ? s.slice(1, -1).replace(/``/g, "`") : s.toLowerCase();
 
 interface NameEvent {
   kind: "create" | "drop";

@@ -4,6 +4,7 @@
  * and says whether its answer is exact or covers only the rows it read.
  */
 import { quoteIdent, quoteTable } from "../plan/sql.js";
+import type { ProbeFinding } from "./model.js";
 import { inReadOnlyTransaction, type Query } from "./pg-reader.js";
 
 export interface ProbeBound {
@@ -16,7 +17,7 @@ export interface ProbeBound {
 export const DEFAULT_BOUND: ProbeBound = { rows: 100_000, timeoutMs: 5_000 };
 
 export interface ProbeResult {
-  name: "null_count" | "duplicate_keys" | "orphans" | "max_value" | "long_transactions";
+  name: ProbeFinding["name"];
   /** What was asked, in words. */
   subject: string;
   value: number;
@@ -38,6 +39,8 @@ export type ProbeRequest =
   | { name: "null_count"; table: string; column: string }
   | { name: "duplicate_keys"; table: string; columns: string[] }
   | { name: "orphans"; table: string; column: string; refTable: string; refColumn: string }
+  /** `check` is the rule's SQL as the answers give it (checked to be one expression before any probe runs). */
+  | { name: "check_violations"; table: string; check: string }
   | { name: "max_value"; table: string; column: string; type: string }
   | { name: "long_transactions"; olderThanSeconds: number };
 
@@ -64,6 +67,12 @@ async function probe(query: Query, r: ProbeRequest, bound: ProbeBound): Promise<
       ))[0];
       const [v, seen] = [n(row.v), n(row.seen)];
       return { name: r.name, subject: `${r.table}.${r.column} -> ${r.refTable}.${r.refColumn}`, value: v, rowsRead: seen, exact: seen < limit, text: `${v} ${r.table} rows whose ${r.column} has no ${r.refTable} row, ${scope(seen, limit)} rows` };
+    }
+    case "check_violations": {
+      // A CHECK passes when its expression is NULL, so only rows where it is false break it.
+      const row = (await query(`WITH s AS (SELECT * FROM ${qt(r.table)} LIMIT ${limit}) SELECT (SELECT count(*) FROM s WHERE NOT (${r.check})) AS v, (SELECT count(*) FROM s) AS seen`))[0];
+      const [v, seen] = [n(row.v), n(row.seen)];
+      return { name: r.name, subject: `${r.table} CHECK (${r.check})`, value: v, rowsRead: seen, exact: seen < limit, text: `${v} rows breaking CHECK (${r.check}) ${scope(seen, limit)} rows of ${r.table}` };
     }
     case "max_value": {
       // ORDER BY ... DESC LIMIT 1 walks the column's btree index backwards when there is one: one row read.

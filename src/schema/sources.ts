@@ -1,10 +1,12 @@
 /**
- * Where a snapshot comes from: a live PostgreSQL (`--database-url`, over the `pg` driver) or a
- * `pg_dump --schema-only` file (`--schema FILE`), loaded into a throwaway embedded PostgreSQL (PGlite)
- * and read by the same reader. Both drivers load lazily.
+ * Where a snapshot comes from: a live PostgreSQL (`--database-url postgresql://`, over the `pg` driver), a live
+ * MySQL or MariaDB (`mysql://`, `mariadb://`, over `mysql2`), or a `pg_dump --schema-only` file
+ * (`--schema FILE`), loaded into a throwaway embedded PostgreSQL (PGlite) and read by the same reader as a
+ * live PostgreSQL. Every driver loads lazily.
  */
 import { readFileSync } from "node:fs";
 import type { SchemaSnapshot } from "./model.js";
+import { readMysqlSnapshot } from "./mysql-reader.js";
 import { readPgSnapshot, type Query, type ReadOptions } from "./pg-reader.js";
 
 /** A problem with the source (unreachable server, unreadable dump): one line for the user. */
@@ -29,9 +31,12 @@ export function redactUrl(url: string): string {
   }
 }
 
+const PG_URL = /^postgres(ql)?:\/\//;
+const MYSQL_URL = /^(mysql|mariadb):\/\//;
+
 export async function openPgClient(url: string, applicationName = "migration-wizard schema reader") {
-  if (!/^postgres(ql)?:\/\//.test(url)) {
-    throw new SnapshotError(`--database-url must be a postgresql:// URL, got ${redactUrl(url)}`, "usage");
+  if (!PG_URL.test(url)) {
+    throw new SnapshotError(`--database-url must be a postgresql:// URL here, got ${redactUrl(url)}`, "usage");
   }
   const pg = await import("pg");
   const Client = pg.default?.Client ?? (pg as unknown as typeof import("pg")).Client;
@@ -45,7 +50,33 @@ export async function openPgClient(url: string, applicationName = "migration-wiz
   return client;
 }
 
+/** A mysql2 connection for a `mysql://` or `mariadb://` URL (the same wire protocol). */
+export async function openMysqlConnection(url: string) {
+  const mysql = await import("mysql2/promise");
+  const createConnection = mysql.default?.createConnection ?? mysql.createConnection;
+  try {
+    return await createConnection({ uri: url.replace(/^mariadb:/, "mysql:"), connectTimeout: 10_000, dateStrings: true, supportBigNumbers: true, bigNumberStrings: true });
+  } catch (e) {
+    throw new SnapshotError(`cannot connect to ${redactUrl(url)}: ${(e as Error).message}`, "environment");
+  }
+}
+
+async function snapshotFromMysqlUrl(url: string, opts: ReadOptions): Promise<SchemaSnapshot> {
+  const conn = await openMysqlConnection(url);
+  conn.on("error", () => {});
+  try {
+    return await readMysqlSnapshot(async (sql, params) => (await conn.query(sql, params))[0] as Record<string, unknown>[], { kind: "database-url", where: redactUrl(url) }, opts);
+  } catch (e) {
+    if (e instanceof SnapshotError) throw e;
+    throw new SnapshotError(`reading the schema from ${redactUrl(url)} failed: ${(e as Error).message}`, "environment");
+  } finally {
+    await conn.end().catch(() => {});
+  }
+}
+
 export async function snapshotFromUrl(url: string, opts: ReadOptions = {}): Promise<SchemaSnapshot> {
+  if (MYSQL_URL.test(url)) return snapshotFromMysqlUrl(url, opts);
+  if (!PG_URL.test(url)) throw new SnapshotError(`--database-url must be a postgresql://, mysql:// or mariadb:// URL, got ${redactUrl(url)}`, "usage");
   const client = await openPgClient(url);
   const query: Query = async (sql) => (await client.query(sql)).rows;
   try {
@@ -71,12 +102,23 @@ export function runnableDump(text: string): string {
     .join("\n");
 }
 
+/** mysqldump's header, or the MySQL-only marks of its DDL: backquoted CREATE TABLE, ENGINE=, versioned comments. */
+export function isMysqlDump(text: string): boolean {
+  return /^-- (MySQL|MariaDB) dump /m.test(text) || /^CREATE TABLE `/m.test(text) || /^\) ENGINE=/m.test(text) || /^\/\*![0-9]{5} /m.test(text);
+}
+
 export async function snapshotFromDump(file: string, opts: ReadOptions = {}): Promise<SchemaSnapshot> {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
     throw new SnapshotError(`cannot read --schema ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, "usage");
+  }
+  if (isMysqlDump(text)) {
+    throw new SnapshotError(
+      `--schema ${file} is a mysqldump file, which cannot be read exactly here: read the schema from the server instead with --database-url mysql://user@host:3306/database (read-only)`,
+      "usage",
+    );
   }
   if (!/^(CREATE|ALTER|SET|SELECT) /m.test(text)) {
     throw new SnapshotError(`--schema ${file} does not look like pg_dump --schema-only output (no CREATE, ALTER or SET statement)`, "usage");

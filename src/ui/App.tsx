@@ -6,12 +6,13 @@ import { Box, Text, useApp, useInput, useStdout } from "ink";
 import { useEffect, useReducer, useState } from "react";
 import type { Answers } from "../answers/schema.js";
 import type { TreeSet } from "../trees/model.js";
-import { answeredLines, currentQuestion, offeredChoices, reduce, start, type PartialAnswers, type QuestionNode, type WizardState } from "../wizard/machine.js";
+import { answeredLines, currentPicks, currentQuestion, offeredChoices, reduce, start, type PartialAnswers, type QuestionNode, type WizardState } from "../wizard/machine.js";
 import { Answered } from "./components/Answered.js";
 import { Header } from "./components/Header.js";
 import { OutcomeView, type Outcome } from "./components/Outcome.js";
 import { Question } from "./components/Question.js";
 import { Summary } from "./components/Summary.js";
+import type { Catalog } from "../wizard/catalog.js";
 import { keyContext, keyToEvent, LEGEND, splitKeys, type KeyPress } from "./keys.js";
 
 export interface FinishResult {
@@ -25,6 +26,8 @@ export interface AppProps {
   trees: TreeSet;
   mode: string;
   prefill?: PartialAnswers;
+  /** With a schema snapshot: tables and columns to pick from. */
+  catalog?: Catalog;
   /** Called once, after the summary is confirmed: writes the files and says what to do next. */
   onFinish: (result: { outcome: string; answers: Answers }) => Promise<FinishResult>;
   /** Called once with the exit code (0 written, 1 failed, 130 cancelled) just before the app exits. */
@@ -50,14 +53,16 @@ function rowBudget(state: WizardState, node: QuestionNode, rows: number | undefi
   const helpRows = state.showHelp ? Math.ceil(node.help.length / Math.max(20, columns - 8)) + 3 : 0;
   const choiceCount = node.type === "choice" ? offeredChoices(node, state.answers).length : 0;
   const choiceLimit = Math.max(5, rows - chrome - helpRows - 4);
-  const shownChoices = Math.min(choiceCount, choiceLimit) + (choiceCount > choiceLimit ? 2 : 0);
+  // An input's pick list from the database: its note, heading, up to 6 names and the "more" lines.
+  const picks = node.type === "input" ? currentPicks(state).length : 0;
+  const shownChoices = Math.min(choiceCount, choiceLimit) + (choiceCount > choiceLimit ? 2 : 0) + (picks ? Math.min(picks, 6) + 4 : 0);
   return { choiceLimit, answeredLimit: Math.max(1, rows - chrome - helpRows - shownChoices - 1) };
 }
 
 const EXIT_CODE: Record<Outcome["kind"], number | undefined> = { writing: undefined, written: 0, failed: 1, cancelled: 130 };
 
-export function App({ trees, mode, prefill, onFinish, onExit }: AppProps) {
-  const [state, dispatch] = useReducer(applyKey, undefined, () => start(trees, mode, prefill));
+export function App({ trees, mode, prefill, catalog, onFinish, onExit }: AppProps) {
+  const [state, dispatch] = useReducer(applyKey, undefined, () => start(trees, mode, prefill, catalog));
   const [outcome, setOutcome] = useState<Outcome>();
   const { exit } = useApp();
   const { stdout } = useStdout();

@@ -4,7 +4,7 @@
  * interpreted against a stale screen.
  */
 import type { Key } from "ink";
-import { currentQuestion, type WizardEvent, type WizardState } from "../wizard/machine.js";
+import { currentPicks, currentQuestion, type WizardEvent, type WizardState } from "../wizard/machine.js";
 import type { TextAction } from "../wizard/text-edit.js";
 
 /** Where the key lands: a list of choices, a text input (empty or not), or the summary. */
@@ -21,6 +21,8 @@ export function keyContext(state: WizardState): KeyContext {
 interface Binding {
   matches: (input: string, key: Key) => boolean;
   on: KeyContext[];
+  /** Applies only while this holds for the state. */
+  when?: (state: WizardState) => boolean;
   event: (input: string) => WizardEvent;
 }
 
@@ -32,6 +34,7 @@ const isBackspace = (key: Key) => (key.backspace || key.delete) && !key.meta;
 const isAltBackspace = (key: Key) => (key.backspace || key.delete) && key.meta && !key.escape;
 const ctrl = (letter: string) => (i: string, k: Key) => k.ctrl && i === letter;
 const text = (action: TextAction) => (): WizardEvent => ({ type: "text", action });
+const hasPicks = (state: WizardState) => currentPicks(state).length > 0;
 
 /** First match wins, so the order below is the precedence. */
 const BINDINGS: Binding[] = [
@@ -42,6 +45,9 @@ const BINDINGS: Binding[] = [
   { matches: (_, k) => k.return, on: ALL, event: () => ({ type: "confirm" }) },
   { matches: (i, k) => k.upArrow || i === "k", on: ["choice", "summary"], event: () => ({ type: "move", by: -1 }) },
   { matches: (i, k) => k.downArrow || i === "j", on: ["choice", "summary"], event: () => ({ type: "move", by: 1 }) },
+  // In a text field with a pick list read from the database, the arrows walk the list.
+  { matches: (_, k) => k.upArrow, on: TYPING, when: hasPicks, event: () => ({ type: "move", by: -1 }) },
+  { matches: (_, k) => k.downArrow, on: TYPING, when: hasPicks, event: () => ({ type: "move", by: 1 }) },
   { matches: (i) => /^[1-9]$/.test(i), on: ["choice"], event: (i) => ({ type: "select", number: Number(i) }) },
   // A chunk that ends in Enter on a choice list is a paste (or very fast typing): pick what it names.
   { matches: (i) => /^[^\r\n]+[\r\n]+$/.test(i), on: ["choice"], event: (i) => ({ type: "pick", text: i.replace(/[\r\n]+$/, "") }) },
@@ -89,7 +95,7 @@ export function splitKeys(input: string, key: Key, state?: WizardState): KeyPres
 
 export function keyToEvent(input: string, key: Key, state: WizardState): WizardEvent | undefined {
   const context = keyContext(state);
-  const binding = BINDINGS.find((b) => b.on.includes(context) && b.matches(input, key));
+  const binding = BINDINGS.find((b) => b.on.includes(context) && b.matches(input, key) && (!b.when || b.when(state)));
   return binding?.event(input);
 }
 

@@ -11,7 +11,7 @@ import type { RunInteractiveOptions } from "./run.js";
 export async function launchWizard(opts: RunInteractiveOptions & { trees: TreeSet; mode: string; prefill?: PartialAnswers }): Promise<number> {
   const out = process.stdout;
   const color = process.env.FORCE_COLOR !== "0" && out.hasColors?.() !== false;
-  const paint = firstPaint(start(opts.trees, opts.mode, opts.prefill), opts.trees, { columns: out.columns ?? 80, rows: out.rows }, color);
+  const paint = firstPaint(start(opts.trees, opts.mode, opts.prefill, opts.catalog), opts.trees, { columns: out.columns ?? 80, rows: out.rows }, color);
   if (paint) {
     out.write(`\u001b[?25l${paint.text}`); // cursor hidden, as Ink keeps it
     process.stdin.setRawMode?.(true);

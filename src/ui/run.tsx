@@ -5,6 +5,7 @@
 import { render } from "ink";
 import type { Answers } from "../answers/schema.js";
 import type { TreeSet } from "../trees/model.js";
+import type { Catalog } from "../wizard/catalog.js";
 import type { PartialAnswers } from "../wizard/machine.js";
 import { App, type FinishResult } from "./App.js";
 
@@ -12,6 +13,8 @@ export interface RunInteractiveOptions {
   trees: TreeSet;
   mode: string;
   prefill?: PartialAnswers;
+  /** With a schema snapshot: tables and columns to pick from. */
+  catalog?: Catalog;
   onFinish: (result: { outcome: string; answers: Answers }) => Promise<FinishResult>;
   /** Streams to use instead of the process's (tests). */
   stdin?: NodeJS.ReadStream;
@@ -24,7 +27,7 @@ export async function runInteractive(opts: RunInteractiveOptions): Promise<numbe
   // Stays 130 unless the app reports otherwise: an exit we did not expect wrote nothing.
   let code = 130;
   const instance = render(
-    <App trees={opts.trees} mode={opts.mode} prefill={opts.prefill} onFinish={opts.onFinish} onExit={(c) => (code = c)} />,
+    <App trees={opts.trees} mode={opts.mode} prefill={opts.prefill} catalog={opts.catalog} onFinish={opts.onFinish} onExit={(c) => (code = c)} />,
     {
       // Ctrl-C is a key like any other: the machine cancels, App reports 130, nothing is written.
       exitOnCtrlC: false,

@@ -9,6 +9,7 @@ import { evaluate } from "./condition.js";
 import { validateInput } from "./input.js";
 import { fillMissing, matchText, missingPart } from "./match.js";
 import { editText, type TextAction } from "./text-edit.js";
+import { filterPicks, picksFor, questionNote, tableIn, type Catalog, type PickLine } from "./catalog.js";
 
 /** Answers while the wizard runs: the required keys arrive one question at a time. */
 export type PartialAnswers = Partial<Answers>;
@@ -59,6 +60,10 @@ export interface WizardState {
   /** Set on the end node; returned with the answers once the summary is confirmed. */
   outcome?: string;
   result?: { outcome: string; answers: Answers };
+  /** With a schema snapshot: tables and columns to pick from (catalog.ts). */
+  catalog?: Catalog;
+  /** The focused line of the pick list under an input question; -1 (or absent) while the typed text stands. */
+  pickIndex?: number;
 }
 
 export type WizardEvent =
@@ -131,10 +136,16 @@ function nextWhenSkipped(node: QuestionNode, answers: PartialAnswers): string {
  * the answers its text matches, filled in where nothing is set yet and added to the prefill so the
  * questions they settle are skipped.
  */
-function answerWith(trees: TreeSet, node: QuestionNode, value: unknown, walk: Walk): Walk {
+function answerWith(trees: TreeSet, node: QuestionNode, value: unknown, walk: Walk, catalog?: Catalog): Walk {
   const history = [...walk.history, { nodeId: node.id, before: walk.answers, prefillBefore: walk.prefill }];
   let answers = applyAnswer(node, value, walk.answers);
   let prefill = walk.prefill;
+  // A table the database knows: its row estimate answers the size question (back undoes it with the prefill).
+  const rows = node.answer === "table" && catalog ? tableIn(catalog, value)?.estimatedRows : undefined;
+  if (rows !== undefined && rows !== null && answers.approx_rows === undefined) {
+    answers = fillMissing(answers, { approx_rows: rows });
+    prefill = fillMissing(prefill, { approx_rows: rows });
+  }
   if (node.type === "input" && node.route_by_match && typeof value === "string") {
     const match = matchText(trees, node.id, value);
     if (match) {
@@ -197,7 +208,7 @@ function walkFrom(state: WizardState, id: string, walk: Walk): WizardState {
     }
     if (state.editing && id in state.given && stillValid(node, state.given[id], answers)) {
       const value = state.given[id];
-      ({ answers, history, prefill } = answerWith(state.trees, node, value, { answers, history, prefill }));
+      ({ answers, history, prefill } = answerWith(state.trees, node, value, { answers, history, prefill }, state.catalog));
       id = nextAfter(node, value);
       continue;
     }
@@ -221,7 +232,7 @@ function ask(state: WizardState, node: QuestionNode): WizardState {
   } else if (remembered !== undefined) {
     buffer = String(remembered);
   }
-  return withProgress({ ...state, screen: "question", nodeId: node.id, cursor, buffer, caret: buffer.length, error: undefined });
+  return withProgress({ ...state, screen: "question", nodeId: node.id, cursor, buffer, caret: buffer.length, error: undefined, pickIndex: -1 });
 }
 
 /** The value the current question would give if confirmed now, if there is one. */
@@ -273,7 +284,7 @@ function withProgress(state: WizardState): WizardState {
 // ---------------------------------------------------------------------------------------------
 // Public API
 
-export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}): WizardState {
+export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}, catalog?: Catalog): WizardState {
   const entry = trees.entry[mode];
   if (!entry) throw new Error(`The trees have no entry for mode "${mode}".`);
   const answers: PartialAnswers = prefill.mode === undefined && (mode === "plan" || mode === "troubleshoot") ? { ...prefill, mode } : { ...prefill };
@@ -293,6 +304,7 @@ export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}
     editing: false,
     step: 1,
     total: 1,
+    ...(catalog ? { catalog } : {}),
   };
   return walkFrom(initial, entry, { answers, history: [], prefill });
 }
@@ -301,6 +313,19 @@ export function start(trees: TreeSet, mode: string, prefill: PartialAnswers = {}
 export function currentQuestion(state: WizardState): QuestionNode | undefined {
   if (state.screen !== "question") return undefined;
   return nodeAt(state.trees, state.nodeId) as QuestionNode;
+}
+
+/** The pick list under the current input question, filtered by what is typed; empty without a snapshot. */
+export function currentPicks(state: WizardState): PickLine[] {
+  const node = currentQuestion(state);
+  if (!node || node.type !== "input" || !state.catalog) return [];
+  return filterPicks(picksFor(state.catalog, node.answer, state.answers) ?? [], state.buffer);
+}
+
+/** What the schema says about the current question (the column's type, the child column's index), if anything. */
+export function currentNote(state: WizardState): string | undefined {
+  const node = currentQuestion(state);
+  return node && state.catalog ? questionNote(state.catalog, node.answer, state.answers) : undefined;
 }
 
 /**
@@ -348,6 +373,8 @@ function confirmQuestion(state: WizardState, node: QuestionNode): WizardState {
     const choice = offeredChoices(node, state.answers)[state.cursor];
     if (!choice) return state;
     value = choice.value;
+  } else if ((state.pickIndex ?? -1) >= 0 && currentPicks(state)[state.pickIndex!]) {
+    value = currentPicks(state)[state.pickIndex!].value;
   } else if (node.optional && state.buffer.trim() === "") {
     value = undefined;
   } else {
@@ -355,7 +382,7 @@ function confirmQuestion(state: WizardState, node: QuestionNode): WizardState {
     if (!result.ok) return { ...state, error: result.error };
     value = result.value;
   }
-  const walk = answerWith(state.trees, node, value, state);
+  const walk = answerWith(state.trees, node, value, state, state.catalog);
   const given = { ...state.given, [node.id]: value };
   return walkFrom({ ...state, given }, nextAfter(node, value), walk);
 }
@@ -390,7 +417,7 @@ function editBuffer(state: WizardState, node: QuestionNode, action: TextAction):
   if (node.type !== "input") return state;
   const { text: buffer, caret } = editText({ text: state.buffer, caret: state.caret }, action);
   const result = buffer === "" ? undefined : validateInput(node.input, buffer);
-  return withProgress({ ...state, buffer, caret, error: result && !result.ok ? result.error : undefined });
+  return withProgress({ ...state, buffer, caret, error: result && !result.ok ? result.error : undefined, pickIndex: -1 });
 }
 
 export function reduce(state: WizardState, event: WizardEvent): WizardState {
@@ -425,7 +452,11 @@ export function reduce(state: WizardState, event: WizardEvent): WizardState {
     case "confirm":
       return confirmQuestion(state, node);
     case "move":
-      if (node.type !== "choice") return state;
+      if (node.type !== "choice") {
+        // Through the pick list and back to the typed text (index -1).
+        const picks = currentPicks(state).length;
+        return picks ? { ...state, pickIndex: wrap((state.pickIndex ?? -1) + 1 + event.by, picks + 1) - 1 } : state;
+      }
       return withProgress({ ...state, cursor: wrap(state.cursor + event.by, offeredChoices(node, state.answers).length) });
     case "select": {
       if (node.type !== "choice") return state;

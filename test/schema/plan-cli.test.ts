@@ -106,6 +106,34 @@ describe("plan with a schema snapshot", () => {
     expect(dump.stderr).toContain("--probe reads data: it needs --database-url");
   });
 
+  it("--probe that finds no duplicate leaves out the dedup, and the plan's check still catches a duplicate written after the probe", async () => {
+    const yaml = RENAME.replace("rename_column", "add_unique_constraint")
+      .replace("table: customers", "table: order_items")
+      .replace("{name: email}", "{name: sku}")
+      .replace("details: {new_name: email_address}", "details: {index_name: order_items_sku_key}");
+    const r = runCli(["plan", "--answers", answers("probe-skip", yaml), "--database-url", server!.url, "--probe", "--json", "--dry-run"]);
+    expect(r.stderr).toBe("");
+    const plan = JSON.parse(r.stdout) as { phases: { title: string; kind: string; why: string; statements: { sql: string }[]; checks: { sql: string }[] }[] };
+    expect(plan.phases.map((p) => p.kind)).not.toContain("backfill");
+    const confirm = plan.phases.find((p) => p.title.startsWith("Confirm there are no duplicate"))!;
+    expect(confirm.why).toContain("The probe run before planning found 0 duplicated (sku) values in all rows of public.order_items (exact: every row was read). So there is no dedup phase.");
+    const c = new pg.Client({ connectionString: server!.url });
+    await c.connect();
+    try {
+      const ok = async () => (await c.query(confirm.checks[0].sql)).rows[0].ok;
+      expect(await ok()).toBe(true);
+      // A duplicate written after the probe: the check the run re-does says so, and the index build refuses it.
+      await c.query("INSERT INTO order_items (order_id, sku) VALUES (2, 'sku-1')");
+      expect(await ok()).toBe(false);
+      const build = plan.phases.find((p) => p.kind === "expand")!.statements[0].sql;
+      expect(build).toMatch(/CREATE UNIQUE INDEX CONCURRENTLY/);
+      await expect(c.query(build)).rejects.toThrow(/could not create unique index/);
+    } finally {
+      await c.query("DROP INDEX IF EXISTS order_items_sku_key; DELETE FROM order_items WHERE order_id = 2 AND sku = 'sku-1'").catch(() => {});
+      await c.end();
+    }
+  });
+
   it("an unreachable server is an environment error (exit 1) with the password hidden", () => {
     const r = runCli(["plan", "--answers", answers("down", RENAME), "--database-url", "postgresql://u:secret@127.0.0.1:1/db", "--dry-run"]);
     expect(r.code).toBe(1);

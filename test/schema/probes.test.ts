@@ -59,6 +59,17 @@ describe("bounded probes", () => {
     expect(r[3].text).toBe("largest id in big: 400,000 (0.0% of integer's maximum 2,147,483,647)");
   });
 
+  it("counts the rows that break a CHECK rule (a NULL result passes, as in a CHECK), exactly under the bound and sampled at it", async () => {
+    const rule = "parent_id < 100 AND email <> 'u7'";
+    const truth = Number((await query(`SELECT count(*) AS n FROM big WHERE NOT (${rule})`))[0].n);
+    const [exact] = await runProbes(query, [{ name: "check_violations", table: "big", check: rule }], { rows: 1_000_000, timeoutMs: 20_000 });
+    expect(exact).toMatchObject({ value: truth, rowsRead: 400000, exact: true });
+    expect(exact.text).toBe(`${truth} rows breaking CHECK (${rule}) in all rows of big`);
+    const [bounded] = await runProbes(query, [{ name: "check_violations", table: "big", check: rule }], { rows: 1_000, timeoutMs: 5_000 });
+    expect(bounded).toMatchObject({ rowsRead: 1000, exact: false });
+    expect(bounded.value).toBeLessThanOrEqual(1000);
+  });
+
   it("stops a probe at the statement timeout instead of letting it run", async () => {
     await expect(runProbes(query, [{ name: "duplicate_keys", table: "big", columns: ["email", "parent_id"] }], { rows: 10_000_000, timeoutMs: 100 })).rejects.toThrow(
       /statement timeout/,

@@ -3,6 +3,7 @@
  * PostgreSQL: add it `NOT VALID` (instant; new rows checked), fix violating rows, `VALIDATE` separately
  * under SHARE UPDATE EXCLUSIVE. MySQL: enforced only from 8.0.16, and adding one rebuilds the table (COPY).
  */
+import { probeFinding } from "../../schema/model.js";
 import { bareName } from "../encode.js";
 import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
@@ -37,6 +38,14 @@ const FIX =
   "If the violation check fails, some existing rows break the rule: correct them (the check's inner query lists them), " +
   "then validate. New and updated rows are already checked.";
 
+/** The fix advice, or what the probe found: with every row read and none breaking the rule, there is nothing to fix. */
+function fixAdvice(ctx: RecipeContext): string {
+  const probe = probeFinding(ctx.snapshot, "check_violations");
+  if (!probe) return FIX;
+  if (!probe.clean) return `${probe.says} ${FIX}`;
+  return `${probe.says} So no row needs fixing. The run re-checks: the violation check and the validation fail on a breaking row written after the probe.`;
+}
+
 function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable("postgresql", table);
@@ -56,7 +65,7 @@ function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
         finishPhase(ctx, {
           title: `Add constraint ${name} CHECK (${expr})`,
           kind: "expand",
-          why: "ADD CONSTRAINT ... CHECK scans every row while holding ACCESS EXCLUSIVE; on a table this size that is a brief pause. " + FIX,
+          why: "ADD CONSTRAINT ... CHECK scans every row while holding ACCESS EXCLUSIVE; on a table this size that is a brief pause. " + fixAdvice(ctx),
           statements: [stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${expr});`, "ACCESS EXCLUSIVE", [table], { scan: true })],
           rollback: [drop],
           checks: [validated],
@@ -76,7 +85,7 @@ function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
         why:
           "NOT VALID skips the scan of existing rows, so the ACCESS EXCLUSIVE lock lasts milliseconds; every new or updated row is " +
           "checked from now on. " +
-          FIX,
+          fixAdvice(ctx),
         statements: [stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${expr}) NOT VALID;`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: no scan." })],
         rollback: [drop],
         checks: [noViolationsCheck(ctx, expr)],
@@ -121,7 +130,7 @@ function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult
       {
         title: "Confirm no existing row breaks the rule",
         kind: "verify",
-        why: "MySQL validates every row while copying the table; a single violation aborts the copy after all that work. " + FIX,
+        why: "MySQL validates every row while copying the table; a single violation aborts the copy after all that work. " + fixAdvice(ctx),
         statements: [],
         rollback: [], // read-only: nothing to undo
         checks: [noViolationsCheck(ctx, expr)],

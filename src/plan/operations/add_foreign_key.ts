@@ -4,6 +4,7 @@
  * `NOT VALID` (brief lock, new rows checked at once), fix orphans, then `VALIDATE CONSTRAINT` in its own
  * transaction (SHARE UPDATE EXCLUSIVE on the table, ROW SHARE on the referenced one: nothing blocked).
  */
+import { probeFinding } from "../../schema/model.js";
 import { bareName } from "../encode.js";
 import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
@@ -79,6 +80,17 @@ const ORPHAN_FIX =
   "If the orphan check fails, existing rows point at parents that do not exist: delete them, set them to NULL, or " +
   "restore the parents (list them with the check's inner query), then run the check again before validating.";
 
+/** The orphan fix advice, or what the probe found: with every row read and no orphan, there is nothing to fix. */
+function orphanAdvice(ctx: RecipeContext): string {
+  const probe = probeFinding(ctx.snapshot, "orphans");
+  if (!probe) return ORPHAN_FIX;
+  if (!probe.clean) return `${probe.says} ${ORPHAN_FIX}`;
+  return (
+    `${probe.says} So there is no orphan fix. The run re-checks: the orphan check runs again, and an orphan written after the probe ` +
+    "fails it (and the validation) before the key is trusted."
+  );
+}
+
 export const addForeignKey: Recipe = (ctx) => {
   const fk = fkSpec(ctx);
   const index: IndexSpec = { table: fk.table, name: defaultName(fk.table, [fk.column], "idx"), columns: [fk.column] };
@@ -112,7 +124,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
           why:
             "At this size the index build and the validating scan take milliseconds, so the NOT VALID / VALIDATE split is not worth its steps. " +
             "The index on the referencing column keeps deletes on the parent table and joins fast. " +
-            ORPHAN_FIX,
+            orphanAdvice(ctx),
           statements: [
             lockBoth("SHARE ROW EXCLUSIVE"),
             stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
@@ -153,7 +165,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       why:
         "NOT VALID skips the scan of existing rows, so the SHARE ROW EXCLUSIVE lock on both tables lasts milliseconds; " +
         "from now on every new or updated row is checked. Existing rows are proven in the next phase. " +
-        ORPHAN_FIX,
+        orphanAdvice(ctx),
       statements: [
         lockBoth("SHARE ROW EXCLUSIVE"),
         stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
@@ -213,7 +225,7 @@ function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResu
       why:
         "The next phase adds the foreign key with foreign_key_checks=0 so that MySQL can do it in place without copying the " +
         "table; with checks off, existing rows are NOT verified, so this check is the proof. " +
-        ORPHAN_FIX,
+        orphanAdvice(ctx),
       statements: [],
       rollback: [], // read-only: nothing to undo
       checks: [noOrphansCheck(ctx, fk)],

@@ -2,7 +2,9 @@
  * add_unique_constraint. `ADD CONSTRAINT ... UNIQUE (cols)` builds the index under ACCESS EXCLUSIVE, so on
  * anything but a small table: stop new duplicates in the app, remove the existing extra copies (dedup),
  * build the unique index concurrently, then attach it with `ADD CONSTRAINT ... UNIQUE USING INDEX` (instant).
+ * A probe that read every row and found no duplicate replaces the dedup with a check that re-runs at run time.
  */
+import { probeFinding } from "../../schema/model.js";
 import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
@@ -43,8 +45,9 @@ export const addUniqueConstraint: Recipe = (ctx) => {
   const name = d.constraint_name ?? d.index_name ?? defaultName(answers.table, columns, "key");
   const index: IndexSpec = { table: answers.table, name, columns, unique: true };
   const dedupMode = d.dedup ?? "keep-oldest";
+  const probe = probeFinding(ctx.snapshot, "duplicate_keys");
   const dedup: DedupSpec | undefined =
-    dedupMode === "none"
+    dedupMode === "none" || probe?.clean
       ? undefined
       : { table: answers.table, columns, primaryKey: d.primary_key ?? "id", keep: dedupMode, referencedBy: d.referenced_by ?? [] };
   const full = ctx.size !== "small" || answers.downtime_tolerance === "none";
@@ -77,7 +80,8 @@ export const addUniqueConstraint: Recipe = (ctx) => {
           "A unique index cannot be built while duplicates exist. This step deletes only the extra copies: for each " +
           `duplicated key it keeps the ${dedupMode === "keep-newest" ? "newest" : "oldest"} row, re-points child rows to it first, and archives each ` +
           `copy in ${archive} before deleting it. Rows with no duplicate and rows with a NULL key are never touched. ` +
-          `${map} records which copy was merged into which row. Review the map on a copy of production before running it for real.`,
+          `${map} records which copy was merged into which row. Review the map on a copy of production before running it for real.` +
+          (probe ? ` ${probe.says}` : ""),
         statements: dedupStatements(ctx, dedup),
         irreversible:
           `Deletes rows. The copies are kept in ${archive} and the merges in ${map}, so they can be restored by hand, ` +
@@ -92,7 +96,10 @@ export const addUniqueConstraint: Recipe = (ctx) => {
     phases.push({
       title: `Confirm there are no duplicate ${what}`,
       kind: "verify",
-      why: "No dedup was asked for; the index build fails on the first duplicate, so prove there is none first.",
+      why: probe?.clean
+        ? `${probe.says} So there is no dedup phase. The run re-checks: this check runs again, and the unique index build fails on a duplicate ` +
+          "written after the probe (nothing is changed); then a plan with the dedup is needed."
+        : "No dedup was asked for; the index build fails on the first duplicate, so prove there is none first." + (probe ? ` ${probe.says}` : ""),
       statements: [],
       rollback: [], // read-only: nothing to undo
       checks: [noDuplicatesCheck(ctx.engine, { table: answers.table, columns })],
@@ -174,7 +181,12 @@ function result(ctx: RecipeContext, name: string, what: string, phases: PhaseDra
   const steps = phases.map((p) => p.kind).join(" -> ");
   return {
     summary: `Make ${what} unique on ${ctx.answers.table} (constraint ${name})`,
-    strategy: `${how}: ${steps}. Existing duplicates are resolved first, deleting only the extra copies; the constraint is added without a long lock where the size or tolerance requires it.`,
+    strategy:
+      `${how}: ${steps}. ` +
+      (phases.some((p) => p.kind === "backfill")
+        ? "Existing duplicates are resolved first, deleting only the extra copies"
+        : "A check proves there are no duplicates first (no dedup phase)") +
+      "; the constraint is added without a long lock where the size or tolerance requires it.",
     phases,
     warnings,
   };

@@ -26,6 +26,7 @@ import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, typ
 import type { Recipe, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
+import { swappedColumnObjects } from "../recipes/column-objects.js";
 
 interface TypeShape {
   base: string;
@@ -384,6 +385,8 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
 
   const newName = deriveName(column.name, "new");
   const oldName = deriveName(column.name, "old");
+  // With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap.
+  const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
   const n = quoteIdent(ctx.engine, newName);
   const o = quoteIdent(ctx.engine, oldName);
   const convert = using ?? `${c}::${to}`;
@@ -410,7 +413,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
   // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
   const reverse = reverseSyncTrigger(ctx, table, column.name, oldName, from);
-  const lockFirst = lockTablesFirst([table], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
+  const lockFirst = lockTablesFirst([table, ...(objects?.lockTables ?? [])], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
   const swapStatements = [
     lockFirst,
     ...trigger.drop,
@@ -423,6 +426,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
+    ...(objects?.swap ?? []),
     ...reverse.create,
   ];
   const swapBack = [
@@ -443,6 +447,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], { scan: true })] : []),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${n};`, "ACCESS EXCLUSIVE", [table]),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${c};`, "ACCESS EXCLUSIVE", [table]),
+    ...(objects?.swapBack ?? []),
     ...trigger.create,
   ];
   const swap = finishRetriedPhase(ctx, {
@@ -451,8 +456,12 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     why:
       "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
       "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
-      `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
-      "they are what makes the swap instant.",
+      (objects
+        ? objects.rebuilt.length
+          ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${oldName} until it is dropped.`
+          : `The schema read shows nothing else on ${column.name} to move.`
+        : `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
+          "they are what makes the swap instant."),
     statements: swapStatements,
     rollback: swapBack,
     checks: [typeCheck(ctx, column.name, to)],
@@ -463,7 +472,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     title: `Drop ${oldName}`,
     kind: "contract",
     why: "The old column is no longer used by anything; the reverse trigger that kept it current for a swap back goes with it.",
-    statements: [lockFirst, ...reverse.drop, stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." })],
+    statements: [lockFirst, ...reverse.drop, ...(objects?.beforeDrop ?? []), stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the indexes and constraints left on it go with it." })],
     irreversible: `The old ${from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
     checks: [
       {
@@ -479,10 +488,21 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
       `${from} to ${to} rewrites the table and every index under ACCESS EXCLUSIVE, which at about ${thousands(ctx.answers.approx_rows)} rows ` +
       `and "${ctx.answers.downtime_tolerance}" tolerance would block the application too long. Instead: a new column kept in step by a trigger, ` +
       "a batched backfill, indexes and constraints built concurrently, a swap by renames in one short transaction, and the old column dropped last.",
-    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNull, swap, drop],
-    warnings: [
-      `Indexes, constraints, foreign keys (including ones in other tables pointing at ${column.name}), views and grants on ${column.name} must be recreated on ${newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
+    phases: [
+      expand,
+      { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." },
+      ...notNull,
+      ...(objects?.phase ? [objects.phase] : []),
+      swap,
+      drop,
     ],
+    warnings: objects
+      ? objects.swap.some((x) => /^CREATE VIEW/.test(x.sql))
+        ? [`Views re-created in the swap lose their grants and comments: give them again in the same window.`]
+        : []
+      : [
+          `Indexes, constraints, foreign keys (including ones in other tables pointing at ${column.name}), views and grants on ${column.name} must be recreated on ${newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
+        ],
   };
 }
 

@@ -1,7 +1,9 @@
 /**
  * set_not_null. `SET NOT NULL` scans the whole table under ACCESS EXCLUSIVE; the NOT NULL pattern
- * (src/plan/recipes/not-null.ts) avoids that. NULLs must be gone first: an optional backfill does it.
+ * (src/plan/recipes/not-null.ts) avoids that. NULLs must be gone first: an optional backfill does it,
+ * left out when a probe read every row and found none (the validation still proves it at run time).
  */
+import { probeFinding } from "../../schema/model.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent } from "../sql.js";
@@ -14,8 +16,9 @@ export const setNotNull: Recipe = (ctx: RecipeContext) => {
   if (!column) throw new PlanError("set_not_null needs the column in columns[0]", "columns");
   const table = ctx.answers.table;
   const c = quoteIdent(ctx.engine, column.name);
+  const probe = probeFinding(ctx.snapshot, "null_count");
   const fill = ctx.answers.details?.set;
-  const backfill = fill
+  const backfill = fill && !probe?.clean
     ? [
         {
           ...backfillPhase(
@@ -37,16 +40,27 @@ export const setNotNull: Recipe = (ctx: RecipeContext) => {
       ]
     : [];
   const phases = notNullPhases(ctx, table, { ...column, nullable: false });
-  const warnings = fill
-    ? []
-    : [`No backfill given (details.set): if ${column.name} still has NULLs, validation fails. Run the first check beforehand, or add details.set.`];
+  const warnings =
+    fill || probe?.clean
+      ? []
+      : [`No backfill given (details.set): if ${column.name} still has NULLs, validation fails. Run the first check beforehand, or add details.set.`];
+  const probed = probe
+    ? ` ${probe.says} ` +
+      (probe.clean
+        ? "So there is no backfill phase. The run re-checks: a NULL written after the probe makes the validation fail (nothing is changed), and then a backfill is needed."
+        : probe.found > 0
+          ? fill
+            ? "The backfill phase replaces them."
+            : "Without a backfill (details.set) the validation will fail."
+          : `The rows past the bound were not read, so ${fill ? "the backfill phase stays" : "the first check tells whether a backfill is needed"}.`)
+    : "";
   return {
     summary: `Make ${table}.${column.name} NOT NULL${phases.length > 1 ? " without a long lock" : ""}`,
     strategy:
-      phases.length > 1
+      (phases.length > 1
         ? "The NOT NULL pattern: a NOT VALID constraint (instant), validated separately without blocking traffic, then the real NOT NULL " +
           "where the version allows it without a scan. A plain SET NOT NULL would hold ACCESS EXCLUSIVE for a full-table scan."
-        : "One statement: at this size and downtime tolerance the scan under a blocking lock is short (or MySQL does it online).",
+        : "One statement: at this size and downtime tolerance the scan under a blocking lock is short (or MySQL does it online).") + probed,
     phases: [...backfill, ...phases],
     warnings,
   };

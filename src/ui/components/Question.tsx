@@ -1,7 +1,8 @@
 import { Box, Text } from "ink";
-import { helpText, offeredChoices, type QuestionNode, type WizardState } from "../../wizard/machine.js";
+import { currentNote, currentPicks, helpText, offeredChoices, type QuestionNode, type WizardState } from "../../wizard/machine.js";
 import { wrapWords } from "../first-paint.js";
 import { ChoiceList } from "./ChoiceList.js";
+import { PickList } from "./PickList.js";
 import { TextField } from "./TextField.js";
 
 /** The current question: its prompt, the choices or the input, and the help when toggled. */
@@ -15,7 +16,10 @@ export function Question({ state, node, choiceLimit, columns = 80 }: { state: Wi
         {node.type === "choice" ? (
           <ChoiceList choices={offeredChoices(node, state.answers)} cursor={state.cursor} limit={choiceLimit} />
         ) : (
-          <TextField buffer={state.buffer} caret={state.caret} placeholder={node.placeholder} error={state.error} optional={node.optional} />
+          <>
+            <TextField buffer={state.buffer} caret={state.caret} placeholder={node.placeholder} error={state.error} optional={node.optional} />
+            <PickList picks={currentPicks(state)} index={state.pickIndex ?? -1} note={currentNote(state)} />
+          </>
         )}
       </Box>
       {state.notice ? (
