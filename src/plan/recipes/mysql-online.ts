@@ -1,7 +1,7 @@
 /** Caveats every MySQL online-DDL plan carries: replica lag, implicit commits, external tools' traps. */
 import type { RecipeContext } from "../context.js";
 import { bareName, sqlLiteral } from "../encode.js";
-import type { RecipeResult } from "../operations/index.js";
+import type { RecipeResult } from "../recipe.js";
 
 export function mysqlOnlineDdlWarnings(ctx: RecipeContext, opts: { addsUniqueIndex?: boolean } = {}): string[] {
   const warnings = [

@@ -7,7 +7,7 @@
  * (or with `native`), the plan keeps native online DDL and says how the tools would run it. Pure.
  */
 import type { OnlineDdlTool } from "../../answers/schema.js";
-import { PlanError } from "../build.js";
+import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { shellArg, sqlIdent } from "../encode.js";
 import type { Check, ExternalRun, Phase, Statement } from "../model.js";
