@@ -238,11 +238,18 @@ describe("exact SQL", () => {
     const drop = planFor({ operation: "drop_table", details: { referenced_by: ["orders(account_id)"] } });
     expect(drop.phases.map((p) => p.kind)).toEqual(["deploy", "contract", "switch", "contract"]);
     expect(sqlOf(drop).slice(1)).toEqual([
-      [LT, "ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_account_id_fkey;"],
+      // Both tables locked first, referenced table first, in a retried transaction.
+      [LT, expect.stringMatching(/^DO \$retry\$\n[\s\S]*\n {6}LOCK TABLE accounts, orders IN ACCESS EXCLUSIVE MODE;\n {6}ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_account_id_fkey;\n {6}EXIT;/)],
       [LT, "ALTER TABLE accounts RENAME TO accounts_archived;"],
       [LT, "DROP TABLE accounts_archived;"],
     ]);
-    expect(drop.phases[1].statements[1]).toMatchObject({ lock: "ACCESS EXCLUSIVE", lockedTables: ["orders", "accounts"] });
+    expect(drop.phases[1].statements[1]).toMatchObject({ lock: "ACCESS EXCLUSIVE", lockedTables: ["accounts", "orders"] });
+    // The re-add's validation scan runs as its own step, after the re-add (and its SHARE ROW EXCLUSIVE) has committed.
+    expect(drop.phases[1].rollback!.map((s) => [s.transaction, s.lock])).toEqual([
+      [true, "none"],
+      [true, "SHARE ROW EXCLUSIVE"],
+      [false, "SHARE UPDATE EXCLUSIVE"],
+    ]);
   });
 
   it("change_column_type: binary-coercible changes are one step; int to bigint is expand/backfill/swap", () => {
