@@ -109,10 +109,11 @@ function toLocks(rows: Row[], before: Map<string, RelInfo>, schemaOids: Set<stri
       created: !known,
     });
   }
-  // Same relation and mode seen twice (polling): keep one.
+  // Same relation and mode seen twice (polling): keep one. A relation created under the name another one had
+  // before the statement (rename_table's view takes the renamed table's name) is a different relation.
   const seen = new Set<string>();
   return out.filter((l) => {
-    const key = `${l.relation}|${l.mode}|${l.granted}`;
+    const key = `${l.relation}|${l.mode}|${l.granted}|${l.created}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -24,6 +24,7 @@ const DEDUP_PG = [
   "CREATE TABLE IF NOT EXISTS products_dedup_archive AS SELECT * FROM products WHERE false;",
   "DELETE FROM products_dedup_map;",
   "INSERT INTO products_dedup_map (dup_id, keep_id) SELECT t.id AS dup_id, k.keep_id FROM products t JOIN (SELECT sku, min(id) AS keep_id FROM products WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1) k ON t.sku = k.sku WHERE t.id <> k.keep_id;",
+  "SELECT count(*) AS locked FROM (SELECT 1 FROM products t JOIN products_dedup_map m ON t.id = m.dup_id ORDER BY t.id FOR UPDATE OF t) copies;",
   "UPDATE order_items c SET product_id = m.keep_id FROM products_dedup_map m WHERE c.product_id = m.dup_id;",
   "INSERT INTO products_dedup_archive SELECT t.* FROM products t JOIN products_dedup_map m ON t.id = m.dup_id;",
   "DELETE FROM products t USING products_dedup_map m WHERE t.id = m.dup_id;",
@@ -37,9 +38,11 @@ describe("add_unique_constraint on PostgreSQL", () => {
     expect(deploy.statements).toEqual([]);
     expect(deploy.deploy).toMatch(/upsert/);
     // Between the named re-pointing and the archive: every foreign key found in the catalog at run time is re-pointed too.
+    // Before any re-pointing, the copies are locked FOR UPDATE, so no child row can start naming one.
     const sql = sqlOf(dedup.statements);
     expect(sql.filter((s) => !s.startsWith("DO $repoint$"))).toEqual(DEDUP_PG);
-    expect(sql.findIndex((s) => s.startsWith("DO $repoint$"))).toBe(DEDUP_PG.indexOf(DEDUP_PG[5]));
+    expect(sql.findIndex((s) => s.startsWith("DO $repoint$"))).toBe(6);
+    expect(dedup.statements[4]).toMatchObject({ lock: "ROW SHARE", lockedTables: ["products"] });
     expect(dedup.irreversible).toMatch(/products_dedup_archive/);
     expect(dedup.rollback).toBeUndefined();
     expect(dedup.statements.every((s) => s.transaction && s.lock !== "ACCESS EXCLUSIVE")).toBe(true);

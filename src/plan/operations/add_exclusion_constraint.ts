@@ -12,7 +12,7 @@ import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { batchSettings, mayBlockForScan } from "../recipes/size-policy.js";
-import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 
 interface Exclusion {
   method?: string;
@@ -353,7 +353,8 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
     { why: "An identity column got its own sequence in the copy: move it past the highest key so new rows do not collide." },
   );
 
-  const swap = finishPhase(ctx, {
+  // Retried by the migration itself (lock-retry.ts): a lock wait that times out under traffic is tried again, not a failed phase.
+  const swap = finishRetriedPhase(ctx, {
     title: `Swap ${names.fresh} in for ${table}`,
     kind: "switch",
     why:

@@ -8,7 +8,8 @@ import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
-import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { bareName, finishPhase, finishRetriedPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { lockTablesFirst } from "../recipes/lock-retry.js";
 import type { Statement } from "../model.js";
 import type { Recipe } from "../recipe.js";
 import { mysqlDropForeignKeys } from "../recipes/mysql-ddl.js";
@@ -73,17 +74,25 @@ export const dropTable: Recipe = (ctx: RecipeContext) => {
         }),
         stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, table], {
           scan: true,
-          why: `Scans ${child.table} without blocking its writes; on a large table run it as its own step after the re-add has committed.`,
+          // Its own step, after the re-add has committed: in the same transaction the scan would run under the re-add's SHARE ROW EXCLUSIVE.
+          transaction: false,
+          why: `Scans ${child.table} without blocking its writes, as its own step after the re-add has committed.`,
         }),
       );
     }
+    // PostgreSQL: every table the drops (or the re-adds) lock, taken first in one statement, referenced table first (the
+    // order applications write parent then child), and the whole transaction retried by the migration itself.
+    const locked = [table, ...children.map((c) => c.table)];
+    const firstLock = (mode: string, list: Statement[]) => (pg ? [lockTablesFirst(locked, mode), ...list] : list);
     phases.push(
-      finishPhase(ctx, {
+      finishRetriedPhase(ctx, {
         title: `Drop the foreign keys that point at ${table}`,
         kind: "contract",
-        why: "Each foreign key is dropped on its own, so each statement holds its locks on just two tables for a moment, instead of one DROP TABLE ... CASCADE locking them all at once.",
-        statements: drops.flatMap((d) => [d]),
-        rollback: readds,
+        why: pg
+          ? "The foreign keys are dropped in one short transaction that takes its locks first, in one statement and a fixed order, and retries its lock waits, instead of one DROP TABLE ... CASCADE queueing for each table in turn."
+          : "Each foreign key is dropped on its own, so each statement holds its locks on just two tables for a moment, instead of one DROP TABLE ... CASCADE locking them all at once.",
+        statements: firstLock("ACCESS EXCLUSIVE", drops),
+        rollback: firstLock("SHARE ROW EXCLUSIVE", readds),
         checks: pg
           ? [
               {

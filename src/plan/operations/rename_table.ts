@@ -8,7 +8,7 @@ import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
-import { finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { finishRetriedPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe } from "../recipe.js";
 
 export const renameTable: Recipe = (ctx: RecipeContext) => {
@@ -39,7 +39,10 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
     : stmt(`RENAME TABLE ${newT} TO ${oldT};`, lock, [newTable]);
 
   const phases: PhaseDraft[] = [
-    finishPhase(ctx, {
+    // On PostgreSQL each phase's statements run in one retry loop (lock-retry.ts): under traffic the lock waits
+    // time out now and then, and a rollback that names the view first, then the table (the order old code
+    // locks them through the view), gives up its attempt rather than failing the migration.
+    finishRetriedPhase(ctx, {
       title: `Rename ${table} to ${newName}, with a view under the old name`,
       kind: "expand",
       why: pg
@@ -54,7 +57,7 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
       estimate: estimate.catalogOnly(ctx),
       deploy: `Deploy the code that uses ${newName}. Old instances keep working through the view until they are gone.`,
     }),
-    finishPhase(ctx, {
+    finishRetriedPhase(ctx, {
       title: `Drop the ${table} view`,
       kind: "contract",
       why: "Once no running code uses the old name, the compatibility view goes.",

