@@ -11,7 +11,7 @@ import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
 import { shellArg, sqlIdent } from "../encode.js";
 import type { Check, ExternalRun, Phase, Statement } from "../model.js";
-import type { RecipeResult } from "../operations/index.js";
+import type { RecipeResult } from "../recipe.js";
 import { literal } from "./statements.js";
 
 /** `ALTER TABLE t <clause>, ALGORITHM=..., LOCK=...;` -> table and clause (what --alter takes), or null. */
