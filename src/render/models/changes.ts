@@ -24,6 +24,8 @@ export interface FieldSpec {
 export type ModelChange =
   | { kind: "add_field"; field: FieldSpec }
   | { kind: "remove_field"; field: FieldSpec }
+  /** The column the model already forgot is now gone from the table (Rails drops its ignored_columns entry). */
+  | { kind: "column_dropped"; field: FieldSpec }
   | { kind: "rename_field"; from: string; field: FieldSpec }
   | { kind: "alter_field"; field: FieldSpec }
   | { kind: "add_index"; name: string; columns: string[]; unique: boolean }
@@ -69,10 +71,10 @@ function addedConstraint(phase: Phase, kind: "FOREIGN KEY" | "UNIQUE"): string |
  * Where the model forgets a column that a later phase drops: the last application deploy before the
  * drop (the code stops using it there), or the drop itself when no deploy comes between.
  */
-function forgetPhase(plan: Plan, column: string): Phase | undefined {
+function forgetPhase(plan: Plan, column: string): { forget: Phase; drop: Phase } | undefined {
   const drop = plan.phases.findIndex((p) => has(p, new RegExp(String.raw`DROP\s+COLUMN\s+(?:IF\s+EXISTS\s+)?${colRe(column)}(?![\w$"])`, "i")));
   if (drop < 0) return undefined;
-  return plan.phases.slice(0, drop).filter((p) => p.statements.length === 0).pop() ?? plan.phases[drop];
+  return { forget: plan.phases.slice(0, drop).filter((p) => p.statements.length === 0).pop() ?? plan.phases[drop], drop: plan.phases[drop] };
 }
 
 /** Model changes keyed by phase id; phases that change no model are absent. */
@@ -91,6 +93,12 @@ export function modelChanges(plan: Plan): Map<string, PhaseModel> {
   const d = a.details ?? {};
   const field: FieldSpec | undefined = col && { column: col.name, type: col.type, nullable: col.nullable !== false, default: col.default === undefined || col.default === null ? undefined : String(col.default) };
   const first = (re: RegExp) => plan.phases.find((p) => has(p, re));
+  const forget = (f: FieldSpec) => {
+    const where = forgetPhase(plan, f.column);
+    if (!where) return;
+    at(where.forget, { kind: "remove_field", field: f });
+    if (where.drop !== where.forget) at(where.drop, { kind: "column_dropped", field: f });
+  };
 
   switch (a.operation) {
     case "add_column":
@@ -104,7 +112,7 @@ export function modelChanges(plan: Plan): Map<string, PhaseModel> {
       }
       break;
     case "drop_column":
-      if (field) at(forgetPhase(plan, field.column), { kind: "remove_field", field });
+      if (field) forget(field);
       break;
     case "rename_column": {
       const to = d.new_name;
@@ -117,7 +125,7 @@ export function modelChanges(plan: Plan): Map<string, PhaseModel> {
       }
       // Expand/contract: the new column joins the model when it is added, the old one leaves before its drop.
       at(first(new RegExp(String.raw`ADD\s+(?:COLUMN\s+)?${colRe(to)}\s`, "i")), { kind: "add_field", field: { ...renamed, nullable: true, default: undefined } });
-      at(forgetPhase(plan, field.column), { kind: "remove_field", field });
+      forget(field);
       const notNull = first(new RegExp(String.raw`ALTER\s+COLUMN\s+${colRe(to)}\s+SET\s+NOT\s+NULL`, "i"));
       if (notNull) at(notNull, { kind: "alter_field", field: { ...renamed, nullable: false } });
       break;

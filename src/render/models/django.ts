@@ -111,6 +111,8 @@ function edits(pm: PhaseModel, names: DjangoNames): Edit {
   };
   for (const c of pm.changes) {
     switch (c.kind) {
+      case "column_dropped":
+        break;
       case "add_field": {
         const d = def(c.field);
         const { name } = fieldName(c.field.column);
@@ -177,8 +179,9 @@ export function djangoStateOperations(pm: PhaseModel, names: DjangoNames): { ops
 }
 
 /** The models.py change as a diff: fields of the model class, then entries of its Meta lists. */
-export function djangoSnippet(pm: PhaseModel, names: DjangoNames): string {
+export function djangoSnippet(pm: PhaseModel, names: DjangoNames): string | undefined {
   const e = edits(pm, names);
+  if (!e.fields.length && !e.meta.length && !e.missing.length) return undefined;
   const lines = [` class ${modelClassName(pm.table)}(models.Model):`];
   for (const [sign, name, d] of e.fields) lines.push(`${sign}    ${name} = ${d ?? "..."}`);
   const lists = [...new Set(e.meta.map(([, list]) => list))];

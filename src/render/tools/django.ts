@@ -81,7 +81,8 @@ export const django: ToolRenderer = {
     for (const phase of plan.phases) {
       const before = previous;
       const pm = models.get(phase.id);
-      if (pm) snippets[phase.id] = { file: `${APP}/models.py`, lang: "diff", text: djangoSnippet(pm, { app: APP }) };
+      const snippet = pm && djangoSnippet(pm, { app: APP });
+      if (snippet) snippets[phase.id] = { file: `${APP}/models.py`, lang: "diff", text: snippet };
       const state = pm ? djangoStateOperations(pm, { app: APP }) : { ops: [], missing: [] };
       const stateNotes = [
         ...state.missing.map((m) => `Django's state is not changed by this phase's migration: ${m}.`),

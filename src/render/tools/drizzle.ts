@@ -9,6 +9,8 @@ import type { Plan, Statement } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, sqlPhases, terminated, type Segment } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { drizzleSnippet, snippetsBy } from "../models/snippets.js";
 
 export const BREAKPOINT = "--> statement-breakpoint";
 const psql = (file: string) => `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${file}`;
@@ -106,6 +108,7 @@ export const drizzle: ToolRenderer = {
       tool: "drizzle",
       files,
       phases,
+      models: snippetsBy(modelChanges(plan), (pm) => drizzleSnippet(pm, plan.engine)),
       notes: [
         "Merge the journal entries into your drizzle/meta/_journal.json (renumber idx and file prefixes after yours); " +
           "for new hand-written steps drizzle-kit's own way is `drizzle-kit generate --custom`, which also writes a snapshot.",

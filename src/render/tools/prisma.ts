@@ -8,6 +8,8 @@ import type { Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { Clock, fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { prismaSnippet, snippetsBy } from "../models/snippets.js";
 
 export const prisma: ToolRenderer = {
   tool: "prisma",
@@ -63,6 +65,7 @@ export const prisma: ToolRenderer = {
       tool: "prisma",
       files,
       phases,
+      models: snippetsBy(modelChanges(plan), (pm) => prismaSnippet(pm, plan.engine)),
       notes: [
         "`prisma migrate deploy` applies every pending migration folder: add a phase's folders only when that phase is due. " +
           "Update schema.prisma to match after each phase (`prisma migrate diff` shows any drift).",

@@ -8,6 +8,8 @@ import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer 
 import { rubyString } from "../../plan/encode.js";
 import { camelize, Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { railsSnippet, snippetsBy } from "../models/snippets.js";
 
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
 export const RAILS_MIGRATION_VERSION = "7.1";
@@ -26,7 +28,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
   const notes: string[] = [];
   if (plan.answers.operation === "drop_column") {
     notes.push(
-      `Before the phase that drops ${column}, deploy the model with \`self.ignored_columns += ["${column}"]\` so ActiveRecord stops ` +
+      `Before the phase that drops ${column}, deploy the model with \`self.ignored_columns += ["${column}"]\` (PLAN.md shows the change at that phase) so ActiveRecord stops ` +
         "selecting it (its cached column list would otherwise break every query once the column is gone).",
     );
   }
@@ -69,7 +71,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
     };
   }
   notes.push(`Files declare ActiveRecord::Migration[${railsVersion}]: change it to your Rails version if older.`);
-  return { tool: "rails", files, phases, notes };
+  return { tool: "rails", files, phases, notes, models: snippetsBy(modelChanges(plan), railsSnippet) };
 }
 
 export const rails: ToolRenderer = { tool: "rails", render: (plan, ctx) => renderRails(plan, ctx) };
