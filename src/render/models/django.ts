@@ -87,7 +87,7 @@ function foreignKey(c: Extract<ModelChange, { kind: "add_foreign_key" }>, names:
   return { name, def: `models.ForeignKey(${args.join(", ")})` };
 }
 
-const indexExpr = (fields: string[], name: string, unique: boolean) =>
+export const indexExpr = (fields: string[], name: string, unique: boolean) =>
   `models.${unique ? "UniqueConstraint" : "Index"}(fields=[${fields.map((f) => pyString(f)).join(", ")}], name=${pyString(name)})`;
 
 /** What a change does to models.py, line by line (the snippet) and to Django's state (the operations). */

@@ -9,9 +9,10 @@ import type { Phase, Plan, Statement } from "../../plan/model.js";
 import type { ModelSnippet, PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { commentText, pyString } from "../../plan/encode.js";
 import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, type Segment } from "./steps.js";
+import { nameSteps, phaseSteps, splitNotes, type Segment, type Step } from "./steps.js";
+import { concurrentIndex, dropsConcurrentIndex } from "./idioms.js";
 import { modelChanges } from "../models/changes.js";
-import { djangoSnippet, djangoStateOperations } from "../models/django.js";
+import { djangoSnippet, djangoStateOperations, indexExpr } from "../models/django.js";
 import { modelClassName } from "../models/naming.js";
 
 const DEFAULT_APP = "app";
@@ -42,6 +43,33 @@ function separate(stateOps: string[], databaseOps: string, pad: string): string 
   ].join("\n");
 }
 
+/**
+ * A step that only builds one plain index concurrently (after its session settings), whose state change is that
+ * index: Django's AddIndexConcurrently runs the same statement and records the index. Settings stay RunSQL
+ * around it, so they run first on the way up and, for the rollback, before the drop on the way down.
+ */
+function addIndexConcurrently(step: Step, stateOps: string[], modelName: string): string | undefined {
+  const up = step.up?.statements ?? [];
+  const build = up[up.length - 1];
+  const idx = build && concurrentIndex(build);
+  if (!idx || idx.unique || up.slice(0, -1).some((s) => !s.setting)) return undefined;
+  const down = step.down?.statements ?? [];
+  if (down.length && (!dropsConcurrentIndex(down[down.length - 1], idx) || down.slice(0, -1).some((s) => !s.setting))) return undefined;
+  const addIndex = `migrations.AddIndex(model_name=${pyString(modelName)}, index=${indexExpr(idx.columns, idx.name, false)})`;
+  if (!stateOps.includes(addIndex)) return undefined;
+  const rest = stateOps.filter((o) => o !== addIndex);
+  const settings = (list: Statement[]) => "[" + list.map((s) => pyString(s.sql)).join(", ") + "]";
+  const upSettings = up.slice(0, -1);
+  const downSettings = down.slice(0, -1);
+  return [
+    `${I}# AddIndexConcurrently runs CREATE INDEX CONCURRENTLY (and DROP INDEX CONCURRENTLY IF EXISTS to undo) and records the index in Django's state.`,
+    ...(upSettings.length ? [`${I}migrations.RunSQL(sql=${settings(upSettings)}, reverse_sql=migrations.RunSQL.noop),`] : []),
+    `${I}AddIndexConcurrently(model_name=${pyString(modelName)}, index=${indexExpr(idx.columns, idx.name, false)}),`,
+    ...(downSettings.length ? [`${I}migrations.RunSQL(sql=migrations.RunSQL.noop, reverse_sql=${settings(downSettings)}),`] : []),
+    ...(rest.length ? [separate(rest, "", I)] : []),
+  ].join("\n");
+}
+
 export const django: ToolRenderer = {
   tool: "django",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
@@ -61,6 +89,7 @@ export const django: ToolRenderer = {
     let previous: string | null = chained?.last ?? null;
     const models = modelChanges(plan);
     const snippets: Record<string, ModelSnippet> = {};
+    let usesConcurrently = false;
     const modelName = modelClassName(plan.answers.table ?? "table").toLowerCase();
 
     const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[]) => {
@@ -70,6 +99,7 @@ export const django: ToolRenderer = {
         content: renderTemplate(template, {
           ...fileHeader(plan, phase, applies),
           transaction,
+          concurrently: operations.includes("AddIndexConcurrently("),
           dependencies: previous ? `(${JSON.stringify(APP)}, ${JSON.stringify(previous)})` : "",
           operations,
         }),
@@ -112,11 +142,14 @@ export const django: ToolRenderer = {
       const paths: string[] = [];
       for (const step of named) {
         const name = `${String(++number).padStart(4, "0")}_${step.slug}`;
-        const ops =
-          step === stateStep && state.ops.length
+        const idiom = step === stateStep ? addIndexConcurrently(step, state.ops, modelName) : undefined;
+        const ops = idiom
+          ? idiom
+          : step === stateStep && state.ops.length
             ? `${I}# Django's state and the database change apart: the SQL changes the table, the state follows the model.\n` +
               separate(state.ops, runSql(step.up, step.down, phase.irreversible, I + "        ") + ",", I)
             : runSql(step.up, step.down, phase.irreversible, I) + ",";
+        if (idiom) usesConcurrently = true;
         paths.push(write(name, step.transaction, ops, phase, step.up?.statements ?? []));
       }
       phases[phase.id] = {
@@ -130,6 +163,8 @@ export const django: ToolRenderer = {
         ],
       };
     }
+    if (usesConcurrently)
+      notes.push("A plain concurrent index build is Django's AddIndexConcurrently (django.contrib.postgres, Django 3.0+): the same statement, with the index in Django's state.");
     if (Object.keys(snippets).length)
       notes.push(
         "Add each phase's migration files to the app when that phase is due, with its model change (PLAN.md shows it): Django reads its state from " +

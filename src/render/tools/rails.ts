@@ -3,7 +3,8 @@
  * `disable_ddl_transaction!` for non-transactional files; `ActiveRecord::IrreversibleMigration` for one-way phases.
  */
 import template from "../../../templates/rails/migration.rb.eta?raw";
-import type { Plan } from "../../plan/model.js";
+import type { Plan, Statement } from "../../plan/model.js";
+import { concurrentIndex, validatesForeignKey } from "./idioms.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
 import { camelize, Clock, fileHeader, phaseSlug, renderTemplate } from "./common.js";
@@ -14,11 +15,25 @@ import { railsSnippet, snippetsBy } from "../models/snippets.js";
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
 export const RAILS_MIGRATION_VERSION = "7.1";
 
-// An escaped string literal, never a heredoc: no line of the SQL can end it, and `#` is escaped so nothing interpolates.
-const execute = (seg: Segment | null, what: string) =>
-  seg
-    ? seg.statements.map((s) => `    execute ${rubyString(s.sql.trimEnd(), "    ")}`).join("\n")
-    : `    # Nothing to ${what} in this file.`;
+/**
+ * One statement as Rails writes it: `add_index ..., algorithm: :concurrently` and `validate_foreign_key` where
+ * they produce exactly the statement, `execute` otherwise. An escaped string literal, never a heredoc: no line
+ * of the SQL can end it, and `#` is escaped so nothing interpolates.
+ */
+function statementCode(plan: Plan, s: Statement): string {
+  const idx = concurrentIndex(s);
+  if (idx) {
+    const table = rubyString(idx.schema ? `${idx.schema}.${idx.table}` : idx.table);
+    const columns = idx.columns.map((c) => rubyString(c)).join(", ");
+    return `    add_index ${table}, [${columns}], name: ${rubyString(idx.name)}${idx.unique ? ", unique: true" : ""}, algorithm: :concurrently`;
+  }
+  const fk = validatesForeignKey(plan, s);
+  if (fk) return `    validate_foreign_key ${rubyString(fk.table)}, name: ${rubyString(fk.name)}`;
+  return `    execute ${rubyString(s.sql.trimEnd(), "    ")}`;
+}
+
+const execute = (plan: Plan, seg: Segment | null, what: string) =>
+  seg ? seg.statements.map((s) => statementCode(plan, s)).join("\n") : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
   const files: RenderedFile[] = [];
@@ -41,7 +56,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
       const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
         ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
-        : execute(step.down, "undo");
+        : execute(plan, step.down, "undo");
       files.push({
         path,
         content: renderTemplate(template, {
@@ -49,7 +64,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
           className: camelize(step.slug),
           railsVersion,
           transaction: step.transaction,
-          up: execute(step.up, "apply"),
+          up: execute(plan, step.up, "apply"),
           down,
         }),
       });
