@@ -75,3 +75,35 @@ describe("model snippets in PLAN.md", () => {
     expect(modelSnippets(md).get("01-expand")).toContain('.default("a ```` b")');
   });
 });
+
+describe("Prisma's names for the objects it names", () => {
+  const plan = (operation: string, table: string, columns: object[], details: object = {}, tool: Tool = "prisma") =>
+    buildPlan({ mode: "plan", engine: "postgresql", engine_version: "15", operation, table, columns, details, approx_rows: 30_000_000, downtime_tolerance: "none", rollback_need: "phase-level", tool } as Parameters<typeof buildPlan>[0]);
+  const sql = (p: ReturnType<typeof plan>) => p.phases.flatMap((ph) => ph.statements.map((s) => s.sql)).join("\n");
+
+  it("index, foreign key, unique and primary key names keep the table's and columns' case, as Prisma writes them", () => {
+    expect(sql(plan("add_index", "Post", [{ name: "authorId" }]))).toContain('CREATE INDEX CONCURRENTLY "Post_authorId_idx" ON "Post" ("authorId");');
+    const fk = sql(plan("add_foreign_key", "Post", [{ name: "authorId" }], { ref_table: "User", ref_column: "id" }));
+    expect(fk).toContain('"Post_authorId_idx"');
+    expect(fk).toContain('ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId")');
+    expect(sql(plan("add_unique_constraint", "User", [{ name: "email" }]))).toContain('"User_email_key"');
+    expect(sql(plan("add_primary_key", "Post", [{ name: "id" }]))).toContain('"Post_pkey"');
+  });
+
+  it("the Prisma snippet then needs no map: the names are Prisma's defaults", () => {
+    const p = plan("add_foreign_key", "Post", [{ name: "authorId", type: "integer" }], { ref_table: "User", ref_column: "id" });
+    const md = renderPlanMarkdown(p, renderToolFiles(p, { now: NOW, slug: "fk" }));
+    const snippets = modelSnippets(md);
+    expect(snippets.get("01-expand")).toContain("+  @@index([authorId])\n");
+    expect(snippets.get("02-expand")).toContain("@relation(fields: [authorId], references: [id], onDelete: NoAction, onUpdate: NoAction)\n");
+  });
+
+  it("names stay within 63 bytes, and other tools keep PostgreSQL's lower-case names", () => {
+    const long = "A".repeat(40);
+    expect(sql(plan("add_index", "Post", [{ name: long }]))).toContain(`"Post_${long}_idx"`);
+    const name = /CREATE INDEX CONCURRENTLY "([^"]+)"/.exec(sql(plan("add_index", `Post${long}`, [{ name: long }])))![1];
+    expect(Buffer.byteLength(name)).toBeLessThanOrEqual(63);
+    expect(name).toMatch(/^PostA+_A+_[0-9a-f]{8}_idx$/);
+    expect(sql(plan("add_index", "Post", [{ name: "authorId" }], {}, "knex"))).toContain("CREATE INDEX CONCURRENTLY post_authorid_idx ON");
+  });
+});
