@@ -42,5 +42,8 @@ export function validatesForeignKey(plan: Plan, s: Statement): { table: string; 
   const name = unquote(m[2]);
   const added = new RegExp(String.raw`ADD CONSTRAINT ${m[2].replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} FOREIGN KEY`);
   if (!plan.phases.some((p) => p.statements.some((x) => added.test(x.sql)))) return undefined;
-  return { table: splitQualified(m[1]).join("."), name };
+  const parts = splitQualified(m[1]);
+  // A dot inside a quoted name would read as a schema separator once joined.
+  if (parts.some((p) => p.includes("."))) return undefined;
+  return { table: parts.join("."), name };
 }

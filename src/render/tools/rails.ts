@@ -22,7 +22,8 @@ export const RAILS_MIGRATION_VERSION = "7.1";
  */
 function statementCode(plan: Plan, s: Statement): string {
   const idx = concurrentIndex(s);
-  if (idx) {
+  // Rails reads a dot in a table name as the schema's: only plain names go through add_index.
+  if (idx && ![idx.table, idx.schema ?? ""].some((n) => /[."]/.test(n))) {
     const table = rubyString(idx.schema ? `${idx.schema}.${idx.table}` : idx.table);
     const columns = idx.columns.map((c) => rubyString(c)).join(", ");
     return `    add_index ${table}, [${columns}], name: ${rubyString(idx.name)}${idx.unique ? ", unique: true" : ""}, algorithm: :concurrently`;
