@@ -213,5 +213,15 @@ export function mdCode(text: unknown): string {
   return `${fence}${pad}${s}${pad}${fence}`;
 }
 
+/**
+ * A fenced Markdown code block whose fence is longer than any run of backticks inside, so the text
+ * cannot close it; `lang` is the info string (letters only).
+ */
+export function mdFence(text: string, lang = ""): string {
+  const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((r) => r.length));
+  const f = "`".repeat(longest + 1);
+  return `${f}${lang.replace(/[^A-Za-z0-9_+-]/g, "")}\n${text.replace(/^\n+|\s+$/g, "")}\n${f}`;
+}
+
 /** Inline Markdown text on one line: nothing in it opens HTML, a code span, a link or a table cell. */
 export const mdText = (text: unknown) => oneLine(text).replace(/([\\`<>[\]|])/g, "\\$1");

@@ -41,7 +41,11 @@ export function fitName(parts: string[]): string {
 /** The names of one plan being built. */
 export class NameBook {
   private readonly derived = new Map<string, string>();
-  constructor(private readonly inputs: Map<string, string>) {}
+  constructor(
+    private readonly inputs: Map<string, string>,
+    /** Whose convention names a table's indexes and constraints: Prisma keeps the table's and columns' case. */
+    readonly style: "engine" | "prisma" = "engine",
+  ) {}
 
   add(parts: string[]): string {
     const name = fitName(parts);
@@ -65,10 +69,21 @@ export function deriveName(...parts: string[]): string {
   return current ? current.add(parts) : fitName(parts);
 }
 
+/**
+ * The name a table's index or constraint gets when the answers give none: `orders_customer_id_idx`,
+ * `orders_pkey` in PostgreSQL's style (lower case); under Prisma, Prisma's own convention with the
+ * names' case kept (`Post_authorId_idx`, `Post_authorId_fkey`, `Post_email_key`, `Post_pkey`), so
+ * `prisma migrate diff` finds the names it expects. Cut to fit like every derived name.
+ */
+export function objectName(table: string, columns: string[], suffix: string): string {
+  const parts = [bareName(table), ...columns, suffix];
+  return deriveName(...(current?.style === "prisma" ? parts : parts.map((p) => p.toLowerCase())));
+}
+
 /** Run `build` with a fresh book of names for these answers. */
 export function withNameBook<T>(answers: Answers, build: () => T): T {
   const saved = current;
-  current = new NameBook(inputNames(answers));
+  current = new NameBook(inputNames(answers), answers.tool === "prisma" ? "prisma" : "engine");
   try {
     return build();
   } finally {

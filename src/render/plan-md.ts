@@ -2,7 +2,7 @@
  * PLAN.md: the runbook a newcomer can follow. Plain string building: the structure is a fixed sequence of
  * sections with per-phase loops, which reads more clearly in TypeScript than in a template.
  */
-import { mdText, oneLine } from "../plan/encode.js";
+import { mdCode, mdFence, mdText, oneLine } from "../plan/encode.js";
 import type { Phase, Plan, Statement } from "../plan/model.js";
 import type { ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
@@ -49,11 +49,7 @@ const LOCK_GLOSSARY: Record<string, string> = {
 const cell = (text: string) => oneLine(text).replace(/\|/g, "\\|");
 
 /** A fenced SQL block whose fence is longer than any run of backticks in the SQL, so the SQL cannot close it. */
-function fence(sql: string, lang = "sql"): string {
-  const longest = Math.max(2, ...(sql.match(/`+/g) ?? []).map((r) => r.length));
-  const f = "`".repeat(longest + 1);
-  return `${f}${lang}\n${sql.trim()}\n${f}`;
-}
+const fence = (sql: string, lang = "sql") => mdFence(sql.trim(), lang);
 
 function statementNote(s: Statement): string {
   if (s.setting) return `_Session setting, no lock._${s.why ? " " + s.why : ""}`;
@@ -114,7 +110,8 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   }
   if (phase.estimate) out.push("### How long it may take", phase.estimate);
 
-  if (phase.statements.length) {
+  // A deploy phase has files too when the tool's model state moves with it (a Django state-only migration).
+  if (phase.statements.length || files) {
     out.push("### How to run it");
     if (files) {
       const lines = [`- Files: ${files.files.map((f) => `\`${f}\``).join(", ")}`, `- Command: \`${files.command}\``];
@@ -157,6 +154,17 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   }
   if (phase.onLockTimeout) out.push("### If the lock timeout fires", phase.onLockTimeout);
   if (phase.deploy) out.push("### Deploy before the next phase", oneLine(phase.deploy));
+  const model = tool?.models?.[phase.id];
+  if (model) {
+    out.push(
+      "### Change the model",
+      (phase.statements.length
+        ? `Once this phase has run, change ${mdCode(model.file)} to match the database (ship it with the next deploy):`
+        : `Make this change in ${mdCode(model.file)} and ship it with this deploy:`) +
+        (model.lang === "diff" ? " lines with `+` are added, lines with `-` removed; the others show where." : ""),
+      mdFence(model.text, model.lang),
+    );
+  }
 
   out.push("### Rollback");
   if (phase.irreversible) {
@@ -169,6 +177,7 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
     if (files?.rollbackCommand) out.push(`With the tool: \`${files.rollbackCommand}\``);
   } else if (phase.kind === "deploy" || !phase.statements.length) {
     out.push("Redeploy the previous application version.");
+    if (files?.rollbackCommand) out.push("Undo its migration too (it changes only the tool's model state):", `With the tool: \`${files.rollbackCommand}\``);
   } else {
     out.push("Nothing to undo in the database for this phase; roll back the earlier phases if you must go back.");
     if (files?.rollbackCommand) {

@@ -28,6 +28,16 @@ export interface ToolOutput {
   phases: Record<string, PhaseFiles>;
   /** Remarks for the whole plan (where to put the files, configuration needed...). */
   notes: string[];
+  /** Keyed by `Phase.id`: the change to make in the tool's model at that phase (a diff in the model's language). */
+  models?: Record<string, ModelSnippet>;
+}
+
+export interface ModelSnippet {
+  /** The file the change goes to, as the tool's projects usually name it (`models.py`, `schema.prisma`). */
+  file: string;
+  /** The code block's language: `diff` for line changes, `ruby` for a line to add. */
+  lang: string;
+  text: string;
 }
 
 export interface RenderContext {

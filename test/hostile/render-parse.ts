@@ -8,6 +8,9 @@ import { readFileSync } from "node:fs";
 import { runInNewContext, Script } from "node:vm";
 import { parse as parseYaml } from "yaml";
 
+/** Where a Django model's table goes in the SQL read from an AddIndexConcurrently (the model maps the plan's table). */
+export const MODEL_TABLE = "__model_table__";
+
 export interface FileCheck {
   file: string;
   error?: string;
@@ -28,6 +31,19 @@ for f in json.load(sys.stdin):
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "execute" and node.args:
             sql.append(ast.literal_eval(node.args[0]))
+        # Alembic's op.create_index(..., postgresql_concurrently=True): the statement SQLAlchemy sends.
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "create_index":
+            a = [ast.literal_eval(x) for x in node.args]
+            kw = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+            q = lambda s: '"' + s.replace('"', '""') + '"'
+            table = (q(kw["schema"]) + "." if kw.get("schema") else "") + q(a[1])
+            sql.append("CREATE %sINDEX CONCURRENTLY %s ON %s (%s)" % ("UNIQUE " if kw.get("unique") else "", q(a[0]), table, ", ".join(q(c) for c in a[2])))
+        # Django's AddIndexConcurrently: the statement it sends, on the model's table (MODEL_TABLE, filled in by the caller).
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "AddIndexConcurrently":
+            index = next(k.value for k in node.keywords if k.arg == "index")
+            kw = {k.arg: ast.literal_eval(k.value) for k in index.keywords}
+            q = lambda s: '"' + s.replace('"', '""') + '"'
+            sql.append("CREATE INDEX CONCURRENTLY %s ON %s (%s)" % (q(kw["name"]), "${MODEL_TABLE}", ", ".join(q(c) for c in kw["fields"])))
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "RunSQL":
             for kw in node.keywords:
                 if kw.arg in ("sql", "reverse_sql") and isinstance(kw.value, ast.List):
@@ -36,7 +52,7 @@ for f in json.load(sys.stdin):
 print(json.dumps(out))
 `;
 
-// Syntax first (compile only), then load with a stub ActiveRecord that records what `execute` gets.
+// Syntax first (compile only), then load with a stub ActiveRecord that records what `execute` gets (and the SQL its helpers send).
 const RB = `
 require "json"
 module ActiveRecord
@@ -45,6 +61,12 @@ module ActiveRecord
     def self.[](_v) = self
     def self.disable_ddl_transaction! = nil
     def execute(sql) = ($sql << sql)
+    # The helpers the files use, recording the statement Rails sends for them.
+    def q(name) = name.split(".").map { |p| '"' + p.gsub('"', '""') + '"' }.join(".")
+    def add_index(table, columns, name:, unique: false, algorithm: nil)
+      $sql << "CREATE #{unique ? "UNIQUE " : ""}INDEX #{algorithm == :concurrently ? "CONCURRENTLY " : ""}#{'"' + name.gsub('"', '""') + '"'} ON #{q(table)} (#{columns.map { |c| '"' + c.gsub('"', '""') + '"' }.join(", ")})"
+    end
+    def validate_foreign_key(table, name:) = ($sql << "ALTER TABLE #{q(table)} VALIDATE CONSTRAINT #{'"' + name.gsub('"', '""') + '"'}")
   end
 end
 out = {}

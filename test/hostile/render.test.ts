@@ -23,7 +23,8 @@ import { planOutputs } from "../../src/render/outputs.js";
 import { raiseIrreversibleSql } from "../../src/render/tools/common.js";
 import { CLI } from "../support/cli.js";
 import { CASES, type HostileCase } from "./render-corpus.js";
-import { checkJs, checkPython, checkRuby, checkYaml, type FileCheck } from "./render-parse.js";
+import { checkJs, checkPython, checkRuby, checkYaml, MODEL_TABLE, type FileCheck } from "./render-parse.js";
+import { sqlTable } from "../../src/plan/encode.js";
 
 interface Run {
   c: HostileCase;
@@ -151,7 +152,8 @@ describe("hostile answers through plan --answers", () => {
         if (!c) continue;
         expect(c.error, f).toBeUndefined();
         if (!allowed || /\/verify\//.test(f)) continue;
-        for (const sql of c.sql) {
+        for (const raw of c.sql) {
+          const sql = raw.replaceAll(MODEL_TABLE, sqlTable("postgresql", plan.answers.table!));
           sqlTexts++;
           for (const k of statementKeys(sql)) expect(allowed.has(k) || toolOwn(k), `${f}: a statement the plan does not have:\n${k.slice(0, 400)}`).toBe(true);
         }

@@ -4,15 +4,16 @@
  * checks then pass on a real PostgreSQL (one Alembic head, upgrade/downgrade; Django migrate and
  * makemigrations --check).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
 import { missing } from "../tools/drivers.js";
 import { printedCommands } from "../tools/plan-md-commands.js";
-import { freshDatabase, PYTHON, run } from "../tools/support.js";
-import { answersFile, copySample } from "./support.js";
+import { PYTHON, run } from "../tools/support.js";
+import { applyDjangoSnippet, modelSnippets } from "./model-snippets.js";
+import { freshDb, sampleProject } from "./support.js";
 
 const ANSWERS = (operation: string, extra: string) =>
   [
@@ -27,16 +28,6 @@ const ANSWERS = (operation: string, extra: string) =>
     "rollback_need: phase-level",
     "",
   ].join("\n");
-
-/** A copy of test/projects/<name>, with an answers file beside it (no `tool:` key: the project says). */
-const sampleProject = (name: string, answers: string) => ({ dir: copySample(name), answersFile: answersFile(answers) });
-
-/** A fresh empty database (the sample's own migrations create its tables): its URL. */
-async function freshDb(server: PgServer, name: string): Promise<string> {
-  const db = await freshDatabase(server, name, null);
-  await db.close();
-  return db.url;
-}
 
 describe("generating into an existing project (--project)", () => {
   let server: PgServer | null = null;
@@ -82,6 +73,9 @@ describe("generating into an existing project (--project)", () => {
     const env = { DATABASE_URL: await freshDb(server, "t_project_django") };
     const manage = (...args: string[]) => run(PYTHON, ["manage.py", ...args], { cwd: dir, env });
     const printed = printedCommands(readFileSync(join(dir, "PLAN.md"), "utf8"));
+    // The model gets the index as PLAN.md says, so Django's state (AddIndex in the migration) and the model agree.
+    const models = join(dir, "shop", "models.py");
+    writeFileSync(models, applyDjangoSnippet(readFileSync(models, "utf8"), modelSnippets(readFileSync(join(dir, "PLAN.md"), "utf8")).get("01-expand")!));
     for (const step of [["migrate", "shop", "0002"], printed.apply.get("01-expand")!.split(" ").slice(2), ["makemigrations", "--check", "--dry-run"], printed.undo.get("01-expand")!.split(" ").slice(2), ["migrate"]]) {
       const m = manage(...step);
       expect(m.status, `${step.join(" ")}: ${m.out}`).toBe(0);

@@ -137,6 +137,8 @@ export function realToolSuite(tool: Tool): void {
       const d = await db();
       try {
         const prepared = prepare(tool, plan, server, d);
+        // The migrations carry the model's state changes: the app's model must be in Django's state, as in a real project.
+        if (tool === "django") djangoModelState(prepared);
         const irreversible = plan.phases.find((p) => p.irreversible)!;
         await roundTrip(plan, prepared.out, d, {
           exec: prepared.exec,

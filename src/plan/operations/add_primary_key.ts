@@ -7,7 +7,8 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { objectName } from "../names.js";
 import {
   concurrentIndexWarnings,
   createIndexConcurrently,
@@ -28,7 +29,7 @@ export const addPrimaryKey: Recipe = (ctx) => {
   const { answers } = ctx;
   const columns = answers.columns ?? [];
   if (columns.length === 0) throw new PlanError("add_primary_key needs the key column(s)", "columns");
-  const name = answers.details?.constraint_name ?? constraintName(bareName(answers.table), "pkey");
+  const name = answers.details?.constraint_name ?? objectName(answers.table, [], "pkey");
   return ctx.engine === "mysql" ? mysqlPlan(ctx) : pgPlan(ctx, name);
 };
 

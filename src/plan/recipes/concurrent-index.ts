@@ -8,7 +8,8 @@ import type { Engine } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import { PlanError } from "../errors.js";
-import { compareVersions, constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { compareVersions, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { objectName } from "../names.js";
 import { bareName, literal } from "./statements.js";
 import * as estimate from "./estimate.js";
 
@@ -30,9 +31,9 @@ function schemaPrefix(table: string): string {
   return dot < 0 ? "" : table.slice(0, dot + 1);
 }
 
-/** A default object name in PostgreSQL's own style: `orders_customer_id_idx`, `users_email_key`. */
+/** A default object name in PostgreSQL's own style (`orders_customer_id_idx`, `users_email_key`), or Prisma's under Prisma. */
 export function defaultName(table: string, columns: string[], suffix: string): string {
-  return constraintName(bareName(table), ...columns, suffix);
+  return objectName(table, columns, suffix);
 }
 
 /** The index name as DROP INDEX needs it: qualified with the table's schema, quoted. */

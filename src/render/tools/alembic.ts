@@ -1,9 +1,11 @@
 /**
  * Alembic: `alembic/versions/<rev>_<slug>.py`, one revision per phase, chained by `down_revision`.
- * Non-transactional statements go inside `op.get_context().autocommit_block()`.
+ * Non-transactional statements go inside `op.get_context().autocommit_block()`; a plain concurrent index
+ * build is `op.create_index(..., postgresql_concurrently=True)` there.
  */
 import template from "../../../templates/alembic/revision.py.eta?raw";
-import type { Plan } from "../../plan/model.js";
+import type { Plan, Statement } from "../../plan/model.js";
+import { concurrentIndex } from "./idioms.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { hashComment, pyDocText, pyString } from "../../plan/encode.js";
 import { fileHeader, phaseSlug, renderTemplate, stableId } from "./common.js";
@@ -14,6 +16,16 @@ const escapeBinds = (sql: string) => sql.replace(/(?<![:\w\\]):(?=[A-Za-z_])/g, 
 
 const call = (sql: string, pad: string) => `op.execute(${pyString(escapeBinds(sql), pad)})`;
 
+/** A plain concurrent index build as Alembic writes it: the same statement, from op.create_index. */
+function createIndex(s: Statement): string | undefined {
+  const idx = concurrentIndex(s);
+  if (!idx) return undefined;
+  const args = [pyString(idx.name), pyString(idx.table), `[${idx.columns.map((c) => pyString(c)).join(", ")}]`];
+  if (idx.unique) args.push("unique=True");
+  if (idx.schema) args.push(`schema=${pyString(idx.schema)}`);
+  return `op.create_index(${[...args, "postgresql_concurrently=True"].join(", ")})`;
+}
+
 function body(segs: Segment[]): string {
   const lines: string[] = [];
   for (const seg of segs) {
@@ -21,7 +33,7 @@ function body(segs: Segment[]): string {
     else {
       lines.push("    # Cannot run inside a transaction block: Alembic commits what came before and runs this in autocommit.");
       lines.push("    with op.get_context().autocommit_block():");
-      lines.push(...seg.statements.map((s) => "        " + call(s.sql, "        ")));
+      lines.push(...seg.statements.map((s) => "        " + (createIndex(s) ?? call(s.sql, "        "))));
     }
   }
   return lines.length ? lines.join("\n") : "    pass";

@@ -1,14 +1,19 @@
 /**
  * Django: `app/migrations/NNNN_<slug>.py` with `migrations.RunSQL(sql, reverse_sql)`, chained by
- * `dependencies`; `atomic = False` for non-transactional files. For drop_column the model state
- * and the database are changed apart with `SeparateDatabaseAndState`.
+ * `dependencies`; `atomic = False` for non-transactional files. Wherever the model changes, the
+ * migration carries the change as state operations (`SeparateDatabaseAndState`), so Django's model
+ * state equals the database after every phase and `makemigrations` has nothing to add.
  */
 import template from "../../../templates/django/migration.py.eta?raw";
 import type { Phase, Plan, Statement } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import type { ModelSnippet, PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { commentText, pyString } from "../../plan/encode.js";
 import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { nameSteps, phaseSteps, splitNotes, type Segment, type Step } from "./steps.js";
+import { concurrentIndex, dropsConcurrentIndex } from "./idioms.js";
+import { modelChanges } from "../models/changes.js";
+import { djangoSnippet, djangoStateOperations, indexExpr } from "../models/django.js";
+import { modelClassName } from "../models/naming.js";
 
 const DEFAULT_APP = "app";
 const I = "        ";
@@ -26,15 +31,44 @@ function runSql(up: Segment | null, down: Segment | null, irreversible: string |
   return lines.join("\n");
 }
 
-/** Django's model name for the table (lower case): `orders` -> `order`. A guess the note asks to check. */
-const modelNameGuess = (table: string) => table.split(".").pop()!.replace(/^app_/, "").replace(/s$/, "");
-
-function stateRemoveField(plan: Plan): string {
-  const column = plan.answers.columns?.[0]?.name ?? "column";
-  return `migrations.RemoveField(model_name=${pyString(modelNameGuess(plan.answers.table ?? "table"))}, name=${pyString(column)})`;
+/** Operations that change Django's state and the database apart: the state as the model will be, the database by the SQL. */
+function separate(stateOps: string[], databaseOps: string, pad: string): string {
+  return [
+    `${pad}migrations.SeparateDatabaseAndState(`,
+    `${pad}    state_operations=[`,
+    ...stateOps.map((o) => `${pad}        ${o},`),
+    `${pad}    ],`,
+    `${pad}    database_operations=[${databaseOps ? "\n" + databaseOps + "\n" + pad + "    " : ""}],`,
+    `${pad}),`,
+  ].join("\n");
 }
 
-const dropsColumn = (phase: Phase) => phase.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql));
+/**
+ * A step that only builds one plain index concurrently (after its session settings), whose state change is that
+ * index: Django's AddIndexConcurrently runs the same statement and records the index. Settings stay RunSQL
+ * around it, so they run first on the way up and, for the rollback, before the drop on the way down.
+ */
+function addIndexConcurrently(step: Step, stateOps: string[], modelName: string): string | undefined {
+  const up = step.up?.statements ?? [];
+  const build = up[up.length - 1];
+  const idx = build && concurrentIndex(build);
+  if (!idx || idx.unique || up.slice(0, -1).some((s) => !s.setting)) return undefined;
+  const down = step.down?.statements ?? [];
+  if (down.length && (!dropsConcurrentIndex(down[down.length - 1], idx) || down.slice(0, -1).some((s) => !s.setting))) return undefined;
+  const addIndex = `migrations.AddIndex(model_name=${pyString(modelName)}, index=${indexExpr(idx.columns, idx.name, false)})`;
+  if (!stateOps.includes(addIndex)) return undefined;
+  const rest = stateOps.filter((o) => o !== addIndex);
+  const settings = (list: Statement[]) => "[" + list.map((s) => pyString(s.sql)).join(", ") + "]";
+  const upSettings = up.slice(0, -1);
+  const downSettings = down.slice(0, -1);
+  return [
+    `${I}# AddIndexConcurrently runs CREATE INDEX CONCURRENTLY (and DROP INDEX CONCURRENTLY IF EXISTS to undo) and records the index in Django's state.`,
+    ...(upSettings.length ? [`${I}migrations.RunSQL(sql=${settings(upSettings)}, reverse_sql=migrations.RunSQL.noop),`] : []),
+    `${I}AddIndexConcurrently(model_name=${pyString(modelName)}, index=${indexExpr(idx.columns, idx.name, false)}),`,
+    ...(downSettings.length ? [`${I}migrations.RunSQL(sql=migrations.RunSQL.noop, reverse_sql=${settings(downSettings)}),`] : []),
+    ...(rest.length ? [separate(rest, "", I)] : []),
+  ].join("\n");
+}
 
 export const django: ToolRenderer = {
   tool: "django",
@@ -53,11 +87,10 @@ export const django: ToolRenderer = {
         ];
     let number = chained?.lastNumber ?? 0;
     let previous: string | null = chained?.last ?? null;
-    const isDropColumn = plan.answers.operation === "drop_column";
-    const dropPhase = isDropColumn ? plan.phases.find(dropsColumn) : undefined;
-    // The deploy that stops using the column (the last one before the drop) is where Django's model state should forget it.
-    const dropIndex = dropPhase ? plan.phases.indexOf(dropPhase) : -1;
-    const stateOnlyPhase = plan.phases.slice(0, Math.max(dropIndex, 0)).filter((p) => p.statements.length === 0).pop();
+    const models = modelChanges(plan);
+    const snippets: Record<string, ModelSnippet> = {};
+    let usesConcurrently = false;
+    const modelName = modelClassName(plan.answers.table ?? "table").toLowerCase();
 
     const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[]) => {
       const path = `${dir}/${name}.py`;
@@ -66,6 +99,7 @@ export const django: ToolRenderer = {
         content: renderTemplate(template, {
           ...fileHeader(plan, phase, applies),
           transaction,
+          concurrently: operations.includes("AddIndexConcurrently("),
           dependencies: previous ? `(${JSON.stringify(APP)}, ${JSON.stringify(previous)})` : "",
           operations,
         }),
@@ -76,44 +110,46 @@ export const django: ToolRenderer = {
 
     for (const phase of plan.phases) {
       const before = previous;
-      if (phase === stateOnlyPhase) {
+      const pm = models.get(phase.id);
+      const snippet = pm && djangoSnippet(pm, { app: APP });
+      if (snippet) snippets[phase.id] = { file: `${APP}/models.py`, lang: "diff", text: snippet };
+      const state = pm ? djangoStateOperations(pm, { app: APP }) : { ops: [], missing: [] };
+      const stateNotes = [
+        ...state.missing.map((m) => `Django's state is not changed by this phase's migration: ${m}.`),
+        ...(state.ops.length ? [`Its migration carries the model change as state operations (model_name "${modelName}", guessed from the table: check it against your model).`] : []),
+      ];
+      if (!phase.statements.length) {
+        if (!state.ops.length) continue;
         const name = `${String(++number).padStart(4, "0")}_${phaseSlug(ctx, phase)}`;
-        const ops = [
-          `${I}# The model no longer has this field: Django's state forgets it now, the column stays until the drop phase.`,
-          `${I}migrations.SeparateDatabaseAndState(`,
-          `${I}    state_operations=[${stateRemoveField(plan)}],`,
-          `${I}    database_operations=[],`,
-          `${I}),`,
-        ].join("\n");
+        const ops = `${I}# The model changes with this deploy; the database does not: only Django's state moves.\n` + separate(state.ops, "", I);
         const path = write(name, true, ops, phase, []);
         phases[phase.id] = {
           files: [path],
           command: `python manage.py migrate ${APP} ${name}`,
           rollbackCommand: `python manage.py migrate ${APP} ${before ?? "zero"}`,
           notes: [
-            "Ship this state-only migration with the deploy that removes the field from the model; it changes no table. " +
-              "If `makemigrations` generated a RemoveField for the field, delete it: it would drop the column too early.",
+            "Ship this state-only migration with the deploy that changes the model; it changes no table. " +
+              "If `makemigrations` generated a migration for the same change, delete it: it would change the database too early.",
+            ...stateNotes,
           ],
         };
         continue;
       }
-      if (!phase.statements.length) continue;
       const { steps } = phaseSteps(phase);
+      const named = nameSteps(steps, (part) => phaseSlug(ctx, phase, part));
+      // The state moves with the phase's last file that applies something: after it, the database matches.
+      const stateStep = [...named].reverse().find((s) => s.up) ?? named[named.length - 1];
       const paths: string[] = [];
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+      for (const step of named) {
         const name = `${String(++number).padStart(4, "0")}_${step.slug}`;
-        let ops = runSql(step.up, step.down, phase.irreversible, I) + ",";
-        if (phase === dropPhase && !stateOnlyPhase && step.up?.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql))) {
-          ops = [
-            `${I}# Django's model state and the database change apart: the SQL drops the column, the state forgets the field.`,
-            `${I}migrations.SeparateDatabaseAndState(`,
-            `${I}    state_operations=[${stateRemoveField(plan)}],`,
-            `${I}    database_operations=[`,
-            runSql(step.up, step.down, phase.irreversible, I + "        ") + ",",
-            `${I}    ],`,
-            `${I}),`,
-          ].join("\n");
-        }
+        const idiom = step === stateStep ? addIndexConcurrently(step, state.ops, modelName) : undefined;
+        const ops = idiom
+          ? idiom
+          : step === stateStep && state.ops.length
+            ? `${I}# Django's state and the database change apart: the SQL changes the table, the state follows the model.\n` +
+              separate(state.ops, runSql(step.up, step.down, phase.irreversible, I + "        ") + ",", I)
+            : runSql(step.up, step.down, phase.irreversible, I) + ",";
+        if (idiom) usesConcurrently = true;
         paths.push(write(name, step.transaction, ops, phase, step.up?.statements ?? []));
       }
       phases[phase.id] = {
@@ -123,12 +159,17 @@ export const django: ToolRenderer = {
         notes: [
           ...splitNotes(steps, [], "`atomic = False`"),
           ...(phase.irreversible ? [`No reverse_sql, so Django refuses to unapply it: ${phase.irreversible}`] : []),
-          ...(phase === dropPhase && !stateOnlyPhase
-            ? [`SeparateDatabaseAndState keeps Django's model state in step with the drop; check model_name ("${modelNameGuess(plan.answers.table ?? "")}") against your model.`]
-            : []),
+          ...stateNotes,
         ],
       };
     }
-    return { tool: "django", files, phases, notes };
+    if (usesConcurrently)
+      notes.push("A plain concurrent index build is Django's AddIndexConcurrently (django.contrib.postgres, Django 3.0+): the same statement, with the index in Django's state.");
+    if (Object.keys(snippets).length)
+      notes.push(
+        "Add each phase's migration files to the app when that phase is due, with its model change (PLAN.md shows it): Django reads its state from " +
+          "every migration file in the folder, so with later phases' files present `makemigrations` would compare the model against the final state.",
+      );
+    return { tool: "django", files, phases, notes, models: snippets };
   },
 };

@@ -11,6 +11,8 @@ import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./c
 import { appendJournalEntries } from "../../project/edits.js";
 import { parseDrizzleJournal } from "../../project/history.js";
 import { nameSteps, phaseSteps, sqlPhases, terminated, type Segment } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { drizzleSnippet, snippetsBy } from "../models/snippets.js";
 
 export const BREAKPOINT = "--> statement-breakpoint";
 const psql = (file: string) => `psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f ${file}`;
@@ -118,6 +120,7 @@ export const drizzle: ToolRenderer = {
       tool: "drizzle",
       files,
       phases,
+      models: snippetsBy(modelChanges(plan), (pm) => drizzleSnippet(pm, plan.engine)),
       notes: [
         journalFile
           ? `The entries are appended to ${journalFile.path} after the project's own (idx ${existing.length} on), so drizzle-kit migrate sees them. ` +

@@ -9,6 +9,8 @@ import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer 
 import { versionClock } from "../../project/versions.js";
 import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { prismaSnippet, snippetsBy } from "../models/snippets.js";
 
 export const prisma: ToolRenderer = {
   tool: "prisma",
@@ -65,6 +67,7 @@ export const prisma: ToolRenderer = {
       tool: "prisma",
       files,
       phases,
+      models: snippetsBy(modelChanges(plan), (pm) => prismaSnippet(pm, plan.engine)),
       notes: [
         "`prisma migrate deploy` applies every pending migration folder: add a phase's folders only when that phase is due. " +
           "Update schema.prisma to match after each phase (`prisma migrate diff` shows any drift).",

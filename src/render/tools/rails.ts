@@ -3,21 +3,39 @@
  * `disable_ddl_transaction!` for non-transactional files; `ActiveRecord::IrreversibleMigration` for one-way phases.
  */
 import template from "../../../templates/rails/migration.rb.eta?raw";
-import type { Plan } from "../../plan/model.js";
+import type { Plan, Statement } from "../../plan/model.js";
+import { concurrentIndex, validatesForeignKey } from "./idioms.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
 import { camelize, fileHeader, phaseSlug, renderTemplate } from "./common.js";
 import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { modelChanges } from "../models/changes.js";
+import { railsSnippet, snippetsBy } from "../models/snippets.js";
 
 /** The `Migration[x.y]` the files declare; Rails checks it against its own version. */
 export const RAILS_MIGRATION_VERSION = "7.1";
 
-// An escaped string literal, never a heredoc: no line of the SQL can end it, and `#` is escaped so nothing interpolates.
-const execute = (seg: Segment | null, what: string) =>
-  seg
-    ? seg.statements.map((s) => `    execute ${rubyString(s.sql.trimEnd(), "    ")}`).join("\n")
-    : `    # Nothing to ${what} in this file.`;
+/**
+ * One statement as Rails writes it: `add_index ..., algorithm: :concurrently` and `validate_foreign_key` where
+ * they produce exactly the statement, `execute` otherwise. An escaped string literal, never a heredoc: no line
+ * of the SQL can end it, and `#` is escaped so nothing interpolates.
+ */
+function statementCode(plan: Plan, s: Statement): string {
+  const idx = concurrentIndex(s);
+  // Rails reads a dot in a table name as the schema's: only plain names go through add_index.
+  if (idx && ![idx.table, idx.schema ?? ""].some((n) => /[."]/.test(n))) {
+    const table = rubyString(idx.schema ? `${idx.schema}.${idx.table}` : idx.table);
+    const columns = idx.columns.map((c) => rubyString(c)).join(", ");
+    return `    add_index ${table}, [${columns}], name: ${rubyString(idx.name)}${idx.unique ? ", unique: true" : ""}, algorithm: :concurrently`;
+  }
+  const fk = validatesForeignKey(plan, s);
+  if (fk) return `    validate_foreign_key ${rubyString(fk.table)}, name: ${rubyString(fk.name)}`;
+  return `    execute ${rubyString(s.sql.trimEnd(), "    ")}`;
+}
+
+const execute = (plan: Plan, seg: Segment | null, what: string) =>
+  seg ? seg.statements.map((s) => statementCode(plan, s)).join("\n") : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
   const files: RenderedFile[] = [];
@@ -28,7 +46,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
   const notes: string[] = [];
   if (plan.answers.operation === "drop_column") {
     notes.push(
-      `Before the phase that drops ${column}, deploy the model with \`self.ignored_columns += ["${column}"]\` so ActiveRecord stops ` +
+      `Before the phase that drops ${column}, deploy the model with \`self.ignored_columns += ["${column}"]\` (PLAN.md shows the change at that phase) so ActiveRecord stops ` +
         "selecting it (its cached column list would otherwise break every query once the column is gone).",
     );
   }
@@ -41,7 +59,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
       const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
         ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
-        : execute(step.down, "undo");
+        : execute(plan, step.down, "undo");
       files.push({
         path,
         content: renderTemplate(template, {
@@ -49,7 +67,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
           className: camelize(step.slug),
           railsVersion,
           transaction: step.transaction,
-          up: execute(step.up, "apply"),
+          up: execute(plan, step.up, "apply"),
           down,
         }),
       });
@@ -71,7 +89,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
     };
   }
   notes.push(`Files declare ActiveRecord::Migration[${railsVersion}]: change it to your Rails version if older.`);
-  return { tool: "rails", files, phases, notes };
+  return { tool: "rails", files, phases, notes, models: snippetsBy(modelChanges(plan), railsSnippet) };
 }
 
 // In a project (--project), the Rails version its Gemfile.lock names.

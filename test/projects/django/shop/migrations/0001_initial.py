@@ -6,6 +6,13 @@ class Migration(migrations.Migration):
     dependencies = []
     operations = [
         migrations.CreateModel(
+            name="Customer",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+            ],
+            options={"db_table": "customers"},
+        ),
+        migrations.CreateModel(
             name="Order",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
