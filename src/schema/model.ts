@@ -102,6 +102,11 @@ export interface TableInfo {
   dependentViews: string[];
 }
 
+/** A table as a reader first finds it: named and sized, its columns, keys and dependents read afterwards. */
+export function emptyTable(schema: string, name: string, estimatedRows: number | null, sizeBytes: number | null): TableInfo {
+  return { schema, name, estimatedRows, sizeBytes, columns: [], primaryKey: null, indexes: [], constraints: [], foreignKeys: [], referencedBy: [], triggers: [], dependentViews: [] };
+}
+
 export interface ViewInfo {
   schema: string;
   name: string;

@@ -10,6 +10,7 @@
  */
 import { quoteIdent } from "../plan/sql.js";
 import type { ColumnInfo, ConstraintInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotSource, TableInfo, TakenName } from "./model.js";
+import { emptyTable } from "./model.js";
 import type { ReadOptions, Row } from "./pg-reader.js";
 
 /** Runs one SQL text with `?` parameters, returns its rows. */
@@ -90,20 +91,8 @@ function columnOf(product: Product, c: Row, tableCollation: string | null): Colu
   };
 }
 
-const emptyTable = (schema: string, r: Row): TableInfo => ({
-  schema,
-  name: String(r.TABLE_NAME),
-  estimatedRows: r.TABLE_ROWS === null || r.TABLE_ROWS === undefined ? null : Number(r.TABLE_ROWS),
-  sizeBytes: r.SIZE === null || r.SIZE === undefined ? null : Number(r.SIZE),
-  columns: [],
-  primaryKey: null,
-  indexes: [],
-  constraints: [],
-  foreignKeys: [],
-  referencedBy: [],
-  triggers: [],
-  dependentViews: [],
-});
+const nullableNumber = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const tableOf = (schema: string, r: Row): TableInfo => emptyTable(schema, String(r.TABLE_NAME), nullableNumber(r.TABLE_ROWS), nullableNumber(r.SIZE));
 
 /** Key parts as written in an index or key clause: `email`, `name`(10), or an expression (null column). */
 const keyPart = (col: string | null, sub: unknown) => (col === null ? "(expression)" : `${qi(col)}${sub === null || sub === undefined ? "" : `(${Number(sub)})`}`);
@@ -233,7 +222,7 @@ export async function readMysqlSnapshot(query: MysqlQuery, source: SnapshotSourc
       [db],
     );
     for (const r of relations.filter((x) => x.TABLE_TYPE === "BASE TABLE" || x.TABLE_TYPE === "SYSTEM VERSIONED")) {
-      tables.set(String(r.TABLE_NAME), emptyTable(db, r));
+      tables.set(String(r.TABLE_NAME), tableOf(db, r));
       collations.set(String(r.TABLE_NAME), str(r.TABLE_COLLATION));
     }
     const columns = await query(

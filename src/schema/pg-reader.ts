@@ -4,6 +4,7 @@
  * schema dump loaded into PGlite, so the two sources cannot drift apart.
  */
 import type { ColumnInfo, ConstraintInfo, ConstraintKind, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotSource, TableInfo } from "./model.js";
+import { emptyTable } from "./model.js";
 import { Q, READ_DESCRIPTIONS } from "./pg-catalog.js";
 
 export type Row = Record<string, unknown>;
@@ -77,21 +78,9 @@ async function readTables(query: Query, fromDump: boolean): Promise<Map<string, 
   const tables = new Map<string, TableInfo>();
   for (const r of await query(Q.tables)) {
     const rows = Number(r.reltuples);
-    tables.set(String(r.oid), {
-      schema: String(r.schema),
-      name: String(r.name),
-      // -1 (PostgreSQL 14+) or 0 pages with 0 tuples: never analysed, so no estimate.
-      estimatedRows: fromDump || rows < 0 || (rows === 0 && Number(r.relpages) === 0) ? null : Math.round(rows),
-      sizeBytes: fromDump ? null : Number(r.size),
-      columns: [],
-      primaryKey: null,
-      indexes: [],
-      constraints: [],
-      foreignKeys: [],
-      referencedBy: [],
-      triggers: [],
-      dependentViews: [],
-    });
+    // -1 (PostgreSQL 14+) or 0 pages with 0 tuples: never analysed, so no estimate.
+    const estimate = fromDump || rows < 0 || (rows === 0 && Number(r.relpages) === 0) ? null : Math.round(rows);
+    tables.set(String(r.oid), emptyTable(String(r.schema), String(r.name), estimate, fromDump ? null : Number(r.size)));
   }
   for (const c of await query(Q.columns)) tables.get(String(c.rel))?.columns.push(columnOf(c));
   for (const i of await query(Q.indexes)) tables.get(String(i.rel))?.indexes.push(indexOf(i));

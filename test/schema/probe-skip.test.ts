@@ -10,22 +10,14 @@ import { buildPlan } from "../../src/plan/build.js";
 import type { Plan } from "../../src/plan/model.js";
 import { renderPlanMarkdown } from "../../src/render/plan-md.js";
 import type { ProbeFinding, SchemaSnapshot, TableInfo } from "../../src/schema/model.js";
+import { emptyTable } from "../../src/schema/model.js";
 
 const column = (name: string, type: string, nullable = true) => ({ name, type, nullable, default: null, identity: null, generated: null, collation: null, sequence: null });
 
 const table = (name: string, columns: ReturnType<typeof column>[]): TableInfo => ({
-  schema: "public",
-  name,
-  estimatedRows: 50_000,
-  sizeBytes: 1 << 20,
+  ...emptyTable("public", name, 50_000, 1 << 20),
   columns,
   primaryKey: { name: `${name}_pkey`, columns: ["id"] },
-  indexes: [],
-  constraints: [],
-  foreignKeys: [],
-  referencedBy: [],
-  triggers: [],
-  dependentViews: [],
 });
 
 function snapshot(probe: ProbeFinding): SchemaSnapshot {
