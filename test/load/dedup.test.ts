@@ -6,27 +6,15 @@
  * insert that arrives after waits, then fails on its foreign key (loudly: the row it names is gone) rather
  * than being inserted and then deleted by the cascade.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { PlanAnswers } from "../../src/answers/schema.js";
 import { fixtureSql } from "../../src/verify/fixture.js";
-import { startPostgres, type PgServer } from "../support/pg-server.js";
-import { connect, pgPlan, runStatements, sleep, type Client } from "./support.js";
+import { connect, loopWorkers, pgForFile, pgPlan, runStatements, sleep } from "./support.js";
 
 const ROWS = 100_000;
 const WORKERS = 4;
 
-let server: PgServer | null = null;
-let admin: Client;
-
-beforeAll(async () => {
-  server = await startPostgres();
-  if (server) admin = await connect(server.url, "admin");
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end().catch(() => {});
-  await server?.stop();
-});
+const db = pgForFile();
 
 interface Inserts {
   /** Child row id -> the user id it was inserted with, for every committed insert. */
@@ -37,52 +25,38 @@ interface Inserts {
 /** Workers inserting child rows for users 1..5000, every other one pointing at a copy the dedup removes (id % 5 = 0). */
 function startInserts(url: string): { stop: () => Promise<Inserts> } {
   const out: Inserts = { committed: new Map(), failures: [] };
-  const state = { running: true };
-  const loops = Array.from({ length: WORKERS }, async (_, k) => {
-    const c = await connect(url, `app ${k}`);
-    let n = 0;
-    while (state.running) {
-      n++;
-      const base = 1 + ((n * WORKERS + k) % 1000) * 5; // 1, 6, 11, ...: row g - 1 of the pair (g - 1, g)
-      const userId = n % 2 === 0 ? base + 4 : base; // base + 4 is a multiple of 5: a copy
-      try {
-        const r = await c.query(`INSERT INTO user_events (user_id, n) VALUES (${userId}, ${n}) RETURNING id`);
-        out.committed.set(Number(r.rows[0].id), userId);
-      } catch (e) {
-        const err = e as { code?: string; message?: string };
-        out.failures.push({ code: err.code ?? "", userId, message: err.message ?? String(e) });
-      }
-      await sleep(1);
+  const workers = loopWorkers(url, WORKERS, 1, async (c, k, n) => {
+    const base = 1 + ((n * WORKERS + k) % 1000) * 5; // 1, 6, 11, ...: row g - 1 of the pair (g - 1, g)
+    const userId = n % 2 === 0 ? base + 4 : base; // base + 4 is a multiple of 5: a copy
+    try {
+      const r = await c.query(`INSERT INTO user_events (user_id, n) VALUES (${userId}, ${n}) RETURNING id`);
+      out.committed.set(Number(r.rows[0].id), userId);
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      out.failures.push({ code: err.code ?? "", userId, message: err.message ?? String(e) });
     }
-    await c.end().catch(() => {});
   });
-  return {
-    async stop() {
-      state.running = false;
-      await Promise.all(loops);
-      return out;
-    },
-  };
+  return { stop: async () => (await workers.stop(), out) };
 }
 
 describe("dedup with an ON DELETE CASCADE child under inserts", () => {
   it("no committed child row is deleted: re-pointed to the kept row, or the insert fails on its key", async (ctx) => {
-    if (!server) ctx.skip("Debian's postgresql package is not installed");
+    if (!db.server) ctx.skip("Debian's postgresql package is not installed");
     // keep-oldest with no referenced_by: the child must be found in the catalog.
     const plan = pgPlan(
       { operation: "add_unique_constraint", table: "users", columns: [{ name: "email", type: "text" }], details: { constraint_name: "users_email_key", dedup: "keep-oldest" } },
-      server!.major,
+      db.server!.major,
     );
-    await admin.query("RESET ALL; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-    for (const sql of fixtureSql(plan.answers as PlanAnswers, ROWS)) await admin.query(sql);
-    await admin.query("CREATE TABLE user_events (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE, n bigint)");
-    await admin.query(`INSERT INTO user_events (user_id, n) SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
-    await admin.query("CREATE INDEX ON user_events (user_id)");
-    await admin.query("VACUUM ANALYZE");
+    await db.admin.query("RESET ALL; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+    for (const sql of fixtureSql(plan.answers as PlanAnswers, ROWS)) await db.admin.query(sql);
+    await db.admin.query("CREATE TABLE user_events (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id) ON DELETE CASCADE, n bigint)");
+    await db.admin.query(`INSERT INTO user_events (user_id, n) SELECT g, 0 FROM generate_series(1, ${ROWS}) g`);
+    await db.admin.query("CREATE INDEX ON user_events (user_id)");
+    await db.admin.query("VACUUM ANALYZE");
     const dedup = plan.phases.find((p) => p.statements.some((s) => /dedup_map/.test(s.sql) && /^DELETE FROM users/m.test(s.sql)));
     expect(dedup, "a phase that deletes the copies").toBeDefined();
-    const migration = await connect(server!.url, "migration");
-    const app = startInserts(server!.url);
+    const migration = await connect(db.server!.url, "migration");
+    const app = startInserts(db.server!.url);
     let inserts: Inserts;
     try {
       await sleep(200);
@@ -92,14 +66,14 @@ describe("dedup with an ON DELETE CASCADE child under inserts", () => {
       inserts = await app.stop();
       await migration.end().catch(() => {});
     }
-    const copies = new Set(((await admin.query("SELECT dup_id FROM users_dedup_map")).rows as { dup_id: string }[]).map((r) => Number(r.dup_id)));
+    const copies = new Set(((await db.admin.query("SELECT dup_id FROM users_dedup_map")).rows as { dup_id: string }[]).map((r) => Number(r.dup_id)));
     expect(copies.size).toBeGreaterThan(1000);
     const present = new Map(
-      ((await admin.query("SELECT id, user_id FROM user_events WHERE n > 0")).rows as { id: string; user_id: string }[]).map((r) => [Number(r.id), Number(r.user_id)]),
+      ((await db.admin.query("SELECT id, user_id FROM user_events WHERE n > 0")).rows as { id: string; user_id: string }[]).map((r) => [Number(r.id), Number(r.user_id)]),
     );
     const deleted = [...inserts.committed.keys()].filter((id) => !present.has(id));
-    const preloaded = (await admin.query("SELECT count(*)::int AS c FROM user_events WHERE n = 0")).rows[0].c;
-    const dangling = (await admin.query("SELECT count(*)::int AS c FROM user_events e LEFT JOIN users u ON u.id = e.user_id WHERE u.id IS NULL")).rows[0].c;
+    const preloaded = (await db.admin.query("SELECT count(*)::int AS c FROM user_events WHERE n = 0")).rows[0].c;
+    const dangling = (await db.admin.query("SELECT count(*)::int AS c FROM user_events e LEFT JOIN users u ON u.id = e.user_id WHERE u.id IS NULL")).rows[0].c;
     // A committed row that named a copy now names the row kept for its key (keep-oldest: the copy's id - 1).
     const wrongTarget = [...inserts.committed].filter(([id, user]) => present.has(id) && present.get(id) !== (copies.has(user) ? user - 1 : user));
     const onCopies = [...inserts.committed.values()].filter((u) => copies.has(u)).length;

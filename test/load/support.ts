@@ -5,6 +5,8 @@
  * reports no next key).
  */
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
+import { startPostgres, type PgServer } from "../support/pg-server.js";
 import type { PlanAnswers } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
 import type { Plan, Statement } from "../../src/plan/model.js";
@@ -70,4 +72,40 @@ export async function runStatements(client: Client, statements: Statement[]): Pr
   } finally {
     await client.query("RESET ALL").catch(() => {});
   }
+}
+
+/** One real server and an admin connection for a test file: started before its tests, stopped after; `server` is null when PostgreSQL is not installed. */
+export function pgForFile(): { readonly server: PgServer | null; readonly admin: Client } {
+  const state = { server: null as PgServer | null, admin: undefined as unknown as Client };
+  beforeAll(async () => {
+    state.server = await startPostgres();
+    if (state.server) state.admin = await connect(state.server.url, "admin");
+  }, 120_000);
+  afterAll(async () => {
+    await state.admin?.end().catch(() => {});
+    await state.server?.stop();
+  });
+  return state;
+}
+
+/**
+ * `workers` application connections, each calling `step(client, k, n)` for n = 1, 2, ... until stopped, with a
+ * short pause between calls; `stop` ends the loops and closes the connections.
+ */
+export function loopWorkers(url: string, workers: number, pauseMs: number, step: (c: Client, k: number, n: number) => Promise<void>): { stop(): Promise<void> } {
+  const state = { running: true };
+  const loops = Array.from({ length: workers }, async (_, k) => {
+    const c = await connect(url, `app ${k}`);
+    for (let n = 1; state.running; n++) {
+      await step(c, k, n);
+      await sleep(pauseMs);
+    }
+    await c.end().catch(() => {});
+  });
+  return {
+    async stop() {
+      state.running = false;
+      await Promise.all(loops);
+    },
+  };
 }

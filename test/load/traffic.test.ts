@@ -7,14 +7,13 @@
  * seen on each table (polled from pg_locks) is no stronger than the plan claims for it. The naive
  * one-step plan (small table, minutes of tolerance) is run under the same traffic for comparison.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { OPERATIONS, type Operation, type PlanAnswers } from "../../src/answers/schema.js";
 import { RECIPES } from "../../src/plan/operations/index.js";
 import type { Phase, Plan, Statement } from "../../src/plan/model.js";
 import { fixtureSql } from "../../src/verify/fixture.js";
-import { startPostgres, type PgServer } from "../support/pg-server.js";
 import { EXAMPLES } from "../proof/examples.js";
-import { connect, pgPlan, runStatements, sleep, type Client } from "./support.js";
+import { connect, pgForFile, pgPlan, runStatements, sleep } from "./support.js";
 import { startWorkload, type WorkloadResult, type WorkloadTarget } from "./workload.js";
 import { LockWatch } from "./lock-watch.js";
 
@@ -22,18 +21,10 @@ const ROWS = 100_000;
 /** The bound on any application transaction's latency while a plan runs. */
 const MAX_LATENCY_MS = 1000;
 
-let server: PgServer | null = null;
-let admin: Client;
+const db = pgForFile();
 const figures: string[] = [];
 
-beforeAll(async () => {
-  server = await startPostgres();
-  if (server) admin = await connect(server.url, "admin");
-}, 120_000);
-
-afterAll(async () => {
-  await admin?.end().catch(() => {});
-  await server?.stop();
+afterAll(() => {
   if (figures.length) console.log(["operation | pass | tx | failures | max latency ms", ...figures].join("\n"));
 });
 
@@ -50,30 +41,30 @@ function appTable(answers: PlanAnswers, index: number, table: string): string {
  * deletes from the parent scans the whole child table (20,000 deleted rows took minutes).
  */
 async function setUp(answers: PlanAnswers): Promise<WorkloadTarget> {
-  await admin.query("RESET ALL; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
-  for (const sql of fixtureSql(answers, ROWS)) await admin.query(sql);
+  await db.admin.query("RESET ALL; DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+  for (const sql of fixtureSql(answers, ROWS)) await db.admin.query(sql);
   const op = answers.operation;
   // create_table: the application's traffic is on another table. drop_table: the application stopped using the
   // dropped table (its deploy phase) but still writes the child table whose foreign key the plan drops.
   const child = op === "drop_table" ? (answers.details?.referenced_by ?? []).map((r) => r.split("(")[0])[0] : undefined;
   const table = op === "create_table" ? "wl_other" : child ? bare(child) : bare(answers.table);
-  if (op === "create_table") await admin.query(`CREATE TABLE wl_other (id bigint PRIMARY KEY); INSERT INTO wl_other SELECT g FROM generate_series(1, ${ROWS}) g`);
-  await admin.query(`ALTER TABLE ${table} ADD COLUMN wl_n bigint, ADD COLUMN wl_payload text`);
-  await admin.query(`UPDATE ${table} SET wl_payload = md5(id::text)`);
-  if (op === "add_primary_key") await admin.query(`CREATE INDEX wl_id_idx ON ${table} (id)`);
-  const parent = (await admin.query("SELECT to_regclass('customers') AS c, to_regclass('accounts') AS a")).rows[0];
+  if (op === "create_table") await db.admin.query(`CREATE TABLE wl_other (id bigint PRIMARY KEY); INSERT INTO wl_other SELECT g FROM generate_series(1, ${ROWS}) g`);
+  await db.admin.query(`ALTER TABLE ${table} ADD COLUMN wl_n bigint, ADD COLUMN wl_payload text`);
+  await db.admin.query(`UPDATE ${table} SET wl_payload = md5(id::text)`);
+  if (op === "add_primary_key") await db.admin.query(`CREATE INDEX wl_id_idx ON ${table} (id)`);
+  const parent = (await db.admin.query("SELECT to_regclass('customers') AS c, to_regclass('accounts') AS a")).rows[0];
   const parentTable = parent.c ? "customers" : parent.a && table !== "accounts" ? "accounts" : undefined;
-  if (parentTable) await admin.query(`ALTER TABLE ${parentTable} ADD COLUMN IF NOT EXISTS wl_n bigint`);
+  if (parentTable) await db.admin.query(`ALTER TABLE ${parentTable} ADD COLUMN IF NOT EXISTS wl_n bigint`);
   // add_primary_key: the table has no key to reference yet. add_exclusion_constraint: its plan swaps tables and
   // first verifies that no foreign key references the table (a precondition the plan states), so none does.
   const fk = op === "add_primary_key" || op === "add_exclusion_constraint" ? "" : ` REFERENCES ${table} (id)`;
-  await admin.query(`CREATE TABLE wl_log (id bigserial PRIMARY KEY, main_id bigint${fk}, n bigint)`);
-  const fks = await admin.query(
+  await db.admin.query(`CREATE TABLE wl_log (id bigserial PRIMARY KEY, main_id bigint${fk}, n bigint)`);
+  const fks = await db.admin.query(
     `SELECT c.conrelid::regclass::text AS child, a.attname FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
      WHERE c.contype = 'f' AND array_length(c.conkey, 1) = 1`,
   );
-  for (const r of fks.rows as { child: string; attname: string }[]) await admin.query(`CREATE INDEX ON ${r.child} (${r.attname})`);
-  await admin.query(`VACUUM ANALYZE`);
+  for (const r of fks.rows as { child: string; attname: string }[]) await db.admin.query(`CREATE INDEX ON ${r.child} (${r.attname})`);
+  await db.admin.query(`VACUUM ANALYZE`);
   // Rows 1..2000 get traffic; a dedup deletes every 5th row of a duplicated key, so those are left alone.
   const ids = Array.from({ length: 2000 }, (_, i) => i + 1).filter((id) => id % 5 !== 0);
   return { table, ids, parent: parentTable, child: "wl_log" };
@@ -84,9 +75,9 @@ async function setUp(answers: PlanAnswers): Promise<WorkloadTarget> {
  * first: there the archive counts too, so a row neither kept nor archived (or both) changes the sum.
  */
 async function checksum(table: string): Promise<string> {
-  const archive = (await admin.query(`SELECT to_regclass('${table}_dedup_archive') AS a`)).rows[0].a;
+  const archive = (await db.admin.query(`SELECT to_regclass('${table}_dedup_archive') AS a`)).rows[0].a;
   const rows = archive ? `(SELECT id, wl_payload FROM ${table} UNION ALL SELECT id, wl_payload FROM ${archive}) t` : table;
-  const r = await admin.query(`SELECT md5(string_agg(id::text || ':' || coalesce(wl_payload, ''), ',' ORDER BY id)) AS s FROM ${rows} WHERE id > 2000`);
+  const r = await db.admin.query(`SELECT md5(string_agg(id::text || ':' || coalesce(wl_payload, ''), ',' ORDER BY id)) AS s FROM ${rows} WHERE id > 2000`);
   return r.rows[0].s;
 }
 
@@ -101,7 +92,7 @@ function rollbackOrder(plan: Plan): Phase[] {
 }
 
 async function underTraffic(target: WorkloadTarget, work: () => Promise<void>): Promise<WorkloadResult> {
-  const load = await startWorkload(server!.url, target);
+  const load = await startWorkload(db.server!.url, target);
   await sleep(150);
   try {
     await work();
@@ -113,21 +104,21 @@ async function underTraffic(target: WorkloadTarget, work: () => Promise<void>): 
 
 function answersFor(operation: Operation): PlanAnswers {
   const [, sample] = Object.entries(EXAMPLES[operation])[0];
-  return pgPlan({ operation, ...sample }, server!.major).answers as PlanAnswers;
+  return pgPlan({ operation, ...sample }, db.server!.major).answers as PlanAnswers;
 }
 
 describe("every plan under live traffic on a real server", () => {
   for (const operation of OPERATIONS) {
     it(`${operation}: apply, roll back, re-apply with no failed transaction, no lost write, latency under ${MAX_LATENCY_MS} ms`, async (ctx) => {
-      if (!server) ctx.skip("Debian's postgresql package is not installed");
+      if (!db.server) ctx.skip("Debian's postgresql package is not installed");
       if (!RECIPES[operation]) ctx.skip(`${operation} has no recipe`);
       const answers = answersFor(operation);
-      const plan = pgPlan({ ...answers }, server!.major);
+      const plan = pgPlan({ ...answers }, db.server!.major);
       const target = await setUp(answers);
       const home = target.table;
       const before = await checksum(home);
-      const migration = await connect(server!.url, "migration");
-      const watch = new LockWatch(admin, Number((await migration.query("SELECT pg_backend_pid() AS p")).rows[0].p));
+      const migration = await connect(db.server!.url, "migration");
+      const watch = new LockWatch(db.admin, Number((await migration.query("SELECT pg_backend_pid() AS p")).rows[0].p));
       const results: Record<string, WorkloadResult> = {};
       const back = rollbackOrder(plan);
       // Each phase runs while the application uses the name it would use then (the workers read target.table).
@@ -157,7 +148,7 @@ describe("every plan under live traffic on a real server", () => {
       }
       const last = new Map<number, number>();
       for (const r of Object.values(results)) for (const [id, v] of r.lastWritten) last.set(id, v);
-      const rows = (await admin.query(`SELECT id, wl_n FROM ${target.table} WHERE id <= 2000`)).rows as { id: string; wl_n: string | null }[];
+      const rows = (await db.admin.query(`SELECT id, wl_n FROM ${target.table} WHERE id <= 2000`)).rows as { id: string; wl_n: string | null }[];
       const lost = rows.filter((r) => last.has(Number(r.id)) && Number(r.wl_n) !== last.get(Number(r.id)));
       for (const [pass, r] of Object.entries(results)) figures.push(`${operation} | ${pass} | ${r.transactions} | ${r.failures.length} | ${Math.round(r.maxLatencyMs)}`);
       expect(Object.values(results).flatMap((r) => r.failures)).toEqual([]);
@@ -170,13 +161,13 @@ describe("every plan under live traffic on a real server", () => {
   }
 
   it("the naive one-step plans under the same traffic (figures for comparison, not asserted)", async (ctx) => {
-    if (!server) ctx.skip("Debian's postgresql package is not installed");
+    if (!db.server) ctx.skip("Debian's postgresql package is not installed");
     for (const operation of OPERATIONS) {
       if (!RECIPES[operation]) continue;
       const answers = answersFor(operation);
-      const naive = pgPlan({ ...answers, downtime_tolerance: "minutes" }, server!.major, 5_000);
+      const naive = pgPlan({ ...answers, downtime_tolerance: "minutes" }, db.server!.major, 5_000);
       const target = await setUp(answers);
-      const migration = await connect(server!.url, "migration");
+      const migration = await connect(db.server!.url, "migration");
       await migration.query("SET lock_timeout = '30s'");
       const errors: string[] = [];
       const r = await underTraffic(target, async () => {
