@@ -3,7 +3,8 @@
  * binary-coercible changes (varchar growth or to text, numeric precision up at the same scale, timestamp to
  * timestamptz when the session zone is UTC on 12+), which are one catalog step. Otherwise, without downtime:
  * new column + sync trigger + batched backfill + (indexes, constraints) + a short swap by renames + later drop.
- * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE). When the
+ * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE). With a
+ * schema snapshot, foreign keys on the column (both directions) are dropped, both sides changed, and added back. When the
  * size and tolerance do not allow blocking writes: new column + BEFORE INSERT/UPDATE triggers + batched backfill
  * + verify + one ALTER swapping the names (reverse triggers for the rollback window) + later drop.
  */
