@@ -26,6 +26,7 @@ const PATTERNS: { re: RegExp; kind: NameEvent["kind"]; space: NameEvent["space"]
   { re: new RegExp(`ALTER INDEX (?:IF EXISTS )?${QUALIFIED} RENAME TO ${IDENT}`, "gi"), kind: "create", space: "relation" },
   { re: new RegExp(`ADD CONSTRAINT ${IDENT}`, "gi"), kind: "create", space: "constraint" },
   { re: new RegExp(`DROP CONSTRAINT (?:IF EXISTS )?${IDENT}`, "gi"), kind: "drop", space: "constraint" },
+  { re: new RegExp(`DROP FOREIGN KEY (?:IF EXISTS )?${IDENT}`, "gi"), kind: "drop", space: "constraint" },
   { re: new RegExp(`RENAME CONSTRAINT ${IDENT} TO ${IDENT}`, "gi"), kind: "create", space: "constraint" },
   { re: new RegExp(`CREATE (?:OR REPLACE )?FUNCTION ${QUALIFIED}`, "gi"), kind: "create", space: "function" },
   { re: new RegExp(`DROP FUNCTION (?:IF EXISTS )?${QUALIFIED}`, "gi"), kind: "drop", space: "function" },

@@ -3,7 +3,8 @@
  * binary-coercible changes (varchar growth or to text, numeric precision up at the same scale, timestamp to
  * timestamptz when the session zone is UTC on 12+), which are one catalog step. Otherwise, without downtime:
  * new column + sync trigger + batched backfill + (indexes, constraints) + a short swap by renames + later drop.
- * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE). When the
+ * MySQL: COPY with writes blocked, except VARCHAR growth within the same length-byte count (INPLACE). With a
+ * schema snapshot, foreign keys on the column (both directions) are dropped, both sides changed, and added back. When the
  * size and tolerance do not allow blocking writes: new column + BEFORE INSERT/UPDATE triggers + batched backfill
  * + verify + one ALTER swapping the names (reverse triggers for the rollback window) + later drop.
  */
@@ -21,6 +22,7 @@ import { mayBlockForScan } from "../recipes/size-policy.js";
 import { copySyncTrigger, qualifyColumn, reverseSyncTrigger } from "../recipes/sync-trigger.js";
 import { lockTablesFirst } from "../recipes/lock-retry.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
+import { mysqlAutoIncrement, mysqlCharsetOf, mysqlColumnAsRead, mysqlColumnFks, type MysqlFkChange } from "../recipes/mysql-fk.js";
 import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Recipe, RecipeResult } from "../recipe.js";
@@ -72,13 +74,26 @@ export function pgBinaryCoercible(from: string, to: string, version: string): st
   return undefined;
 }
 
-/** MySQL: VARCHAR growth that keeps the same number of length bytes (utf8mb4: up to 63 characters is one byte). */
-function mysqlInplace(from: string, to: string): boolean {
+/**
+ * MySQL: VARCHAR growth that keeps the same number of length bytes: one up to 255 bytes, two beyond, the bytes
+ * being characters times the charset's maximum (utf8mb4: 4, so up to 63 characters is one byte).
+ */
+function mysqlInplace(from: string, to: string, bytesPerChar: number): boolean {
   const a = typeShape(from);
   const b = typeShape(to);
   if (a.base !== "varchar" || b.base !== "varchar" || !a.args.length || !b.args.length) return false;
   if (b.args[0] < a.args[0]) return false;
-  return (a.args[0] <= 63) === (b.args[0] <= 63);
+  return (a.args[0] * bytesPerChar <= 255) === (b.args[0] * bytesPerChar <= 255);
+}
+
+/** Whether the VARCHAR change is in place for the column's charset, and what was assumed about the charset. */
+function mysqlVarchar(ctx: RecipeContext, column: Column, from: string, to: string): { inplace: boolean; note?: string } {
+  const cs = mysqlCharsetOf(ctx.snapshot, ctx.answers.table, column);
+  const inplace = mysqlInplace(from, to, cs.bytes);
+  if (typeShape(from).base !== "varchar" || typeShape(to).base !== "varchar") return { inplace };
+  const bytes = (t: string) => (typeShape(t).args[0] ?? 0) * cs.bytes;
+  const which = cs.read ? `${column.name} is ${cs.charset}` : `the charset of ${column.name} was not read: assumed utf8mb4`;
+  return { inplace, note: `${which} (${cs.bytes} byte${cs.bytes > 1 ? "s" : ""} per character): ${from} holds up to ${bytes(from)} bytes, ${to} up to ${bytes(to)}; InnoDB grows a VARCHAR in place only while both stay on the same side of 255 bytes (one length byte, then two).` };
 }
 
 function inputs(ctx: RecipeContext): { column: Column; from: string; to: string } {
@@ -100,15 +115,21 @@ function typeCheck(ctx: RecipeContext, column: string, type: string) {
   };
 }
 
-function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: string, to: string, fks?: MysqlFkChange): RecipeResult {
   const table = ctx.answers.table;
+  const { column, collation } = mysqlColumnAsRead(ctx.snapshot, table, asGiven);
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
-  const inplace = mysqlInplace(from, to);
+  const varchar = mysqlVarchar(ctx, column, from, to);
+  const inplace = varchar.inplace;
   const algo = inplace ? "ALGORITHM=INPLACE, LOCK=NONE" : "ALGORITHM=COPY, LOCK=SHARED";
+  const autoInc = mysqlAutoIncrement(ctx.snapshot, table, column.name) ? " AUTO_INCREMENT" : "";
   const warnings = [
     "MODIFY COLUMN restates the whole definition: the nullability, default, charset and comment given here replace the old ones, so copy them from SHOW CREATE TABLE.",
+    ...(varchar.note ? [varchar.note] : []),
   ];
+  const restated = (type: string) => `${mysqlRestatedDefinition(column, { type, collation })}${autoInc}`;
+  if (fks) return mysqlWithForeignKeys(ctx, column, from, to, fks, restated, warnings);
   if (!inplace && ctx.size !== "small") {
     warnings.push(
       "A type change copies the table with writes blocked for the whole copy. Without downtime use gh-ost (no foreign keys, no triggers on the table) or pt-online-schema-change (beware: its INSERT IGNORE copy silently drops rows that collide on a new unique index).",
@@ -126,8 +147,8 @@ function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: s
         why: inplace
           ? "The new length needs the same number of length bytes, so InnoDB only updates metadata; reads and writes continue."
           : "MySQL has no online path for this type change: the explicit ALGORITHM makes the cost visible.",
-        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { type: to })}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
-        rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { type: from })}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
+        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(to)}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
+        rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(from)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
         checks: [
           mysqlTypeCheck(table, column.name, to),
         ],
@@ -135,6 +156,59 @@ function mysqlSingleStep(ctx: RecipeContext, column: Column, from: string, to: s
       }),
     ],
     warnings,
+  };
+}
+
+/**
+ * A type change on a column that foreign keys join (from the snapshot): both sides of a MySQL foreign key must have
+ * the same type and sign, so the foreign keys are dropped (in place), the column and every referencing column are
+ * changed (table copies, writes wait), and the foreign keys are added back with their rules (a copy that checks
+ * every row). Three phases, each with its own rollback.
+ */
+function mysqlWithForeignKeys(ctx: RecipeContext, column: Column, from: string, to: string, fks: MysqlFkChange, restated: (type: string) => string, warnings: string[]): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+  const modify = (type: string) =>
+    stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(type)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true });
+  const list = fks.names.join(", ");
+  const dropPhase = finishPhase(ctx, {
+    title: `Drop the foreign keys on ${column.name}`,
+    kind: "switch",
+    why: `MySQL refuses to change one side of a foreign key to another type (error 3780; MariaDB 1832): ${list} go first. Dropping a foreign key is in place and metadata only. Until they are added back nothing checks these references, so run the three phases back to back.`,
+    statements: fks.drop,
+    rollback: fks.add,
+    checks: fks.dropChecks,
+    estimate: estimate.catalogOnly(ctx),
+  });
+  const changePhase = finishPhase(ctx, {
+    title: `Change ${column.name}${fks.tables.length ? ` and the columns referencing it (${fks.tables.join(", ")})` : ""} to ${to}`,
+    kind: "switch",
+    why: `Each column is changed with a table copy (ALGORITHM=COPY, LOCK=SHARED): reads continue, writes to that table wait for its copy.${/AUTO_INCREMENT$/.test(restated(to)) ? " AUTO_INCREMENT is restated so the counter stays." : ""}`,
+    statements: [modify(to), ...fks.children.forward],
+    rollback: [modify(from), ...fks.children.back],
+    checks: [mysqlTypeCheck(table, column.name, to)],
+    estimate: estimate.rewrite(ctx.answers.approx_rows),
+  });
+  const addPhase = finishPhase(ctx, {
+    title: `Add the foreign keys back on ${column.name}`,
+    kind: "switch",
+    why: `The same foreign keys with the same ON DELETE / ON UPDATE rules, now between columns of type ${to}. Adding one checks every child row, which MySQL does with a table copy of the child: writes to it wait, reads continue.`,
+    statements: fks.add,
+    rollback: fks.drop,
+    checks: fks.checks,
+    estimate: estimate.rewrite(ctx.answers.approx_rows),
+  });
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} with its foreign keys (${fks.names.length})`,
+    strategy:
+      `The foreign keys on ${column.name} (read from the schema) are dropped, ${column.name} and every column referencing it are changed to ${to} with a table copy each, ` +
+      "and the foreign keys are added back with their rules: reads continue throughout, writes to each table wait while it is copied.",
+    phases: [dropPhase, changePhase, addPhase],
+    warnings: [
+      ...warnings,
+      "Between the first and the last phase the references are not checked: a row written then that points at a missing parent makes adding the foreign key back fail (find it with a LEFT JOIN, fix it, run the phase again).",
+    ],
   };
 }
 
@@ -509,6 +583,14 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
 export const changeColumnType: Recipe = (ctx) => {
   const { column, from, to } = inputs(ctx);
   if (ctx.engine !== "mysql") return postgres(ctx, column, from, to);
+  const fks = mysqlColumnFks(ctx, column, from, to);
   // COPY blocks writes for the whole copy: acceptable only when the size and tolerance allow it.
-  return mysqlInplace(from, to) || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
+  if (fks && !mayBlockForScan(ctx)) {
+    throw new PlanError(
+      `${ctx.answers.table}.${column.name} is joined by foreign keys (${fks.names.join(", ")}) and MySQL changes both sides of one only with table copies that block writes: allow a longer downtime tolerance, or use pt-online-schema-change with --alter-foreign-keys-method`,
+      "downtime_tolerance",
+    );
+  }
+  if (fks) return mysqlSingleStep(ctx, column, from, to, fks);
+  return mysqlVarchar(ctx, column, from, to).inplace || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
 };

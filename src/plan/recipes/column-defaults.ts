@@ -77,11 +77,13 @@ const TEXT_TYPE = /char|text|enum|\bset\b/i;
 
 /**
  * MySQL's MODIFY / CHANGE COLUMN restates the whole definition, and anything left out is changed:
- * `type [CHARACTER SET cs] NULL|NOT NULL [DEFAULT x]`, from the column as it is (the charset only on a text type).
+ * `type [CHARACTER SET cs [COLLATE c]] NULL|NOT NULL [DEFAULT x]`, from the column as it is (the charset only on a
+ * text type; the collation, read from the schema, only with the charset).
  */
-export function mysqlRestatedDefinition(column: Column, opts: { type?: string; nullable?: boolean; index?: number } = {}): string {
+export function mysqlRestatedDefinition(column: Column, opts: { type?: string; nullable?: boolean; index?: number; collation?: string } = {}): string {
   const type = opts.type ?? requireType(column, opts.index);
-  const charset = column.charset && TEXT_TYPE.test(type) ? ` CHARACTER SET ${column.charset}` : "";
+  const collate = opts.collation && /^\w+$/.test(opts.collation) ? ` COLLATE ${opts.collation}` : "";
+  const charset = column.charset && TEXT_TYPE.test(type) ? ` CHARACTER SET ${column.charset}${collate}` : "";
   const nullable = opts.nullable ?? column.nullable !== false;
   const def = defaultSql(column.default);
   return `${type}${charset} ${nullable ? "NULL" : "NOT NULL"}${def !== undefined ? ` DEFAULT ${mysqlDefault(def)}` : ""}`;
