@@ -140,7 +140,12 @@ describe("repair migrations in the user's tool", () => {
       expect(migrationFiles.length).toBeGreaterThan(0);
       const all = migrationFiles.map((f) => f.content).join("\n");
       expect(all).toContain("DELETE FROM users a USING users b WHERE a.email = b.email AND a.id > b.id");
-      expect(all).toContain("CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)");
+      // Alembic and Rails write the same build with their own helpers (src/render/tools/alembic.ts, rails.ts).
+      const build: Partial<Record<Tool, string>> = {
+        alembic: 'op.create_index("users_email_key", "users", ["email"], unique=True, postgresql_concurrently=True)',
+        rails: 'add_index "users", ["email"], name: "users_email_key", unique: true, algorithm: :concurrently',
+      };
+      expect(all).toContain(build[tool] ?? "CREATE UNIQUE INDEX CONCURRENTLY users_email_key ON users (email)");
       const md = r.files[0].content;
       for (const f of migrationFiles) expect(md).toContain(f.path);
       expect(md).toMatch(/Run:\n\n```sh\n\S/);
