@@ -9,7 +9,7 @@ import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import { dollarBody } from "../encode.js";
 import { PlanError } from "../errors.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { batchSettings, mayBlockForScan } from "../recipes/size-policy.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
@@ -173,7 +173,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
   const fresh = q(names.fresh);
   const old = q(names.old);
   const n = ident(name);
-  const execute = versionAtLeast(ctx.version, "11") ? "EXECUTE FUNCTION" : "EXECUTE PROCEDURE";
+  const execute = ctx.caps.has("executeFunctionTrigger") ? "EXECUTE FUNCTION" : "EXECUTE PROCEDURE";
   const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
 
   const mirrorFunction = (fn: string, target: string): Statement =>
@@ -263,7 +263,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
     "source row while it is copied so a concurrent update cannot slip between the copy and the trigger; ON CONFLICT (pk) DO NOTHING skips " +
     "rows the trigger already mirrored, while a real exclusion conflict still stops the copy (fix the row in the live table and run it again).";
   const copySelect = `SELECT * FROM ${t} WHERE ${pk} BETWEEN batch_start AND batch_end FOR SHARE`;
-  const copyStatements: Statement[] = versionAtLeast(ctx.version, "11")
+  const copyStatements: Statement[] = ctx.caps.has("commitInDo")
     ? [
         {
           sql: dollarBody([
@@ -327,7 +327,7 @@ function copyAndSwap(ctx: RecipeContext, ex: Exclusion, body: string, name: stri
       stmt(`TRUNCATE ${fresh};`, "ACCESS EXCLUSIVE", [schema + names.fresh], {
         rewrite: true,
         why: "Empties the copy; the trigger keeps mirroring new writes, and a re-run copies the rest again." }),
-      ...(versionAtLeast(ctx.version, "11") ? [] : [stmt(`DROP TABLE IF EXISTS ${q(names.cursor)};`, "ACCESS EXCLUSIVE", [schema + names.cursor], { why: "Only this plan uses the cursor table: its lock blocks nobody." })]),
+      ...(ctx.caps.has("commitInDo") ? [] : [stmt(`DROP TABLE IF EXISTS ${q(names.cursor)};`, "ACCESS EXCLUSIVE", [schema + names.cursor], { why: "Only this plan uses the cursor table: its lock blocks nobody." })]),
     ],
     checks: [
       {

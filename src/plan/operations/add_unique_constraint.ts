@@ -9,7 +9,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
   createIndexConcurrently,
@@ -134,7 +134,7 @@ export const addUniqueConstraint: Recipe = (ctx) => {
     why: "Dropping the constraint drops its index too.",
   });
   if (useConcurrently(ctx)) {
-    warnings.push(...concurrentIndexWarnings("postgresql", ctx.version));
+    warnings.push(...concurrentIndexWarnings(ctx.caps));
     phases.push(
       finishPhase(ctx, {
         title: `Build the unique index concurrently and attach it as constraint ${name}`,
@@ -143,7 +143,7 @@ export const addUniqueConstraint: Recipe = (ctx) => {
           "ADD CONSTRAINT ... UNIQUE (cols) would build the index while holding ACCESS EXCLUSIVE, blocking reads and writes " +
           "for the whole build. Building the unique index CONCURRENTLY first and then attaching it with USING INDEX turns " +
           "that into a build that blocks nothing plus an instant catalog change. " +
-          invalidIndexAdvice(ctx.version, index),
+          invalidIndexAdvice(ctx.caps, index),
         statements: [
           createIndexConcurrently(index),
           stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE USING INDEX ${qname};`, "ACCESS EXCLUSIVE", [answers.table], {

@@ -11,7 +11,8 @@ import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
+import type { Capabilities } from "../../engines/index.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
@@ -51,7 +52,7 @@ export function typeShape(type: string): TypeShape {
 }
 
 /** Why the change needs no rewrite on PostgreSQL, or undefined when it does. */
-export function pgBinaryCoercible(from: string, to: string, version: string): string | undefined {
+export function pgBinaryCoercible(from: string, to: string, caps: Capabilities): string | undefined {
   const a = typeShape(from);
   const b = typeShape(to);
   if (a.base === "varchar" && b.base === "text") return "varchar to text is binary-coercible: no rewrite, no index rebuild.";
@@ -66,7 +67,7 @@ export function pgBinaryCoercible(from: string, to: string, version: string): st
       return "Raising numeric precision at the same scale needs no rewrite.";
     }
   }
-  if (a.base === "timestamp" && b.base === "timestamptz" && versionAtLeast(version, "12")) {
+  if (a.base === "timestamp" && b.base === "timestamptz" && caps.has("timestamptzWithoutRewrite")) {
     return "From PostgreSQL 12, timestamp to timestamptz needs no rewrite when the session TimeZone is UTC (the statement sets it).";
   }
   return undefined;
@@ -333,7 +334,7 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   const c = quoteIdent(ctx.engine, column.name);
   const using = ctx.answers.details?.using;
   const usingClause = using ? ` USING ${using}` : "";
-  const cheap = pgBinaryCoercible(from, to, ctx.version);
+  const cheap = pgBinaryCoercible(from, to, ctx.caps);
   const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
 
   if (cheap && !using) {

@@ -8,7 +8,7 @@
 import { schemaPrefix } from "../encode.js";
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { dollarQuoted } from "../encode.js";
 import * as estimate from "./estimate.js";
 import { batchSettings } from "./size-policy.js";
@@ -54,7 +54,7 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { st
 
   if (ctx.engine === "mysql") return mysqlKeysetBatch(ctx, spec);
 
-  if (versionAtLeast(ctx.version, "11")) {
+  if (ctx.caps.has("commitInDo")) {
     const body = [
       "DECLARE",
       `  batch_start ${t}.${pk}%TYPE;`,

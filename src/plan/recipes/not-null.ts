@@ -9,7 +9,7 @@
  */
 import type { Column } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlRestatedDefinition } from "./column-defaults.js";
 import * as estimate from "./estimate.js";
 import { mayBlockForScan } from "./size-policy.js";
@@ -137,7 +137,7 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
     ];
   }
 
-  const native = versionAtLeast(ctx.version, "18");
+  const native = ctx.caps.has("notNullNotValid");
   const name = native ? pgNotNullConstraintName(table, column.name) : notNullCheckName(table, column.name);
   const n = quoteIdent(ctx.engine, name);
   const dropIt = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table], {
@@ -199,7 +199,7 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
     estimate: estimate.catalogOnly(ctx),
   });
 
-  if (!versionAtLeast(ctx.version, "12")) {
+  if (!ctx.caps.has("notNullFromValidCheck")) {
     return [
       addCheck,
       {
