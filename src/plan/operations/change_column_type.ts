@@ -11,6 +11,7 @@ import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
+import type { Statement } from "../model.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import type { Capabilities } from "../../engines/index.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
@@ -19,7 +20,7 @@ import { defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from 
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
-import { copySyncTrigger, qualifyColumn, reverseSyncTrigger } from "../recipes/sync-trigger.js";
+import { copySyncTrigger, qualifyColumn, reverseSyncTrigger, type SyncTrigger } from "../recipes/sync-trigger.js";
 import { lockTablesFirst } from "../recipes/lock-retry.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
@@ -27,7 +28,7 @@ import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, typ
 import type { Recipe, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
-import { swappedColumnObjects } from "../recipes/column-objects.js";
+import { swappedColumnObjects, type SwappedObjects } from "../recipes/column-objects.js";
 
 interface TypeShape {
   base: string;
@@ -328,75 +329,97 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
   };
 }
 
-function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+/** PostgreSQL, binary-coercible change: one catalog-only ALTER (in UTC for timestamp to timestamptz). */
+function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, to: string, cheap: string): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+  const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} (catalog only)`,
+    strategy: `Single phase: ${cheap} The ACCESS EXCLUSIVE lock is brief, so only the lock timeout matters.`,
+    phases: [
+      finishPhase(ctx, {
+        title: `Change ${column.name} to ${to}`,
+        kind: "expand",
+        why: cheap,
+        statements: [
+          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
+        ],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
+        checks: [typeCheck(ctx, column.name, to)],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+    ],
+    warnings: tz ? ["timestamp values are interpreted as UTC when they become timestamptz: make sure they were stored in UTC."] : [],
+  };
+}
+
+/** PostgreSQL, when the size and tolerance allow a rewrite under ACCESS EXCLUSIVE: one ALTER. */
+function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
   const using = ctx.answers.details?.using;
-  const usingClause = using ? ` USING ${using}` : "";
-  const cheap = pgBinaryCoercible(from, to, ctx.caps);
-  const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
+    strategy:
+      `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
+      `${thousands(ctx.answers.approx_rows)} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
+    phases: [
+      finishPhase(ctx, {
+        title: `Change ${column.name} to ${to} (rewrites the table)`,
+        kind: "expand",
+        why: "Reads and writes wait for the whole rewrite.",
+        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
+        checks: [typeCheck(ctx, column.name, to)],
+        estimate: estimate.rewrite(ctx.answers.approx_rows),
+      }),
+    ],
+    warnings: [],
+  };
+}
 
-  if (cheap && !using) {
-    return {
-      summary: `Change ${table}.${column.name} from ${from} to ${to} (catalog only)`,
-      strategy: `Single phase: ${cheap} The ACCESS EXCLUSIVE lock is brief, so only the lock timeout matters.`,
-      phases: [
-        finishPhase(ctx, {
-          title: `Change ${column.name} to ${to}`,
-          kind: "expand",
-          why: cheap,
-          statements: [
-            ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
-            stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
-          ],
-          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
-          checks: [typeCheck(ctx, column.name, to)],
-          estimate: estimate.catalogOnly(ctx),
-        }),
-      ],
-      warnings: tz ? ["timestamp values are interpreted as UTC when they become timestamptz: make sure they were stored in UTC."] : [],
-    };
-  }
+/** What the PostgreSQL column swap's steps share. */
+interface PgSwap {
+  column: Column;
+  from: string;
+  to: string;
+  table: string;
+  t: string;
+  c: string;
+  newName: string;
+  oldName: string;
+  n: string;
+  o: string;
+  convert: string;
+  /** With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap. */
+  objects: SwappedObjects | undefined;
+  /** Fills the new column from the old on every write until the swap. */
+  trigger: SyncTrigger;
+}
 
-  if (mayBlockForScan(ctx)) {
-    return {
-      summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
-      strategy:
-        `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
-        `${thousands(ctx.answers.approx_rows)} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
-      phases: [
-        finishPhase(ctx, {
-          title: `Change ${column.name} to ${to} (rewrites the table)`,
-          kind: "expand",
-          why: "Reads and writes wait for the whole rewrite.",
-          statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${usingClause};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
-          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
-          checks: [typeCheck(ctx, column.name, to)],
-          estimate: estimate.rewrite(ctx.answers.approx_rows),
-        }),
-      ],
-      warnings: [],
-    };
-  }
-
-  // With the schema read, an integer primary key gets the complete recipe (children, sequence, indexes).
-  const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
-  if (keyPlan) return keyPlan;
-
+function pgSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): PgSwap {
+  const table = ctx.answers.table;
+  const c = quoteIdent(ctx.engine, column.name);
   const newName = deriveName(column.name, "new");
   const oldName = deriveName(column.name, "old");
-  // With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap.
   const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
-  const n = quoteIdent(ctx.engine, newName);
-  const o = quoteIdent(ctx.engine, oldName);
-  const convert = using ?? `${c}::${to}`;
+  const convert = ctx.answers.details?.using ?? `${c}::${to}`;
   const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
-  const expand = finishPhase(ctx, {
-    title: `Add ${newName} (${to}) kept in step with ${column.name}`,
+  const [n, o] = [quoteIdent(ctx.engine, newName), quoteIdent(ctx.engine, oldName)];
+  return { column, from, to, table, t: quoteTable(ctx.engine, table), c, newName, oldName, n, o, convert, objects, trigger };
+}
+
+function pgAddNewColumnPhase(ctx: RecipeContext, k: PgSwap): PhaseDraft {
+  const { table, t, n, newName, trigger } = k;
+  return finishPhase(ctx, {
+    title: `Add ${newName} (${k.to}) kept in step with ${k.column.name}`,
     kind: "expand",
-    why: `The new column is added empty (catalog only) and a trigger fills it from ${column.name} on every insert and update, so it never falls behind while the backfill runs.`,
-    statements: [stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }), ...trigger.create],
+    why: `The new column is added empty (catalog only) and a trigger fills it from ${k.column.name} on every insert and update, so it never falls behind while the backfill runs.`,
+    statements: [stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${k.to};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }), ...trigger.create],
     rollback: [...trigger.drop, stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])],
     checks: [
       {
@@ -406,18 +429,14 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ],
     estimate: estimate.catalogOnly(ctx),
   });
-  const backfill = backfillPhase(
-    ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${convert}`, pending: `${n} IS DISTINCT FROM (${convert})`, label: `${table}.${newName}` },
-    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
-  );
-  const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
-  // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
-  const reverse = reverseSyncTrigger(ctx, table, column.name, oldName, from);
-  const lockFirst = lockTablesFirst([table, ...(objects?.lockTables ?? [])], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
-  const swapStatements = [
+}
+
+/** Swap forward: the trigger goes, the names swap, NOT NULL and the default move, the reverse trigger starts. */
+function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): Statement[] {
+  const { column, table, t, c, n, o } = k;
+  return [
     lockFirst,
-    ...trigger.drop,
+    ...k.trigger.drop,
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),
@@ -427,15 +446,20 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
-    ...(objects?.swap ?? []),
+    ...(k.objects?.swap ?? []),
     ...reverse.create,
   ];
-  const swapBack = [
+}
+
+/** Swap back: the old column brought current under the lock, then everything the swap did, undone in reverse. */
+function pgSwapBackStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): Statement[] {
+  const { column, from, table, t, c, n, o } = k;
+  return [
     lockFirst,
     stmt(`UPDATE ${t} SET ${o} = ${c}::${from} WHERE ${o} IS DISTINCT FROM ${c}::${from};`, "ROW EXCLUSIVE", [table], {
       scan: true,
       why:
-        `Under the lock, so no write can slip in between this copy and the swap. The reverse trigger has kept ${oldName} current since the swap, ` +
+        `Under the lock, so no write can slip in between this copy and the swap. The reverse trigger has kept ${k.oldName} current since the swap, ` +
         `so this normally changes nothing; it reads the table once (about a second per million rows). A value that does not fit ${from} stops the rollback here, with nothing changed.`,
     }),
     ...reverse.drop,
@@ -448,33 +472,33 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], { scan: true })] : []),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${n};`, "ACCESS EXCLUSIVE", [table]),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${c};`, "ACCESS EXCLUSIVE", [table]),
-    ...(objects?.swapBack ?? []),
-    ...trigger.create,
+    ...(k.objects?.swapBack ?? []),
+    ...k.trigger.create,
   ];
-  const swap = finishRetriedPhase(ctx, {
-    title: `Swap ${newName} in for ${column.name}`,
-    kind: "switch",
-    why:
-      "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
-      "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
-      (objects
-        ? objects.rebuilt.length
-          ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${oldName} until it is dropped.`
-          : `The schema read shows nothing else on ${column.name} to move.`
-        : `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
-          "they are what makes the swap instant."),
-    statements: swapStatements,
-    rollback: swapBack,
-    checks: [typeCheck(ctx, column.name, to)],
-    estimate: estimate.catalogOnly(ctx),
-    deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${oldName} can go.`,
-  });
-  const drop = finishRetriedPhase(ctx, {
+}
+
+function pgSwapWhy(k: PgSwap): string {
+  const { objects } = k;
+  return (
+    "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
+    "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
+    (objects
+      ? objects.rebuilt.length
+        ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${k.oldName} until it is dropped.`
+        : `The schema read shows nothing else on ${k.column.name} to move.`
+      : `Before this phase, build concurrently on ${k.newName} every index, unique constraint and foreign key that ${k.column.name} has, and validate them: ` +
+        "they are what makes the swap instant.")
+  );
+}
+
+function pgDropOldPhase(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): PhaseDraft {
+  const { table, t, o, oldName } = k;
+  return finishRetriedPhase(ctx, {
     title: `Drop ${oldName}`,
     kind: "contract",
     why: "The old column is no longer used by anything; the reverse trigger that kept it current for a swap back goes with it.",
-    statements: [lockFirst, ...reverse.drop, ...(objects?.beforeDrop ?? []), stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the indexes and constraints left on it go with it." })],
-    irreversible: `The old ${from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
+    statements: [lockFirst, ...reverse.drop, ...(k.objects?.beforeDrop ?? []), stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the indexes and constraints left on it go with it." })],
+    irreversible: `The old ${k.from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
     checks: [
       {
         description: `${oldName} is gone`,
@@ -483,6 +507,42 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ],
     estimate: estimate.catalogOnly(ctx),
   });
+}
+
+function pgSwapWarnings(k: PgSwap): string[] {
+  if (!k.objects) {
+    return [
+      `Indexes, constraints, foreign keys (including ones in other tables pointing at ${k.column.name}), views and grants on ${k.column.name} must be recreated on ${k.newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
+    ];
+  }
+  return k.objects.swap.some((x) => /^CREATE VIEW/.test(x.sql)) ? [`Views re-created in the swap lose their grants and comments: give them again in the same window.`] : [];
+}
+
+/** PostgreSQL without a long lock: a new column kept in step by a trigger, a batched backfill, a swap by renames, the old column dropped last. */
+function pgExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const k = pgSwapNames(ctx, column, from, to);
+  const { table, newName } = k;
+  const expand = pgAddNewColumnPhase(ctx, k);
+  const backfill = backfillPhase(
+    ctx,
+    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
+    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
+  );
+  const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
+  // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
+  const reverse = reverseSyncTrigger(ctx, table, column.name, k.oldName, from);
+  const lockFirst = lockTablesFirst([table, ...(k.objects?.lockTables ?? [])], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
+  const swap = finishRetriedPhase(ctx, {
+    title: `Swap ${newName} in for ${column.name}`,
+    kind: "switch",
+    why: pgSwapWhy(k),
+    statements: pgSwapStatements(ctx, k, reverse, lockFirst),
+    rollback: pgSwapBackStatements(ctx, k, reverse, lockFirst),
+    checks: [typeCheck(ctx, column.name, to)],
+    estimate: estimate.catalogOnly(ctx),
+    deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${k.oldName} can go.`,
+  });
+  const drop = pgDropOldPhase(ctx, k, reverse, lockFirst);
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} without a long lock (new column, backfill, swap)`,
     strategy:
@@ -493,18 +553,22 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
       expand,
       { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." },
       ...notNull,
-      ...(objects?.phase ? [objects.phase] : []),
+      ...(k.objects?.phase ? [k.objects.phase] : []),
       swap,
       drop,
     ],
-    warnings: objects
-      ? objects.swap.some((x) => /^CREATE VIEW/.test(x.sql))
-        ? [`Views re-created in the swap lose their grants and comments: give them again in the same window.`]
-        : []
-      : [
-          `Indexes, constraints, foreign keys (including ones in other tables pointing at ${column.name}), views and grants on ${column.name} must be recreated on ${newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
-        ],
+    warnings: pgSwapWarnings(k),
   };
+}
+
+function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const using = ctx.answers.details?.using;
+  const cheap = pgBinaryCoercible(from, to, ctx.caps);
+  if (cheap && !using) return pgCatalogOnly(ctx, column, from, to, cheap);
+  if (mayBlockForScan(ctx)) return pgRewriteInPlace(ctx, column, from, to);
+  // With the schema read, an integer primary key gets the complete recipe (children, sequence, indexes).
+  const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
+  return keyPlan ?? pgExpandContract(ctx, column, from, to);
 }
 
 export const changeColumnType: Recipe = (ctx) => {
