@@ -9,7 +9,8 @@ export type PostgresCapability =
   | "notNullFromValidCheck"
   | "enumAddValueInTransaction"
   | "concurrentIndexCorruptionBug"
-  | "notNullNotValid";
+  | "notNullNotValid"
+  | "timestamptzWithoutRewrite";
 
 const REL = "postgresql.org/docs/release/";
 
@@ -22,6 +23,7 @@ export const POSTGRES_CAPABILITIES: CapabilityTable<PostgresCapability> = {
   enumAddValueInTransaction: { since: "12", source: "postgresql.org/docs/12/sql-altertype.html", meaning: "ALTER TYPE ... ADD VALUE inside a transaction block." },
   concurrentIndexCorruptionBug: { since: "14", until: "14.4", source: `${REL}14.4/`, meaning: "CREATE/REINDEX CONCURRENTLY can corrupt indexes." },
   notNullNotValid: { since: "18", source: "postgresql.org/docs/18/sql-altertable.html", meaning: "ADD CONSTRAINT ... NOT NULL ... NOT VALID." },
+  timestamptzWithoutRewrite: { since: "12", source: `${REL}12.0/`, meaning: "ALTER COLUMN ... TYPE timestamptz from timestamp skips the rewrite when the session TimeZone is UTC." },
 };
 
 export const postgresql: EngineModule<PostgresCapability> = {

@@ -1,19 +1,15 @@
-/** Names, quoting and engine-version facts shared by every recipe. */
+/** Names and quoting shared by every recipe (version facts are capabilities in src/engines). */
 import type { Engine } from "../answers/schema.js";
 import type { Statement } from "./model.js";
 import { sqlIdent, sqlTable } from "./encode.js";
 import { deriveName } from "./names.js";
-import { compareVersions, isMysqlFamily } from "../engines/index.js";
-
-export { compareVersions };
+import { isMysqlFamily } from "../engines/index.js";
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
 
 /** Quote a possibly schema-qualified table name: `billing."Order"`. */
 export const quoteTable = (engine: Engine, name: string): string => sqlTable(engine, name);
-
-export const versionAtLeast = (version: string, min: string) => compareVersions(version, min) >= 0;
 
 /** A derived object name from parts, lower-case, from the plan's one name allocator (names.ts). */
 export function constraintName(...parts: string[]): string {

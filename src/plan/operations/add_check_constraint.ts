@@ -9,7 +9,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import { defaultName } from "../recipes/concurrent-index.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";

@@ -7,7 +7,7 @@
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { columnDefinition, defaultClause, defaultSql, isVolatileDefault, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
@@ -62,7 +62,7 @@ function jsonWarnings(cols: Column[]): string[] {
 function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
-  const fastDefaults = versionAtLeast(ctx.version, "11");
+  const fastDefaults = ctx.caps.has("fastColumnDefault");
   const slow = cols.filter((c) => defaultSql(c.default) !== undefined && (isVolatileDefault(c) || !fastDefaults));
   const warnings = jsonWarnings(cols);
   const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table]);

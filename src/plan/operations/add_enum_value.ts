@@ -5,7 +5,7 @@
  */
 import type { Recipe } from "../recipe.js";
 import { PlanError } from "../errors.js";
-import { quoteIdent, versionAtLeast } from "../sql.js";
+import { quoteIdent } from "../sql.js";
 import { literal, stmt } from "../recipes/statements.js";
 
 export const addEnumValue: Recipe = (ctx) => {
@@ -20,7 +20,7 @@ export const addEnumValue: Recipe = (ctx) => {
   if (!d.enum_type) throw new PlanError("add_enum_value needs the enum type", "details.enum_type");
   if (!d.enum_value) throw new PlanError("add_enum_value needs the value to add", "details.enum_value");
   if (d.before && d.after) throw new PlanError("give either before or after, not both", "details.before");
-  const inTx = versionAtLeast(ctx.version, "12");
+  const inTx = ctx.caps.has("enumAddValueInTransaction");
   const place = d.before ? ` BEFORE ${literal(d.before)}` : d.after ? ` AFTER ${literal(d.after)}` : "";
   const type = quoteIdent("postgresql", d.enum_type);
   const where = d.before ? `before '${d.before}'` : d.after ? `after '${d.after}'` : "at the end of the sort order";

@@ -153,7 +153,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
         "PostgreSQL does not index the referencing side of a foreign key. Without it every DELETE or key UPDATE on " +
         `${fk.refTable} scans ${fk.table}, and joins are slow. Build it first, without blocking writes. ` +
         "If an index on this column already exists, skip this phase. " +
-        invalidIndexAdvice(ctx.version, index),
+        invalidIndexAdvice(ctx.caps, index),
       statements: [createIndexConcurrently(index)],
       rollback: [dropIndexConcurrently(index)],
       checks: [indexValidCheck(index)],
@@ -200,7 +200,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       "Index the referencing column concurrently, add the constraint NOT VALID (brief lock on both tables), then VALIDATE it " +
       "separately under a lock that blocks nobody.",
     phases,
-    warnings: concurrentIndexWarnings("postgresql", ctx.version),
+    warnings: concurrentIndexWarnings(ctx.caps),
   };
 }
 

@@ -66,7 +66,7 @@ export const addIndex: Recipe = (ctx) => {
   }
 
   const concurrently = useConcurrently(ctx);
-  warnings.push(...concurrentIndexWarnings(ctx.engine, ctx.version));
+  warnings.push(...concurrentIndexWarnings(ctx.caps));
   if (concurrently) {
     const phase = finishPhase(ctx, {
       title: `Build the ${what} concurrently`,
@@ -75,7 +75,7 @@ export const addIndex: Recipe = (ctx) => {
         "A plain CREATE INDEX holds a SHARE lock for the whole build, so every INSERT, UPDATE and DELETE waits. " +
         "CREATE INDEX CONCURRENTLY lets writes continue; the price is a slower build, no transaction block, and " +
         "an INVALID index left behind if it fails, which is why the check below reads pg_index.indisvalid. " +
-        invalidIndexAdvice(ctx.version, spec),
+        invalidIndexAdvice(ctx.caps, spec),
       statements: [createIndexConcurrently(spec)],
       rollback: [dropIndexConcurrently(spec)],
       checks: [indexValidCheck(spec)],

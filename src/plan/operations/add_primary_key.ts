@@ -7,7 +7,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import { objectName } from "../names.js";
 import {
   concurrentIndexWarnings,
@@ -76,7 +76,7 @@ function pgPlan(ctx: RecipeContext, name: string): RecipeResult {
 
   // Columns declared `nullable: false` are taken as already NOT NULL in the database.
   const phases: PhaseDraft[] = columns.filter((c) => c.nullable !== false).flatMap((c) => notNullPhases(ctx, table, c));
-  if (!versionAtLeast(ctx.version, "12") && phases.length > 0) {
+  if (!ctx.caps.has("notNullFromValidCheck") && phases.length > 0) {
     warnings.push(
       `PostgreSQL ${ctx.version} cannot use a validated CHECK to skip the NOT NULL scan: ADD PRIMARY KEY USING INDEX will scan the table ` +
         `under ACCESS EXCLUSIVE to set NOT NULL (${estimate.scan(answers.approx_rows, "while blocking reads and writes")}). ` +
@@ -84,7 +84,7 @@ function pgPlan(ctx: RecipeContext, name: string): RecipeResult {
     );
   }
   const index: IndexSpec = { table, name, columns: names, unique: true };
-  warnings.push(...concurrentIndexWarnings("postgresql", ctx.version));
+  warnings.push(...concurrentIndexWarnings(ctx.caps));
   phases.push(
     finishPhase(ctx, {
       title: `Build the unique index concurrently and attach it as primary key ${name}`,
@@ -93,7 +93,7 @@ function pgPlan(ctx: RecipeContext, name: string): RecipeResult {
         "ADD PRIMARY KEY (cols) would build the index under ACCESS EXCLUSIVE. Building a unique index CONCURRENTLY and attaching it " +
         "with ADD PRIMARY KEY USING INDEX makes the lock a catalog change, because the columns are already NOT NULL. " +
         "The build fails on a duplicate key: remove duplicates first (add_unique_constraint plans a safe dedup). " +
-        invalidIndexAdvice(ctx.version, index),
+        invalidIndexAdvice(ctx.caps, index),
       statements: [
         createIndexConcurrently(index),
         stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} PRIMARY KEY USING INDEX ${n};`, "ACCESS EXCLUSIVE", [table], {

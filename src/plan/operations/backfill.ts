@@ -6,7 +6,7 @@
 import { dollarQuoted, schemaPrefix } from "../encode.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
@@ -57,7 +57,7 @@ function pgRestore(ctx: RecipeContext, a: { table: string; savedTable: string; p
     "It restores the saved value only on rows that still hold exactly what the backfill computed: a row the application changed since keeps the " +
     "application's value, and rows inserted after the save phase (not in the copy) keep theirs. Each restored row leaves the copy, so a stopped " +
     "rollback resumes where it was.";
-  if (!versionAtLeast(ctx.version, "11")) {
+  if (!ctx.caps.has("commitInDo")) {
     return stmt([...batch, "SELECT max(mw_key) AS next_key FROM batch;"].join("\n"), "ROW EXCLUSIVE", [a.table, a.savedTable], {
       batched: { table: a.table, batchSize, pauseMs },
       why: `One batch of ${batchSize} saved rows in its own short transaction; repeat it (pausing ${pauseMs} ms) until next_key is empty (PostgreSQL 10 cannot COMMIT inside a DO block). ${keeps}`,

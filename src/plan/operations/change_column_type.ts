@@ -12,14 +12,16 @@ import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import type { RecipeContext } from "../context.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import type { Statement } from "../model.js";
+import { quoteIdent, quoteTable } from "../sql.js";
+import type { Capabilities } from "../../engines/index.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
-import { copySyncTrigger, qualifyColumn, reverseSyncTrigger } from "../recipes/sync-trigger.js";
+import { copySyncTrigger, qualifyColumn, reverseSyncTrigger, type SyncTrigger } from "../recipes/sync-trigger.js";
 import { lockTablesFirst } from "../recipes/lock-retry.js";
 import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mysqlAutoIncrement, mysqlCharsetOf, mysqlColumnAsRead, mysqlColumnFks, type MysqlFkChange } from "../recipes/mysql-fk.js";
@@ -28,7 +30,7 @@ import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, typ
 import type { Recipe, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
-import { swappedColumnObjects } from "../recipes/column-objects.js";
+import { swappedColumnObjects, type SwappedObjects } from "../recipes/column-objects.js";
 
 interface TypeShape {
   base: string;
@@ -53,7 +55,7 @@ export function typeShape(type: string): TypeShape {
 }
 
 /** Why the change needs no rewrite on PostgreSQL, or undefined when it does. */
-export function pgBinaryCoercible(from: string, to: string, version: string): string | undefined {
+export function pgBinaryCoercible(from: string, to: string, caps: Capabilities): string | undefined {
   const a = typeShape(from);
   const b = typeShape(to);
   if (a.base === "varchar" && b.base === "text") return "varchar to text is binary-coercible: no rewrite, no index rebuild.";
@@ -68,7 +70,7 @@ export function pgBinaryCoercible(from: string, to: string, version: string): st
       return "Raising numeric precision at the same scale needs no rewrite.";
     }
   }
-  if (a.base === "timestamp" && b.base === "timestamptz" && versionAtLeast(version, "12")) {
+  if (a.base === "timestamp" && b.base === "timestamptz" && caps.has("timestamptzWithoutRewrite")) {
     return "From PostgreSQL 12, timestamp to timestamptz needs no rewrite when the session TimeZone is UTC (the statement sets it).";
   }
   return undefined;
@@ -241,87 +243,111 @@ function mysqlTriggerCheck(table: string, names: { ins: string; upd: string }, p
   };
 }
 
-/**
- * MySQL without blocking writes: a new column of the new type kept in step by BEFORE INSERT/UPDATE
- * triggers, a batched backfill, a verification, one ALTER that swaps the names (reverse triggers keep
- * the old column written while a rollback is still possible), and the old column dropped last.
- */
-function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+/** What the MySQL column swap's steps share. */
+interface MysqlSwap {
+  column: Column;
+  from: string;
+  to: string;
+  table: string;
+  t: string;
+  c: string;
+  newName: string;
+  oldName: string;
+  n: string;
+  o: string;
+  /** The conversion in the backfill, and in the triggers (reading NEW.column). */
+  convert: string;
+  defaultPart: string;
+  notNull: boolean;
+  forward: SyncTrigger;
+  reverse: SyncTrigger;
+  forwardNames: { ins: string; upd: string };
+  reverseNames: { ins: string; upd: string };
+  /** Rows where the new column differs from the converted old one. */
+  pending: string;
+}
+
+const ONLINE = "ALGORITHM=INPLACE, LOCK=NONE";
+
+function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): MysqlSwap {
   const table = ctx.answers.table;
-  const t = quoteTable(ctx.engine, table);
   const newName = deriveName(column.name, "new");
   const oldName = deriveName(column.name, "old");
   const c = quoteIdent(ctx.engine, column.name);
   const n = quoteIdent(ctx.engine, newName);
-  const o = quoteIdent(ctx.engine, oldName);
   const using = ctx.answers.details?.using;
   // MySQL's CAST has no target for most column types (no CAST AS BIGINT): without USING, assignment converts,
   // and in strict mode a value that does not fit fails the statement instead of being silently truncated.
   const convert = using ? `(${using})` : c;
   const convertNew = using ? `(${qualifyMysqlColumn(using, column.name, `NEW.${c}`)})` : `NEW.${c}`;
   const def = defaultClause(ctx.engine, column);
-  const defaultPart = def !== undefined ? ` DEFAULT ${def}` : "";
-  const notNull = column.nullable === false;
-  const v8 = ctx.caps.has("renameColumnSyntax");
+  return {
+    column,
+    from,
+    to,
+    table,
+    t: quoteTable(ctx.engine, table),
+    c,
+    newName,
+    oldName,
+    n,
+    o: quoteIdent(ctx.engine, oldName),
+    convert,
+    defaultPart: def !== undefined ? ` DEFAULT ${def}` : "",
+    notNull: column.nullable === false,
+    forward: mysqlCopyTriggers(ctx, table, newName, convertNew, `Every insert, from any version of the application, also fills ${newName} with the converted value.`),
+    reverse: mysqlCopyTriggers(ctx, table, oldName, `NEW.${c}`, `After the swap, every insert also fills ${oldName}, so swapping back loses nothing.`),
+    forwardNames: mysqlTriggerNames(table, newName),
+    reverseNames: mysqlTriggerNames(table, oldName),
+    pending: `NOT (${n} <=> ${convert})`,
+  };
+}
+
+function mysqlAddNewColumnPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
+  const { table, t, n, newName } = k;
   const instantAdd = ctx.caps.has("instantAddColumn");
-  const instantDrop = ctx.caps.has("instantDropColumn");
-  const instantRename = ctx.caps.has("instantRenameColumn");
-  const online = "ALGORITHM=INPLACE, LOCK=NONE";
-  const rows = ctx.answers.approx_rows;
-
-  const forward = mysqlCopyTriggers(ctx, table, newName, convertNew, `Every insert, from any version of the application, also fills ${newName} with the converted value.`);
-  const reverse = mysqlCopyTriggers(ctx, table, oldName, `NEW.${c}`, `After the swap, every insert also fills ${oldName}, so swapping back loses nothing.`);
-  const forwardNames = mysqlTriggerNames(table, newName);
-  const reverseNames = mysqlTriggerNames(table, oldName);
-
-  const addNew = stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${to}${defaultPart}, ${instantAdd ? "ALGORITHM=INSTANT" : online};`, instantAdd ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
+  const addNew = stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${k.to}${k.defaultPart}, ${instantAdd ? "ALGORITHM=INSTANT" : ONLINE};`, instantAdd ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
     rewrite: !instantAdd,
     why: instantAdd
       ? "Added as the last column, nullable: INSTANT from 8.0.12 (metadata only). If MySQL refuses INSTANT (64 row versions reached, a FULLTEXT index, ROW_FORMAT=COMPRESSED), use ALGORITHM=INPLACE, LOCK=NONE: it rebuilds the table but lets writes continue."
       : "Before 8.0.12 adding a column rebuilds the table in place; LOCK=NONE keeps reads and writes running (replicas lag by the rebuild time).",
   });
-  const dropColumn = (name: string) => mysqlDropColumn(ctx, table, name);
-
-  const expand = finishPhase(ctx, {
-    title: `Add ${newName} (${to}) kept in step with ${column.name}`,
+  return finishPhase(ctx, {
+    title: `Add ${newName} (${k.to}) kept in step with ${k.column.name}`,
     kind: "expand",
     why:
-      `The new column is added empty and two triggers (BEFORE INSERT, BEFORE UPDATE) fill it from ${column.name} on every write, ` +
+      `The new column is added empty and two triggers (BEFORE INSERT, BEFORE UPDATE) fill it from ${k.column.name} on every write, ` +
       "so it never falls behind while the backfill runs. The application keeps using the old column; nothing reads the new one yet. " +
       "Each trigger body is one SET statement, so no DELIMITER is needed.",
-    statements: [addNew, ...forward.create],
-    rollback: [...forward.drop, ...dropColumn(newName)],
-    checks: [mysqlColumnCheck(table, newName, true), mysqlTriggerCheck(table, forwardNames, true)],
-    estimate: instantAdd ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+    statements: [addNew, ...k.forward.create],
+    rollback: [...k.forward.drop, ...mysqlDropColumn(ctx, table, newName)],
+    checks: [mysqlColumnCheck(table, newName, true), mysqlTriggerCheck(table, k.forwardNames, true)],
+    estimate: instantAdd ? estimate.catalogOnly(ctx) : `${estimate.rewrite(ctx.answers.approx_rows)} Online (LOCK=NONE): writes continue meanwhile.`,
   });
+}
 
-  const pending = `NOT (${n} <=> ${convert})`;
-  const backfill = backfillPhase(
-    ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${convert}`, pending, label: `${table}.${newName}` },
-    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
-  );
+/** A NOT NULL column's replacement is made NOT NULL before it takes its place. */
+function mysqlNewColumnNotNullPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
+  const { table, t, n, newName, to, defaultPart } = k;
+  return finishPhase(ctx, {
+    title: `Make ${newName} NOT NULL`,
+    kind: "expand",
+    why: `${k.column.name} is NOT NULL, so ${newName} must be too before it takes its place. With strict SQL mode this is an online rebuild; it fails (changing nothing) if a NULL is left.`,
+    statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NOT NULL, ${ONLINE};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
+    rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NULL, ${ONLINE};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
+    checks: [
+      {
+        description: `${newName} is NOT NULL`,
+        sql: `SELECT IS_NULLABLE = 'NO' AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))} AND COLUMN_NAME = ${literal(newName)};`,
+      },
+    ],
+    estimate: `${estimate.rewrite(ctx.answers.approx_rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+  });
+}
 
-  const notNullPhase: PhaseDraft[] = notNull
-    ? [
-        finishPhase(ctx, {
-          title: `Make ${newName} NOT NULL`,
-          kind: "expand",
-          why: `${column.name} is NOT NULL, so ${newName} must be too before it takes its place. With strict SQL mode this is an online rebuild; it fails (changing nothing) if a NULL is left.`,
-          statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NOT NULL, ${online};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
-          rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${n} ${to}${defaultPart} NULL, ${online};`, "INPLACE, LOCK=NONE", [table], { rewrite: true })],
-          checks: [
-            {
-              description: `${newName} is NOT NULL`,
-              sql: `SELECT IS_NULLABLE = 'NO' AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table))} AND COLUMN_NAME = ${literal(newName)};`,
-            },
-          ],
-          estimate: `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
-        }),
-      ]
-    : [];
-
-  const verify: PhaseDraft = {
+function mysqlVerifyPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
+  const { column, newName } = k;
+  return {
     title: `Verify ${newName} matches ${column.name}`,
     kind: "verify",
     why:
@@ -330,146 +356,200 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
     statements: [],
     rollback: [],
     checks: [
-      { description: `No row where ${newName} differs from the converted ${column.name}`, sql: `SELECT COUNT(*) = 0 AS ok FROM ${t} WHERE ${pending};` },
-      mysqlTriggerCheck(table, forwardNames, true),
+      { description: `No row where ${newName} differs from the converted ${column.name}`, sql: `SELECT COUNT(*) = 0 AS ok FROM ${k.t} WHERE ${k.pending};` },
+      mysqlTriggerCheck(k.table, k.forwardNames, true),
     ],
-    estimate: estimate.scan(rows, "with a consistent read that blocks no writes"),
-    deploy: `Before the swap: create the indexes and constraints of ${column.name} on ${newName}, and make sure the running application accepts ${to} values under the name ${column.name} (ORM model types, client-side validation).`,
+    estimate: estimate.scan(ctx.answers.approx_rows, "with a consistent read that blocks no writes"),
+    deploy: `Before the swap: create the indexes and constraints of ${column.name} on ${newName}, and make sure the running application accepts ${k.to} values under the name ${column.name} (ORM model types, client-side validation).`,
   };
+}
 
-  // The swap keeps the old column's definition as it is (only renamed), so it stays metadata-only;
-  // on 5.7 CHANGE COLUMN must restate each definition exactly or it changes (and may rebuild) the column.
-  const swapAlter = (a: string, aTo: string, aType: string, aNotNull: boolean, b: string, bTo: string, bType: string, bNotNull: boolean) => {
-    if (v8) {
-      const algo = instantRename ? "ALGORITHM=INSTANT" : online;
-      return stmt(`ALTER TABLE ${t} RENAME COLUMN ${a} TO ${aTo}, RENAME COLUMN ${b} TO ${bTo}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [table], {
-        why: "Both renames in one statement: there is no moment where the application's column name is missing. Metadata only.",
-      });
-    }
-    const full = (type: string, nn: boolean) => `${type}${nn ? " NOT NULL" : ""}${defaultPart}`;
-    return stmt(`ALTER TABLE ${t} CHANGE COLUMN ${a} ${aTo} ${full(aType, aNotNull)}, CHANGE COLUMN ${b} ${bTo} ${full(bType, bNotNull)}, ${online};`, "INPLACE, LOCK=NONE", [table], {
-      why: "MySQL 5.7 has no RENAME COLUMN: CHANGE COLUMN renames but restates the whole definition, which must match SHOW CREATE TABLE exactly (type, NULL/NOT NULL, default, charset, comment) or it changes the column. Both in one statement, metadata only.",
+/**
+ * The swap keeps the old column's definition as it is (only renamed), so it stays metadata-only;
+ * on 5.7 CHANGE COLUMN must restate each definition exactly or it changes (and may rebuild) the column.
+ */
+function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, string], b: [string, string, string]): Statement {
+  const [aName, aTo, aType] = a;
+  const [bName, bTo, bType] = b;
+  if (ctx.caps.has("renameColumnSyntax")) {
+    const instantRename = ctx.caps.has("instantRenameColumn");
+    const algo = instantRename ? "ALGORITHM=INSTANT" : ONLINE;
+    return stmt(`ALTER TABLE ${k.t} RENAME COLUMN ${aName} TO ${aTo}, RENAME COLUMN ${bName} TO ${bTo}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [k.table], {
+      why: "Both renames in one statement: there is no moment where the application's column name is missing. Metadata only.",
     });
-  };
-  const swapForward = swapAlter(c, o, from, notNull, n, c, to, notNull);
-  const swapBackward = swapAlter(c, n, to, notNull, o, c, from, notNull);
-  const swap = finishPhase(ctx, {
+  }
+  const full = (type: string) => `${type}${k.notNull ? " NOT NULL" : ""}${k.defaultPart}`;
+  return stmt(`ALTER TABLE ${k.t} CHANGE COLUMN ${aName} ${aTo} ${full(aType)}, CHANGE COLUMN ${bName} ${bTo} ${full(bType)}, ${ONLINE};`, "INPLACE, LOCK=NONE", [k.table], {
+    why: "MySQL 5.7 has no RENAME COLUMN: CHANGE COLUMN renames but restates the whole definition, which must match SHOW CREATE TABLE exactly (type, NULL/NOT NULL, default, charset, comment) or it changes the column. Both in one statement, metadata only.",
+  });
+}
+
+const MYSQL_SWAP_RACE =
+  "Run the statements back to back at a quiet moment: a write in the milliseconds between the ALTER and the new triggers fails with an unknown-column error " +
+  "(retry it) instead of silently leaving the columns apart.";
+
+function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
+  const { column, table, c, n, o, newName, oldName, from, to } = k;
+  return finishPhase(ctx, {
     title: `Swap ${newName} in for ${column.name}`,
     kind: "switch",
     why:
       `One ALTER TABLE renames ${column.name} to ${oldName} and ${newName} to ${column.name}, so the application reads and writes the new type from the next query. ` +
       `The triggers are replaced right after it: the old ones name ${newName}, which no longer exists, and new ones keep ${oldName} written so a swap back loses nothing. ` +
-      "Run the statements back to back at a quiet moment: a write in the milliseconds between the ALTER and the new triggers fails with an unknown-column error " +
-      "(retry it) instead of silently leaving the columns apart.",
-    statements: [swapForward, ...forward.drop, ...reverse.create],
-    rollback: [swapBackward, ...reverse.drop, ...forward.create],
-    checks: [
-      mysqlTypeCheck(table, column.name, to),
-      mysqlColumnCheck(table, oldName, true),
-      mysqlTriggerCheck(table, reverseNames, true),
-    ],
+      MYSQL_SWAP_RACE,
+    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to]), ...k.forward.drop, ...k.reverse.create],
+    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from]), ...k.reverse.drop, ...k.forward.create],
+    checks: [mysqlTypeCheck(table, column.name, to), mysqlColumnCheck(table, oldName, true), mysqlTriggerCheck(table, k.reverseNames, true)],
     estimate: estimate.catalogOnly(ctx),
     deploy: `Watch errors for a while: code that relied on the old type may need a restart (ORMs cache column types). When satisfied, the old column ${oldName} can go.`,
   });
+}
 
-  const contract = finishPhase(ctx, {
+function mysqlDropOldPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
+  const { table, oldName } = k;
+  return finishPhase(ctx, {
     title: `Drop the triggers and ${oldName}`,
     kind: "contract",
     why: "Nothing reads the old column any more: remove the triggers that kept it written, then the column. This is the only step that cannot be undone.",
-    statements: [...reverse.drop, ...dropColumn(oldName)],
-    irreversible: `Dropping ${oldName} deletes the old ${from} values; going back afterwards means re-adding the column and converting from ${column.name} (fix forward).`,
-    checks: [mysqlColumnCheck(table, oldName, false), mysqlTriggerCheck(table, reverseNames, false)],
-    estimate: instantDrop ? estimate.catalogOnly(ctx) : `${estimate.rewrite(rows)} Online (LOCK=NONE): writes continue meanwhile.`,
+    statements: [...k.reverse.drop, ...mysqlDropColumn(ctx, table, oldName)],
+    irreversible: `Dropping ${oldName} deletes the old ${k.from} values; going back afterwards means re-adding the column and converting from ${k.column.name} (fix forward).`,
+    checks: [mysqlColumnCheck(table, oldName, false), mysqlTriggerCheck(table, k.reverseNames, false)],
+    estimate: ctx.caps.has("instantDropColumn") ? estimate.catalogOnly(ctx) : `${estimate.rewrite(ctx.answers.approx_rows)} Online (LOCK=NONE): writes continue meanwhile.`,
   });
+}
 
+function mysqlSwapWarnings(ctx: RecipeContext, k: MysqlSwap): string[] {
   const warnings = [
-    `Indexes, unique constraints and foreign keys on ${column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${oldName}.`,
+    `Indexes, unique constraints and foreign keys on ${k.column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${k.newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${k.oldName}.`,
     ...mysqlOnlineDdlWarnings(ctx),
     "The backfill writes every row through the binary log: watch replica lag (SHOW REPLICA STATUS, Seconds_Behind_Source) and raise the pause between batches, or stop and resume later, when it grows.",
     "For very large tables gh-ost or pt-online-schema-change can do the whole copy-and-swap instead of this plan. gh-ost cannot run on a table that has triggers, so never start one while this plan's triggers exist.",
   ];
   if (ctx.caps.has("instantRowVersionLimit")) warnings.push("MySQL 8.0 allows at most 64 row versions per table for INSTANT ADD/DROP COLUMN; past that INSTANT is refused and the table needs a rebuild (OPTIMIZE TABLE or ALGORITHM=INPLACE).");
-  if (!v8) warnings.push("CHANGE COLUMN in the swap restates both definitions: copy type, NULL/NOT NULL, default, charset, collation and comment from SHOW CREATE TABLE.");
+  if (!ctx.caps.has("renameColumnSyntax")) warnings.push("CHANGE COLUMN in the swap restates both definitions: copy type, NULL/NOT NULL, default, charset, collation and comment from SHOW CREATE TABLE.");
+  return warnings;
+}
+
+/**
+ * MySQL without blocking writes: a new column of the new type kept in step by BEFORE INSERT/UPDATE
+ * triggers, a batched backfill, a verification, one ALTER that swaps the names (reverse triggers keep
+ * the old column written while a rollback is still possible), and the old column dropped last.
+ */
+function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const k = mysqlSwapNames(ctx, column, from, to);
+  const { table, newName } = k;
+  const expand = mysqlAddNewColumnPhase(ctx, k);
+  const backfill = backfillPhase(
+    ctx,
+    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
+    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
+  );
+  const notNullPhase = k.notNull ? [mysqlNewColumnNotNullPhase(ctx, k)] : [];
+  const verify = mysqlVerifyPhase(ctx, k);
+  const swap = mysqlSwapPhase(ctx, k);
+  const contract = mysqlDropOldPhase(ctx, k);
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} without blocking writes (new column, triggers, batched backfill, swap)`,
     strategy:
-      `MySQL changes this type only with ALGORITHM=COPY, which blocks writes for the whole copy: at about ${thousands(rows)} rows and ` +
+      `MySQL changes this type only with ALGORITHM=COPY, which blocks writes for the whole copy: at about ${thousands(ctx.answers.approx_rows)} rows and ` +
       `"${ctx.answers.downtime_tolerance}" tolerance that is too long. Instead: a new column kept in step by triggers, a batched backfill by primary key, ` +
       "a verification, one ALTER that swaps the names (with reverse triggers so a swap back loses nothing), and the old column dropped last.",
     phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNullPhase, verify, swap, contract],
-    warnings,
+    warnings: mysqlSwapWarnings(ctx, k),
   };
 }
 
-function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+/** PostgreSQL, binary-coercible change: one catalog-only ALTER (in UTC for timestamp to timestamptz). */
+function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, to: string, cheap: string): RecipeResult {
+  const table = ctx.answers.table;
+  const t = quoteTable(ctx.engine, table);
+  const c = quoteIdent(ctx.engine, column.name);
+  const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} (catalog only)`,
+    strategy: `Single phase: ${cheap} The ACCESS EXCLUSIVE lock is brief, so only the lock timeout matters.`,
+    phases: [
+      finishPhase(ctx, {
+        title: `Change ${column.name} to ${to}`,
+        kind: "expand",
+        why: cheap,
+        statements: [
+          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
+        ],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
+        checks: [typeCheck(ctx, column.name, to)],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+    ],
+    warnings: tz ? ["timestamp values are interpreted as UTC when they become timestamptz: make sure they were stored in UTC."] : [],
+  };
+}
+
+/** PostgreSQL, when the size and tolerance allow a rewrite under ACCESS EXCLUSIVE: one ALTER. */
+function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
   const using = ctx.answers.details?.using;
-  const usingClause = using ? ` USING ${using}` : "";
-  const cheap = pgBinaryCoercible(from, to, ctx.version);
-  const tz = typeShape(from).base === "timestamp" && typeShape(to).base === "timestamptz";
+  return {
+    summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
+    strategy:
+      `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
+      `${thousands(ctx.answers.approx_rows)} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
+    phases: [
+      finishPhase(ctx, {
+        title: `Change ${column.name} to ${to} (rewrites the table)`,
+        kind: "expand",
+        why: "Reads and writes wait for the whole rewrite.",
+        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
+        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
+        checks: [typeCheck(ctx, column.name, to)],
+        estimate: estimate.rewrite(ctx.answers.approx_rows),
+      }),
+    ],
+    warnings: [],
+  };
+}
 
-  if (cheap && !using) {
-    return {
-      summary: `Change ${table}.${column.name} from ${from} to ${to} (catalog only)`,
-      strategy: `Single phase: ${cheap} The ACCESS EXCLUSIVE lock is brief, so only the lock timeout matters.`,
-      phases: [
-        finishPhase(ctx, {
-          title: `Change ${column.name} to ${to}`,
-          kind: "expand",
-          why: cheap,
-          statements: [
-            ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
-            stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
-          ],
-          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
-          checks: [typeCheck(ctx, column.name, to)],
-          estimate: estimate.catalogOnly(ctx),
-        }),
-      ],
-      warnings: tz ? ["timestamp values are interpreted as UTC when they become timestamptz: make sure they were stored in UTC."] : [],
-    };
-  }
+/** What the PostgreSQL column swap's steps share. */
+interface PgSwap {
+  column: Column;
+  from: string;
+  to: string;
+  table: string;
+  t: string;
+  c: string;
+  newName: string;
+  oldName: string;
+  n: string;
+  o: string;
+  convert: string;
+  /** With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap. */
+  objects: SwappedObjects | undefined;
+  /** Fills the new column from the old on every write until the swap. */
+  trigger: SyncTrigger;
+}
 
-  if (mayBlockForScan(ctx)) {
-    return {
-      summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
-      strategy:
-        `Single phase accepting a rewrite: ${from} to ${to} rewrites the table and rebuilds its indexes under ACCESS EXCLUSIVE, but at about ` +
-        `${thousands(ctx.answers.approx_rows)} rows with "${ctx.answers.downtime_tolerance}" tolerance that is short enough.`,
-      phases: [
-        finishPhase(ctx, {
-          title: `Change ${column.name} to ${to} (rewrites the table)`,
-          kind: "expand",
-          why: "Reads and writes wait for the whole rewrite.",
-          statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${usingClause};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
-          rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
-          checks: [typeCheck(ctx, column.name, to)],
-          estimate: estimate.rewrite(ctx.answers.approx_rows),
-        }),
-      ],
-      warnings: [],
-    };
-  }
-
-  // With the schema read, an integer primary key gets the complete recipe (children, sequence, indexes).
-  const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
-  if (keyPlan) return keyPlan;
-
+function pgSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): PgSwap {
+  const table = ctx.answers.table;
+  const c = quoteIdent(ctx.engine, column.name);
   const newName = deriveName(column.name, "new");
   const oldName = deriveName(column.name, "old");
-  // With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap.
   const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
-  const n = quoteIdent(ctx.engine, newName);
-  const o = quoteIdent(ctx.engine, oldName);
-  const convert = using ?? `${c}::${to}`;
+  const convert = ctx.answers.details?.using ?? `${c}::${to}`;
   const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
-  const expand = finishPhase(ctx, {
-    title: `Add ${newName} (${to}) kept in step with ${column.name}`,
+  const [n, o] = [quoteIdent(ctx.engine, newName), quoteIdent(ctx.engine, oldName)];
+  return { column, from, to, table, t: quoteTable(ctx.engine, table), c, newName, oldName, n, o, convert, objects, trigger };
+}
+
+function pgAddNewColumnPhase(ctx: RecipeContext, k: PgSwap): PhaseDraft {
+  const { table, t, n, newName, trigger } = k;
+  return finishPhase(ctx, {
+    title: `Add ${newName} (${k.to}) kept in step with ${k.column.name}`,
     kind: "expand",
-    why: `The new column is added empty (catalog only) and a trigger fills it from ${column.name} on every insert and update, so it never falls behind while the backfill runs.`,
-    statements: [stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }), ...trigger.create],
+    why: `The new column is added empty (catalog only) and a trigger fills it from ${k.column.name} on every insert and update, so it never falls behind while the backfill runs.`,
+    statements: [stmt(`ALTER TABLE ${t} ADD COLUMN ${n} ${k.to};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }), ...trigger.create],
     rollback: [...trigger.drop, stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])],
     checks: [
       {
@@ -479,18 +559,14 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ],
     estimate: estimate.catalogOnly(ctx),
   });
-  const backfill = backfillPhase(
-    ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${convert}`, pending: `${n} IS DISTINCT FROM (${convert})`, label: `${table}.${newName}` },
-    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
-  );
-  const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
-  // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
-  const reverse = reverseSyncTrigger(ctx, table, column.name, oldName, from);
-  const lockFirst = lockTablesFirst([table, ...(objects?.lockTables ?? [])], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
-  const swapStatements = [
+}
+
+/** Swap forward: the trigger goes, the names swap, NOT NULL and the default move, the reverse trigger starts. */
+function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): Statement[] {
+  const { column, table, t, c, n, o } = k;
+  return [
     lockFirst,
-    ...trigger.drop,
+    ...k.trigger.drop,
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),
@@ -500,15 +576,20 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
-    ...(objects?.swap ?? []),
+    ...(k.objects?.swap ?? []),
     ...reverse.create,
   ];
-  const swapBack = [
+}
+
+/** Swap back: the old column brought current under the lock, then everything the swap did, undone in reverse. */
+function pgSwapBackStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): Statement[] {
+  const { column, from, table, t, c, n, o } = k;
+  return [
     lockFirst,
     stmt(`UPDATE ${t} SET ${o} = ${c}::${from} WHERE ${o} IS DISTINCT FROM ${c}::${from};`, "ROW EXCLUSIVE", [table], {
       scan: true,
       why:
-        `Under the lock, so no write can slip in between this copy and the swap. The reverse trigger has kept ${oldName} current since the swap, ` +
+        `Under the lock, so no write can slip in between this copy and the swap. The reverse trigger has kept ${k.oldName} current since the swap, ` +
         `so this normally changes nothing; it reads the table once (about a second per million rows). A value that does not fit ${from} stops the rollback here, with nothing changed.`,
     }),
     ...reverse.drop,
@@ -521,33 +602,33 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], { scan: true })] : []),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${n};`, "ACCESS EXCLUSIVE", [table]),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${c};`, "ACCESS EXCLUSIVE", [table]),
-    ...(objects?.swapBack ?? []),
-    ...trigger.create,
+    ...(k.objects?.swapBack ?? []),
+    ...k.trigger.create,
   ];
-  const swap = finishRetriedPhase(ctx, {
-    title: `Swap ${newName} in for ${column.name}`,
-    kind: "switch",
-    why:
-      "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
-      "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
-      (objects
-        ? objects.rebuilt.length
-          ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${oldName} until it is dropped.`
-          : `The schema read shows nothing else on ${column.name} to move.`
-        : `Before this phase, build concurrently on ${newName} every index, unique constraint and foreign key that ${column.name} has, and validate them: ` +
-          "they are what makes the swap instant."),
-    statements: swapStatements,
-    rollback: swapBack,
-    checks: [typeCheck(ctx, column.name, to)],
-    estimate: estimate.catalogOnly(ctx),
-    deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${oldName} can go.`,
-  });
-  const drop = finishRetriedPhase(ctx, {
+}
+
+function pgSwapWhy(k: PgSwap): string {
+  const { objects } = k;
+  return (
+    "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
+    "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
+    (objects
+      ? objects.rebuilt.length
+        ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${k.oldName} until it is dropped.`
+        : `The schema read shows nothing else on ${k.column.name} to move.`
+      : `Before this phase, build concurrently on ${k.newName} every index, unique constraint and foreign key that ${k.column.name} has, and validate them: ` +
+        "they are what makes the swap instant.")
+  );
+}
+
+function pgDropOldPhase(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, lockFirst: Statement): PhaseDraft {
+  const { table, t, o, oldName } = k;
+  return finishRetriedPhase(ctx, {
     title: `Drop ${oldName}`,
     kind: "contract",
     why: "The old column is no longer used by anything; the reverse trigger that kept it current for a swap back goes with it.",
-    statements: [lockFirst, ...reverse.drop, ...(objects?.beforeDrop ?? []), stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the indexes and constraints left on it go with it." })],
-    irreversible: `The old ${from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
+    statements: [lockFirst, ...reverse.drop, ...(k.objects?.beforeDrop ?? []), stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the indexes and constraints left on it go with it." })],
+    irreversible: `The old ${k.from} values are deleted; going back afterwards means converting from the new column (fix forward).`,
     checks: [
       {
         description: `${oldName} is gone`,
@@ -556,6 +637,42 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
     ],
     estimate: estimate.catalogOnly(ctx),
   });
+}
+
+function pgSwapWarnings(k: PgSwap): string[] {
+  if (!k.objects) {
+    return [
+      `Indexes, constraints, foreign keys (including ones in other tables pointing at ${k.column.name}), views and grants on ${k.column.name} must be recreated on ${k.newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
+    ];
+  }
+  return k.objects.swap.some((x) => /^CREATE VIEW/.test(x.sql)) ? [`Views re-created in the swap lose their grants and comments: give them again in the same window.`] : [];
+}
+
+/** PostgreSQL without a long lock: a new column kept in step by a trigger, a batched backfill, a swap by renames, the old column dropped last. */
+function pgExpandContract(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const k = pgSwapNames(ctx, column, from, to);
+  const { table, newName } = k;
+  const expand = pgAddNewColumnPhase(ctx, k);
+  const backfill = backfillPhase(
+    ctx,
+    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
+    `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
+  );
+  const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
+  // From the swap on, a reverse trigger keeps the old column current, so a swap back loses no committed write.
+  const reverse = reverseSyncTrigger(ctx, table, column.name, k.oldName, from);
+  const lockFirst = lockTablesFirst([table, ...(k.objects?.lockTables ?? [])], "ACCESS EXCLUSIVE", "Takes the lock first: nothing below starts until every statement of this transaction can run.");
+  const swap = finishRetriedPhase(ctx, {
+    title: `Swap ${newName} in for ${column.name}`,
+    kind: "switch",
+    why: pgSwapWhy(k),
+    statements: pgSwapStatements(ctx, k, reverse, lockFirst),
+    rollback: pgSwapBackStatements(ctx, k, reverse, lockFirst),
+    checks: [typeCheck(ctx, column.name, to)],
+    estimate: estimate.catalogOnly(ctx),
+    deploy: `Watch errors for a while: code that relied on the old type (e.g. an ORM caching column types) may need a restart. When satisfied, the old column ${k.oldName} can go.`,
+  });
+  const drop = pgDropOldPhase(ctx, k, reverse, lockFirst);
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} without a long lock (new column, backfill, swap)`,
     strategy:
@@ -566,18 +683,22 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
       expand,
       { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." },
       ...notNull,
-      ...(objects?.phase ? [objects.phase] : []),
+      ...(k.objects?.phase ? [k.objects.phase] : []),
       swap,
       drop,
     ],
-    warnings: objects
-      ? objects.swap.some((x) => /^CREATE VIEW/.test(x.sql))
-        ? [`Views re-created in the swap lose their grants and comments: give them again in the same window.`]
-        : []
-      : [
-          `Indexes, constraints, foreign keys (including ones in other tables pointing at ${column.name}), views and grants on ${column.name} must be recreated on ${newName} before the swap; views keep pointing at the old column and must be recreated after it.`,
-        ],
+    warnings: pgSwapWarnings(k),
   };
+}
+
+function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
+  const using = ctx.answers.details?.using;
+  const cheap = pgBinaryCoercible(from, to, ctx.caps);
+  if (cheap && !using) return pgCatalogOnly(ctx, column, from, to, cheap);
+  if (mayBlockForScan(ctx)) return pgRewriteInPlace(ctx, column, from, to);
+  // With the schema read, an integer primary key gets the complete recipe (children, sequence, indexes).
+  const keyPlan = using ? undefined : bigintKeyPlan(ctx, column.name, to);
+  return keyPlan ?? pgExpandContract(ctx, column, from, to);
 }
 
 export const changeColumnType: Recipe = (ctx) => {

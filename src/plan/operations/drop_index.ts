@@ -8,7 +8,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
-import { quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
   createIndexConcurrently,
@@ -89,7 +89,7 @@ function pgPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
       ? "Seconds once no query is using the index: CONCURRENTLY first waits for every transaction that could use it."
       : estimate.catalogOnly(ctx),
   });
-  const warnings = [...(rebuild && concurrently ? concurrentIndexWarnings("postgresql", ctx.version) : [])];
+  const warnings = [...(rebuild && concurrently ? concurrentIndexWarnings(ctx.caps) : [])];
   if (rebuild) {
     drop.why += ` Rolling back rebuilds the index: ${indexBuildEstimate("postgresql", ctx.answers.approx_rows, concurrently)}`;
   }

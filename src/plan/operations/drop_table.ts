@@ -20,165 +20,199 @@ function parseChild(ref: string): { table: string; column: string } {
   return { table: m[1], column: m[2] };
 }
 
-export const dropTable: Recipe = (ctx: RecipeContext) => {
+/** What every step of the drop shares: the table, its archive name, the referencing children. */
+interface DropTable {
+  table: string;
+  t: string;
+  pg: boolean;
+  pk: string;
+  children: { table: string; column: string }[];
+  archive: string;
+  archiveTable: string;
+  /** The archive table, quoted. */
+  a: string;
+  keepArchive: boolean;
+  strong: string;
+}
+
+function dropTableNames(ctx: RecipeContext): DropTable {
   const table = ctx.answers.table;
-  const t = quoteTable(ctx.engine, table);
   const pg = ctx.engine === "postgresql";
-  const pk = ctx.answers.details?.primary_key ?? "id";
   const children = (ctx.answers.details?.referenced_by ?? []).map(parseChild);
   const archive = constraintName(bareName(table), "archived");
   const archiveTable = schemaPrefix(table) + archive;
-  const a = quoteTable(ctx.engine, archiveTable);
-  const keepArchive = ctx.answers.rollback_need !== "none";
-  const strong = pg ? "ACCESS EXCLUSIVE" : "metadata lock";
-
-  const phases: PhaseDraft[] = [
-    {
-      title: `Remove every use of ${table} from the application`,
-      kind: "deploy",
-      why: "Dropping a table that running code still queries makes those queries fail. Remove the model, queries, jobs and reports that use it first.",
-      statements: [],
-      rollback: [],
-      checks: [],
-      deploy: `Deploy the version without ${table}; check the query logs (or pg_stat_user_tables.seq_scan / idx_scan not moving) that nothing reads it any more.`,
-      estimate: estimate.DEPLOY_ESTIMATE,
-    },
-  ];
-
-  if (children.length) {
-    const drops: Statement[] = [];
-    const readds: Statement[] = [];
-    for (const child of children) {
-      const fk = constraintName(bareName(child.table), child.column, "fkey");
-      const ct = quoteTable(ctx.engine, child.table);
-      const references = `FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${t} (${quoteIdent(ctx.engine, pk)})`;
-      if (!pg) {
-        // MySQL names them <child>_ibfk_<n> unless told otherwise: read the real names when the phase runs.
-        drops.push(...mysqlDropForeignKeys(child.table, child.column, table));
-        readds.push(
-          stmt(`ALTER TABLE ${ct} ADD ${references}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [child.table, table], {
-            rewrite: true,
-            why: `Unnamed, so MySQL names it ${bareName(child.table)}_ibfk_<n> as before. With foreign_key_checks on, adding a foreign key copies the table (reads go on, writes wait).`,
-          }),
-        );
-        continue;
-      }
-      drops.push(
-        stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${quoteIdent(ctx.engine, fk)};`, "ACCESS EXCLUSIVE", [child.table, table], {
-          why: `Briefly locks both ${child.table} and ${table}. ${fk} is PostgreSQL's default name: check the real one with \\d ${child.table}.`,
-        }),
-      );
-      readds.push(
-        stmt(`ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} ${references} NOT VALID;`, "SHARE ROW EXCLUSIVE", [child.table, table], {
-          why: "NOT VALID: re-attached without scanning existing rows.",
-        }),
-        stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, table], {
-          scan: true,
-          // Its own step, after the re-add has committed: in the same transaction the scan would run under the re-add's SHARE ROW EXCLUSIVE.
-          transaction: false,
-          why: `Scans ${child.table} without blocking its writes, as its own step after the re-add has committed.`,
-        }),
-      );
-    }
-    // PostgreSQL: every table the drops (or the re-adds) lock, taken first in one statement, referenced table first (the
-    // order applications write parent then child), and the whole transaction retried by the migration itself.
-    const locked = [table, ...children.map((c) => c.table)];
-    const firstLock = (mode: string, list: Statement[]) => (pg ? [lockTablesFirst(locked, mode), ...list] : list);
-    phases.push(
-      finishRetriedPhase(ctx, {
-        title: `Drop the foreign keys that point at ${table}`,
-        kind: "contract",
-        why: pg
-          ? "The foreign keys are dropped in one short transaction that takes its locks first, in one statement and a fixed order, and retries its lock waits, instead of one DROP TABLE ... CASCADE queueing for each table in turn."
-          : "Each foreign key is dropped on its own, so each statement holds its locks on just two tables for a moment, instead of one DROP TABLE ... CASCADE locking them all at once.",
-        statements: firstLock("ACCESS EXCLUSIVE", drops),
-        rollback: firstLock("SHARE ROW EXCLUSIVE", readds),
-        checks: pg
-          ? [
-              {
-                description: `No foreign key references ${table}`,
-                sql: `SELECT count(*) = 0 AS ok FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass(${literal(t)});`,
-              },
-            ]
-          : [
-              {
-                description: `No foreign key references ${table}`,
-                sql: `SELECT COUNT(*) = 0 AS ok FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ${literal(bareName(table))};`,
-              },
-            ],
-        estimate: estimate.catalogOnly(ctx),
-      }),
-    );
-  }
-
-  if (keepArchive) {
-    phases.push(
-      finishPhase(ctx, {
-        title: `Rename ${table} to ${archive}`,
-        kind: "switch",
-        why:
-          `Renaming first is a reversible drop: anything that still uses ${table} fails loudly now, while the data is one rename away. ` +
-          "Keep it for a while (a release cycle) before dropping.",
-        statements: [
-          pg
-            ? stmt(`ALTER TABLE ${t} RENAME TO ${quoteIdent(ctx.engine, archive)};`, strong, [table])
-            : stmt(`RENAME TABLE ${t} TO ${a};`, strong, [table]),
-        ],
-        rollback: [
-          pg
-            ? stmt(`ALTER TABLE ${a} RENAME TO ${quoteIdent(ctx.engine, bareName(table))};`, strong, [archiveTable])
-            : stmt(`RENAME TABLE ${a} TO ${t};`, strong, [archiveTable]),
-        ],
-        checks: [
-          {
-            description: `${table} is gone and ${archive} exists`,
-            sql: pg
-              ? `SELECT to_regclass(${literal(t)}) IS NULL AND to_regclass(${literal(a)}) IS NOT NULL AS ok;`
-              : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(archive)};`,
-          },
-        ],
-        estimate: estimate.catalogOnly(ctx),
-        deploy: "Wait (a release cycle, or as long as your rollback window) and watch for errors naming the old table before dropping.",
-      }),
-    );
-  }
-
-  const target = keepArchive ? a : t;
-  phases.push(
-    finishPhase(ctx, {
-      title: `Drop ${keepArchive ? archive : table}`,
-      kind: "contract",
-      why: "Nothing uses the table and no foreign key points at it, so the drop locks only the table itself, briefly.",
-      statements: [stmt(`DROP TABLE ${target};`, strong, [keepArchive ? archiveTable : table], { why: "Removes the table and its indexes; the files are freed at commit." })],
-      irreversible: "The table and its data are deleted: only a backup (or point-in-time recovery) brings them back.",
-      checks: [
-        {
-          description: "The table is gone",
-          sql: pg
-            ? `SELECT to_regclass(${literal(target)}) IS NULL AS ok;`
-            : `SELECT COUNT(*) = 0 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(keepArchive ? archiveTable : table))};`,
-        },
-      ],
-      estimate: estimate.catalogOnly(ctx),
-    }),
-  );
   return {
-    summary: `Drop table ${table} safely`,
+    table,
+    t: quoteTable(ctx.engine, table),
+    pg,
+    pk: ctx.answers.details?.primary_key ?? "id",
+    children,
+    archive,
+    archiveTable,
+    a: quoteTable(ctx.engine, archiveTable),
+    keepArchive: ctx.answers.rollback_need !== "none",
+    strong: pg ? "ACCESS EXCLUSIVE" : "metadata lock",
+  };
+}
+
+/** First the application stops using the table. */
+const removeCodePhase = (table: string): PhaseDraft => ({
+  title: `Remove every use of ${table} from the application`,
+  kind: "deploy",
+  why: "Dropping a table that running code still queries makes those queries fail. Remove the model, queries, jobs and reports that use it first.",
+  statements: [],
+  rollback: [],
+  checks: [],
+  deploy: `Deploy the version without ${table}; check the query logs (or pg_stat_user_tables.seq_scan / idx_scan not moving) that nothing reads it any more.`,
+  estimate: estimate.DEPLOY_ESTIMATE,
+});
+
+/** For each referencing child: the statement(s) dropping its foreign key, and those adding it back on rollback. */
+function childForeignKeys(ctx: RecipeContext, k: DropTable): { drops: Statement[]; readds: Statement[] } {
+  const drops: Statement[] = [];
+  const readds: Statement[] = [];
+  for (const child of k.children) {
+    const fk = constraintName(bareName(child.table), child.column, "fkey");
+    const ct = quoteTable(ctx.engine, child.table);
+    const references = `FOREIGN KEY (${quoteIdent(ctx.engine, child.column)}) REFERENCES ${k.t} (${quoteIdent(ctx.engine, k.pk)})`;
+    if (!k.pg) {
+      // MySQL names them <child>_ibfk_<n> unless told otherwise: read the real names when the phase runs.
+      drops.push(...mysqlDropForeignKeys(child.table, child.column, k.table));
+      readds.push(
+        stmt(`ALTER TABLE ${ct} ADD ${references}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [child.table, k.table], {
+          rewrite: true,
+          why: `Unnamed, so MySQL names it ${bareName(child.table)}_ibfk_<n> as before. With foreign_key_checks on, adding a foreign key copies the table (reads go on, writes wait).`,
+        }),
+      );
+      continue;
+    }
+    drops.push(
+      stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${quoteIdent(ctx.engine, fk)};`, "ACCESS EXCLUSIVE", [child.table, k.table], {
+        why: `Briefly locks both ${child.table} and ${k.table}. ${fk} is PostgreSQL's default name: check the real one with \\d ${child.table}.`,
+      }),
+    );
+    readds.push(
+      stmt(`ALTER TABLE ${ct} ADD CONSTRAINT ${quoteIdent(ctx.engine, fk)} ${references} NOT VALID;`, "SHARE ROW EXCLUSIVE", [child.table, k.table], {
+        why: "NOT VALID: re-attached without scanning existing rows.",
+      }),
+      stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${quoteIdent(ctx.engine, fk)};`, "SHARE UPDATE EXCLUSIVE", [child.table, k.table], {
+        scan: true,
+        // Its own step, after the re-add has committed: in the same transaction the scan would run under the re-add's SHARE ROW EXCLUSIVE.
+        transaction: false,
+        why: `Scans ${child.table} without blocking its writes, as its own step after the re-add has committed.`,
+      }),
+    );
+  }
+  return { drops, readds };
+}
+
+const DROP_FKS_WHY = {
+  pg: "The foreign keys are dropped in one short transaction that takes its locks first, in one statement and a fixed order, and retries its lock waits, instead of one DROP TABLE ... CASCADE queueing for each table in turn.",
+  mysql: "Each foreign key is dropped on its own, so each statement holds its locks on just two tables for a moment, instead of one DROP TABLE ... CASCADE locking them all at once.",
+};
+
+function dropForeignKeysPhase(ctx: RecipeContext, k: DropTable): PhaseDraft {
+  const { table, t, pg, children } = k;
+  const { drops, readds } = childForeignKeys(ctx, k);
+  // PostgreSQL: every table the drops (or the re-adds) lock, taken first in one statement, referenced table first (the
+  // order applications write parent then child), and the whole transaction retried by the migration itself.
+  const locked = [table, ...children.map((c) => c.table)];
+  const firstLock = (mode: string, list: Statement[]) => (pg ? [lockTablesFirst(locked, mode), ...list] : list);
+  return finishRetriedPhase(ctx, {
+    title: `Drop the foreign keys that point at ${table}`,
+    kind: "contract",
+    why: pg ? DROP_FKS_WHY.pg : DROP_FKS_WHY.mysql,
+    statements: firstLock("ACCESS EXCLUSIVE", drops),
+    rollback: firstLock("SHARE ROW EXCLUSIVE", readds),
+    checks: [
+      {
+        description: `No foreign key references ${table}`,
+        sql: pg
+          ? `SELECT count(*) = 0 AS ok FROM pg_constraint WHERE contype = 'f' AND confrelid = to_regclass(${literal(t)});`
+          : `SELECT COUNT(*) = 0 AS ok FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME = ${literal(bareName(table))};`,
+      },
+    ],
+    estimate: estimate.catalogOnly(ctx),
+  });
+}
+
+/** The reversible part: rename to the archive name, kept for a release cycle. */
+function archivePhase(ctx: RecipeContext, k: DropTable): PhaseDraft {
+  const { table, t, a, pg, archive, archiveTable, strong } = k;
+  return finishPhase(ctx, {
+    title: `Rename ${table} to ${archive}`,
+    kind: "switch",
+    why:
+      `Renaming first is a reversible drop: anything that still uses ${table} fails loudly now, while the data is one rename away. ` +
+      "Keep it for a while (a release cycle) before dropping.",
+    statements: [
+      pg
+        ? stmt(`ALTER TABLE ${t} RENAME TO ${quoteIdent(ctx.engine, archive)};`, strong, [table])
+        : stmt(`RENAME TABLE ${t} TO ${a};`, strong, [table]),
+    ],
+    rollback: [
+      pg
+        ? stmt(`ALTER TABLE ${a} RENAME TO ${quoteIdent(ctx.engine, bareName(table))};`, strong, [archiveTable])
+        : stmt(`RENAME TABLE ${a} TO ${t};`, strong, [archiveTable]),
+    ],
+    checks: [
+      {
+        description: `${table} is gone and ${archive} exists`,
+        sql: pg
+          ? `SELECT to_regclass(${literal(t)}) IS NULL AND to_regclass(${literal(a)}) IS NOT NULL AS ok;`
+          : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(archive)};`,
+      },
+    ],
+    estimate: estimate.catalogOnly(ctx),
+    deploy: "Wait (a release cycle, or as long as your rollback window) and watch for errors naming the old table before dropping.",
+  });
+}
+
+function finalDropPhase(ctx: RecipeContext, k: DropTable): PhaseDraft {
+  const { table, keepArchive, archive, archiveTable, pg } = k;
+  const target = keepArchive ? k.a : k.t;
+  return finishPhase(ctx, {
+    title: `Drop ${keepArchive ? archive : table}`,
+    kind: "contract",
+    why: "Nothing uses the table and no foreign key points at it, so the drop locks only the table itself, briefly.",
+    statements: [stmt(`DROP TABLE ${target};`, k.strong, [keepArchive ? archiveTable : table], { why: "Removes the table and its indexes; the files are freed at commit." })],
+    irreversible: "The table and its data are deleted: only a backup (or point-in-time recovery) brings them back.",
+    checks: [
+      {
+        description: "The table is gone",
+        sql: pg
+          ? `SELECT to_regclass(${literal(target)}) IS NULL AS ok;`
+          : `SELECT COUNT(*) = 0 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(keepArchive ? archiveTable : table))};`,
+      },
+    ],
+    estimate: estimate.catalogOnly(ctx),
+  });
+}
+
+function dropTableWarnings(ctx: RecipeContext, k: DropTable): string[] {
+  const unchecked = k.pg
+    ? `No referencing tables given (details.referenced_by): check with SELECT conrelid::regclass, conname FROM pg_constraint WHERE confrelid = to_regclass('${k.t.replace(/'/g, "''")}'); if any exist, DROP TABLE fails (it would need CASCADE, which locks them all at once).`
+    : `No referencing tables given (details.referenced_by): check information_schema.REFERENTIAL_CONSTRAINTS for REFERENCED_TABLE_NAME = '${bareName(k.table)}' first; MySQL refuses to drop a referenced table.`;
+  return [
+    ...(k.children.length ? [] : [unchecked]),
+    ctx.answers.rollback_need === "full"
+      ? "Take a backup of the table (pg_dump -t / mysqldump) before the final drop: it is the only way back."
+      : "The final drop cannot be undone; a backup of the table is cheap insurance.",
+  ];
+}
+
+export const dropTable: Recipe = (ctx: RecipeContext) => {
+  const k = dropTableNames(ctx);
+  const phases: PhaseDraft[] = [removeCodePhase(k.table)];
+  if (k.children.length) phases.push(dropForeignKeysPhase(ctx, k));
+  if (k.keepArchive) phases.push(archivePhase(ctx, k));
+  phases.push(finalDropPhase(ctx, k));
+  return {
+    summary: `Drop table ${k.table} safely`,
     strategy:
       "Contract step by step: remove the code, drop incoming foreign keys one at a time" +
-      (keepArchive ? ", rename the table to an archive name (the undoable part), and only later drop it." : ", then drop the table."),
+      (k.keepArchive ? ", rename the table to an archive name (the undoable part), and only later drop it." : ", then drop the table."),
     phases,
-    warnings: [
-      ...(children.length
-        ? []
-        : [
-            pg
-              ? `No referencing tables given (details.referenced_by): check with SELECT conrelid::regclass, conname FROM pg_constraint WHERE confrelid = to_regclass('${t.replace(/'/g, "''")}'); if any exist, DROP TABLE fails (it would need CASCADE, which locks them all at once).`
-              : `No referencing tables given (details.referenced_by): check information_schema.REFERENTIAL_CONSTRAINTS for REFERENCED_TABLE_NAME = '${bareName(table)}' first; MySQL refuses to drop a referenced table.`,
-          ]),
-      ctx.answers.rollback_need === "full"
-        ? "Take a backup of the table (pg_dump -t / mysqldump) before the final drop: it is the only way back."
-        : "The final drop cannot be undone; a backup of the table is cheap insurance.",
-    ],
+    warnings: dropTableWarnings(ctx, k),
   };
 };

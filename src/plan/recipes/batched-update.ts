@@ -8,7 +8,7 @@
 import { schemaPrefix } from "../encode.js";
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { dollarQuoted } from "../encode.js";
 import * as estimate from "./estimate.js";
 import { batchSettings } from "./size-policy.js";
@@ -28,75 +28,95 @@ export interface BackfillSpec {
 }
 
 
+type BackfillStatements = { statements: Statement[]; how: string; cleanup?: Statement[] };
+
+/** What the backfill's forms share: the quoted table and key, the batch settings, the row lock, the background-job advice. */
+interface BackfillShape {
+  t: string;
+  pk: string;
+  batchSize: number;
+  pauseMs: number;
+  rowLock: Pick<Statement, "lock" | "lockedTables" | "rewrite">;
+  worker: string;
+}
+
 /** The statements of the backfill, and the text explaining how to run them. */
-export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): { statements: Statement[]; how: string; cleanup?: Statement[] } {
-  const t = quoteTable(ctx.engine, spec.table);
-  const pk = quoteIdent(ctx.engine, spec.primaryKey);
+export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): BackfillStatements {
   const { batchSize, pauseMs, backgroundJob } = batchSettings(ctx);
-  const rowLock: Pick<Statement, "lock" | "lockedTables" | "rewrite"> = { lock: ctx.engine === "mysql" ? "ROW LOCKS" : "ROW EXCLUSIVE", lockedTables: [spec.table], rewrite: false };
-  const worker = backgroundJob
-    ? " At this size run it as a background job (a worker process or `nohup psql -f ... &` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) simply start it again; finished rows are skipped."
-    : "";
+  const shape: BackfillShape = {
+    t: quoteTable(ctx.engine, spec.table),
+    pk: quoteIdent(ctx.engine, spec.primaryKey),
+    batchSize,
+    pauseMs,
+    rowLock: { lock: ctx.engine === "mysql" ? "ROW LOCKS" : "ROW EXCLUSIVE", lockedTables: [spec.table], rewrite: false },
+    worker: backgroundJob
+      ? " At this size run it as a background job (a worker process or `nohup psql -f ... &` in tmux), not inside a deploy: it prints progress, and if it stops (error, deploy, failover) simply start it again; finished rows are skipped."
+      : "",
+  };
 
   if (ctx.size === "small") {
     return {
       statements: [
         {
-          sql: `UPDATE ${t} SET ${spec.set} WHERE ${spec.pending};`,
+          sql: `UPDATE ${shape.t} SET ${spec.set} WHERE ${spec.pending};`,
           transaction: true,
-          ...rowLock,
+          ...shape.rowLock,
           why: "Under 10k rows one statement finishes in well under a second; batching would only add steps.",
         },
       ],
       how: "A single UPDATE: the table is small enough that its row locks are held only briefly.",
     };
   }
-
   if (ctx.engine === "mysql") return mysqlKeysetBatch(ctx, spec);
+  return ctx.caps.has("commitInDo") ? pgDoBlockBackfill(spec, shape) : pgCursorBackfill(ctx, spec, shape);
+}
 
-  if (versionAtLeast(ctx.version, "11")) {
-    const body = [
-      "DECLARE",
-      `  batch_start ${t}.${pk}%TYPE;`,
-      `  batch_end ${t}.${pk}%TYPE;`,
-      "  batches bigint := 0;",
-      "BEGIN",
-      `  SELECT min(${pk}) INTO batch_start FROM ${t};`,
-      "  WHILE batch_start IS NOT NULL LOOP",
-      `    SELECT max(${pk}) INTO batch_end FROM (`,
-      `      SELECT ${pk} FROM ${t} WHERE ${pk} >= batch_start ORDER BY ${pk} LIMIT ${batchSize}`,
-      "    ) AS batch;",
-      `    UPDATE ${t} SET ${spec.set}`,
-      `      WHERE ${pk} BETWEEN batch_start AND batch_end AND (${spec.pending});`,
-      "    COMMIT;",
-      "    batches := batches + 1;",
-      // The label is a RAISE parameter, not part of the format: a quote or a % in it stays plain text.
-      `    IF batches % 100 = 0 THEN RAISE NOTICE '%: % batches done, up to key %', ${literal(spec.label)}, batches, batch_end; END IF;`,
-      `    PERFORM pg_sleep(${pauseMs / 1000});`,
-      `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
-      "  END LOOP;",
-    ].join("\n");
-    const sql = `DO ${dollarQuoted(`\n${body}\nEND `)};`;
-    return {
-      statements: [
-        {
-          sql,
-          transaction: false,
-          ...rowLock,
-          batched: { table: spec.table, batchSize, pauseMs },
-          why:
-            `Keyset batches of ${batchSize} rows over the primary key; each batch commits (PostgreSQL 11+ allows COMMIT in a DO block ` +
-            "run outside a transaction) so row locks stay short and vacuum can keep up, and it pauses between batches to let replicas catch up.",
-        },
-      ],
-      how:
-        "Run the DO block outside a transaction block (it commits after every batch). It is one complete, resumable run: " +
-        `if it stops, run it again and rows already done are skipped by \`${spec.pending}\`.${worker}`,
-    };
-  }
+/** PostgreSQL 11+: one resumable DO block that commits after every keyset batch. */
+function pgDoBlockBackfill(spec: BackfillSpec, { t, pk, batchSize, pauseMs, rowLock, worker }: BackfillShape): BackfillStatements {
+  const body = [
+    "DECLARE",
+    `  batch_start ${t}.${pk}%TYPE;`,
+    `  batch_end ${t}.${pk}%TYPE;`,
+    "  batches bigint := 0;",
+    "BEGIN",
+    `  SELECT min(${pk}) INTO batch_start FROM ${t};`,
+    "  WHILE batch_start IS NOT NULL LOOP",
+    `    SELECT max(${pk}) INTO batch_end FROM (`,
+    `      SELECT ${pk} FROM ${t} WHERE ${pk} >= batch_start ORDER BY ${pk} LIMIT ${batchSize}`,
+    "    ) AS batch;",
+    `    UPDATE ${t} SET ${spec.set}`,
+    `      WHERE ${pk} BETWEEN batch_start AND batch_end AND (${spec.pending});`,
+    "    COMMIT;",
+    "    batches := batches + 1;",
+    // The label is a RAISE parameter, not part of the format: a quote or a % in it stays plain text.
+    `    IF batches % 100 = 0 THEN RAISE NOTICE '%: % batches done, up to key %', ${literal(spec.label)}, batches, batch_end; END IF;`,
+    `    PERFORM pg_sleep(${pauseMs / 1000});`,
+    `    SELECT min(${pk}) INTO batch_start FROM ${t} WHERE ${pk} > batch_end;`,
+    "  END LOOP;",
+  ].join("\n");
+  return {
+    statements: [
+      {
+        sql: `DO ${dollarQuoted(`\n${body}\nEND `)};`,
+        transaction: false,
+        ...rowLock,
+        batched: { table: spec.table, batchSize, pauseMs },
+        why:
+          `Keyset batches of ${batchSize} rows over the primary key; each batch commits (PostgreSQL 11+ allows COMMIT in a DO block ` +
+          "run outside a transaction) so row locks stay short and vacuum can keep up, and it pauses between batches to let replicas catch up.",
+      },
+    ],
+    how:
+      "Run the DO block outside a transaction block (it commits after every batch). It is one complete, resumable run: " +
+      `if it stops, run it again and rows already done are skipped by \`${spec.pending}\`.${worker}`,
+  };
+}
 
-  // PostgreSQL 10: no COMMIT inside DO. A cursor table remembers the next key, so each run of the batch
-  // statement is its own transaction and continues where the previous one stopped.
+/**
+ * PostgreSQL 10: no COMMIT inside DO. A cursor table remembers the next key, so each run of the batch
+ * statement is its own transaction and continues where the previous one stopped.
+ */
+function pgCursorBackfill(ctx: RecipeContext, spec: BackfillSpec, { t, pk, batchSize, pauseMs, rowLock, worker }: BackfillShape): BackfillStatements {
   const cursor = constraintName("mw_backfill", bareName(spec.table), "cursor");
   const cursorTable = schemaPrefix(spec.table) + cursor;
   const c = quoteTable(ctx.engine, cursorTable);

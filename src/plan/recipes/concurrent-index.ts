@@ -5,10 +5,11 @@
  * Shared by add_index, drop_index, add_unique_constraint, add_foreign_key and add_primary_key.
  */
 import type { Engine } from "../../answers/schema.js";
+import type { Capabilities } from "../../engines/index.js";
 import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import { PlanError } from "../errors.js";
-import { compareVersions, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import { objectName } from "../names.js";
 import { bareName, literal } from "./statements.js";
 import * as estimate from "./estimate.js";
@@ -182,9 +183,9 @@ export function mysqlIndexCheck(spec: Pick<IndexSpec, "table" | "name">, present
 }
 
 /** What to do when a concurrent build fails: it leaves an INVALID index that still slows every write. */
-export function invalidIndexAdvice(version: string, spec: Pick<IndexSpec, "table" | "name">): string {
+export function invalidIndexAdvice(caps: Capabilities, spec: Pick<IndexSpec, "table" | "name">): string {
   const name = qualifiedIndex("postgresql", spec);
-  const reindex = versionAtLeast(version, "12")
+  const reindex = caps.has("reindexConcurrently")
     ? ` (on PostgreSQL 12+ \`REINDEX INDEX CONCURRENTLY ${name};\` rebuilds it in place instead)`
     : "";
   return (
@@ -196,11 +197,10 @@ export function invalidIndexAdvice(version: string, spec: Pick<IndexSpec, "table
 }
 
 /** PostgreSQL 14.0-14.3 can silently corrupt indexes built or reindexed CONCURRENTLY (fixed in 14.4). */
-export function concurrentIndexWarnings(engine: Engine, version: string): string[] {
-  if (engine !== "postgresql") return [];
-  if (compareVersions(version, "14") >= 0 && compareVersions(version, "14.4") < 0) {
+export function concurrentIndexWarnings(caps: Capabilities): string[] {
+  if (caps.has("concurrentIndexCorruptionBug")) {
     return [
-      `PostgreSQL ${version} has a bug (fixed in 14.4) that can silently corrupt indexes built with CREATE INDEX ` +
+      `PostgreSQL ${caps.version} has a bug (fixed in 14.4) that can silently corrupt indexes built with CREATE INDEX ` +
         `CONCURRENTLY or REINDEX CONCURRENTLY when rows are updated during the build. Upgrade to 14.4 or later first; ` +
         `if you cannot, build without CONCURRENTLY in a maintenance window, and check existing indexes with amcheck ` +
         `(\`bt_index_check\`) and rebuild any built concurrently on 14.0-14.3.`,

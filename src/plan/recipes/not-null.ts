@@ -9,7 +9,8 @@
  */
 import type { Column } from "../../answers/schema.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import type { Statement } from "../model.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlRestatedDefinition } from "./column-defaults.js";
 import * as estimate from "./estimate.js";
 import { mayBlockForScan } from "./size-policy.js";
@@ -81,69 +82,62 @@ function validatedCheck(ctx: RecipeContext, table: string, name: string) {
 /** The plan cannot see whether the column was NOT NULL already; if it was, its rollback must keep it so. */
 const WAS_NOT_NULL = "Makes the column nullable again. If it was already NOT NULL before this plan ran, skip this statement.";
 
-/**
- * Phases that make `column` NOT NULL once no NULL is left in it. `column.type` is needed on MySQL,
- * whose MODIFY restates the whole definition.
- */
-export function notNullPhases(ctx: RecipeContext, table: string, column: Column): PhaseDraft[] {
-  const rows = ctx.answers.approx_rows;
-  const t = quoteTable(ctx.engine, table);
-  const c = quoteIdent(ctx.engine, column.name);
+/** The column being made NOT NULL, with its quoted table and name. */
+interface Target {
+  table: string;
+  column: Column;
+  t: string;
+  c: string;
+}
 
-  if (ctx.engine === "mysql") {
-    const def = `${c} ${mysqlRestatedDefinition(column, { nullable: false })}`;
-    return [
-      finishPhase(ctx, {
-        title: `Make ${column.name} NOT NULL`,
-        kind: "contract",
-        why:
-          "MySQL makes a column NOT NULL by rebuilding the table in place; with LOCK=NONE reads and writes continue during the rebuild " +
-          "(strict SQL mode must be on, or the statement is refused). It fails if any NULL is left, so it runs after the backfill.",
-        statements: [
-          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${def}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
-            rewrite: true,
-            why: "Online rebuild: the brief metadata locks at the start and end are the only blocking moments.",
-          }),
-        ],
-        rollback: [
-          stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { nullable: true })}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
-            rewrite: true,
-          }),
-        ],
-        checks: [noNullsCheck(ctx, table, column.name)],
-        estimate: estimate.rewrite(rows),
+/** MySQL: an online in-place rebuild with the definition restated as NOT NULL. */
+function mysqlNotNullPhase(ctx: RecipeContext, { table, column, t, c }: Target): PhaseDraft {
+  const def = `${c} ${mysqlRestatedDefinition(column, { nullable: false })}`;
+  return finishPhase(ctx, {
+    title: `Make ${column.name} NOT NULL`,
+    kind: "contract",
+    why:
+      "MySQL makes a column NOT NULL by rebuilding the table in place; with LOCK=NONE reads and writes continue during the rebuild " +
+      "(strict SQL mode must be on, or the statement is refused). It fails if any NULL is left, so it runs after the backfill.",
+    statements: [
+      stmt(`ALTER TABLE ${t} MODIFY COLUMN ${def}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+        rewrite: true,
+        why: "Online rebuild: the brief metadata locks at the start and end are the only blocking moments.",
       }),
-    ];
-  }
-
-  if (mayBlockForScan(ctx)) {
-    return [
-      finishPhase(ctx, {
-        title: `Make ${column.name} NOT NULL`,
-        kind: "contract",
-        why:
-          "SET NOT NULL scans the table under ACCESS EXCLUSIVE to prove there is no NULL. At this size and downtime tolerance the scan " +
-          "is short enough to accept, so the check-constraint detour is not worth its extra steps.",
-        statements: [
-          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
-            scan: true,
-            why: "One statement: blocks reads and writes while it scans the table.",
-          }),
-        ],
-        rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL })],
-        checks: [attnotnullCheck(ctx, table, column.name)],
-        estimate: estimate.scan(rows, "under ACCESS EXCLUSIVE"),
+    ],
+    rollback: [
+      stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${mysqlRestatedDefinition(column, { nullable: true })}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
+        rewrite: true,
       }),
-    ];
-  }
-
-  const native = versionAtLeast(ctx.version, "18");
-  const name = native ? pgNotNullConstraintName(table, column.name) : notNullCheckName(table, column.name);
-  const n = quoteIdent(ctx.engine, name);
-  const dropIt = stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table], {
-    why: native ? WAS_NOT_NULL : "Removes the helper check.",
+    ],
+    checks: [noNullsCheck(ctx, table, column.name)],
+    estimate: estimate.rewrite(ctx.answers.approx_rows),
   });
-  const validate = finishPhase(ctx, {
+}
+
+/** PostgreSQL, when a short block is acceptable: one SET NOT NULL that scans under ACCESS EXCLUSIVE. */
+function scanningSetNotNullPhase(ctx: RecipeContext, { table, column, t, c }: Target): PhaseDraft {
+  return finishPhase(ctx, {
+    title: `Make ${column.name} NOT NULL`,
+    kind: "contract",
+    why:
+      "SET NOT NULL scans the table under ACCESS EXCLUSIVE to prove there is no NULL. At this size and downtime tolerance the scan " +
+      "is short enough to accept, so the check-constraint detour is not worth its extra steps.",
+    statements: [
+      stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
+        scan: true,
+        why: "One statement: blocks reads and writes while it scans the table.",
+      }),
+    ],
+    rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL })],
+    checks: [attnotnullCheck(ctx, table, column.name)],
+    estimate: estimate.scan(ctx.answers.approx_rows, "under ACCESS EXCLUSIVE"),
+  });
+}
+
+/** VALIDATE CONSTRAINT: the scan, under SHARE UPDATE EXCLUSIVE, in its own transaction. */
+function validatePhase(ctx: RecipeContext, { table, column, t }: Target, n: string, name: string, native: boolean): PhaseDraft {
+  return finishPhase(ctx, {
     title: `Validate the NOT NULL constraint on ${column.name}`,
     kind: "verify",
     why:
@@ -158,39 +152,27 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
     ],
     rollback: [],
     checks: [validatedCheck(ctx, table, name), ...(native ? [attnotnullCheck(ctx, table, column.name)] : [])],
-    estimate: estimate.scan(rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
+    estimate: estimate.scan(ctx.answers.approx_rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
   });
+}
 
-  if (native) {
-    return [
-      finishPhase(ctx, {
-        title: `Add NOT NULL on ${column.name} as NOT VALID`,
-        kind: "expand",
-        why:
-          "PostgreSQL 18 can add a NOT NULL constraint as NOT VALID: new and updated rows are checked at once, existing rows are " +
-          "not scanned, so the ACCESS EXCLUSIVE lock lasts milliseconds. Validation follows separately. The constraint gets the " +
-          "name PostgreSQL itself would give it, so on a column that is already NOT NULL this step changes nothing.",
-        statements: [
-          stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} NOT NULL ${c} NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
-            why: "Catalog only: no scan.",
-          }),
-        ],
-        rollback: [dropIt],
-        checks: [noNullsCheck(ctx, table, column.name)],
-        estimate: estimate.catalogOnly(ctx),
-      }),
-      validate,
-    ];
-  }
+const NATIVE_NOT_VALID_WHY =
+  "PostgreSQL 18 can add a NOT NULL constraint as NOT VALID: new and updated rows are checked at once, existing rows are " +
+  "not scanned, so the ACCESS EXCLUSIVE lock lasts milliseconds. Validation follows separately. The constraint gets the " +
+  "name PostgreSQL itself would give it, so on a column that is already NOT NULL this step changes nothing.";
 
-  const addCheck = finishPhase(ctx, {
-    title: `Add CHECK (${column.name} IS NOT NULL) as NOT VALID`,
+const CHECK_NOT_VALID_WHY =
+  "A NOT VALID check constraint is enforced for new and updated rows immediately but does not scan existing rows, so its " +
+  "ACCESS EXCLUSIVE lock lasts milliseconds. It is added after the backfill because it rejects any update of a row that is still NULL.";
+
+/** The instant first step: NOT NULL NOT VALID (PostgreSQL 18) or CHECK (c IS NOT NULL) NOT VALID. */
+function addNotValidPhase(ctx: RecipeContext, { table, column, t, c }: Target, n: string, native: boolean, dropIt: Statement): PhaseDraft {
+  return finishPhase(ctx, {
+    title: native ? `Add NOT NULL on ${column.name} as NOT VALID` : `Add CHECK (${column.name} IS NOT NULL) as NOT VALID`,
     kind: "expand",
-    why:
-      "A NOT VALID check constraint is enforced for new and updated rows immediately but does not scan existing rows, so its " +
-      "ACCESS EXCLUSIVE lock lasts milliseconds. It is added after the backfill because it rejects any update of a row that is still NULL.",
+    why: native ? NATIVE_NOT_VALID_WHY : CHECK_NOT_VALID_WHY,
     statements: [
-      stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
+      stmt(native ? `ALTER TABLE ${t} ADD CONSTRAINT ${n} NOT NULL ${c} NOT VALID;` : `ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table], {
         why: "Catalog only: no scan.",
       }),
     ],
@@ -198,41 +180,53 @@ export function notNullPhases(ctx: RecipeContext, table: string, column: Column)
     checks: [noNullsCheck(ctx, table, column.name)],
     estimate: estimate.catalogOnly(ctx),
   });
+}
 
-  if (!versionAtLeast(ctx.version, "12")) {
-    return [
-      addCheck,
-      {
-        ...validate,
-        why:
-          validate.why +
-          " Before PostgreSQL 12, SET NOT NULL cannot use this check and would scan under ACCESS EXCLUSIVE, so the validated check " +
-          "stays as the guarantee. After upgrading to 12 or later, SET NOT NULL becomes a catalog-only step and the check can be dropped.",
-      },
-    ];
-  }
+/** PostgreSQL 12+: SET NOT NULL without a scan, proven by the validated check, which is then dropped. */
+function setNotNullDropCheckPhase(ctx: RecipeContext, { table, column, t, c }: Target, n: string): PhaseDraft {
+  return finishPhase(ctx, {
+    title: `Set ${column.name} NOT NULL and drop the helper check`,
+    kind: "contract",
+    why:
+      "From PostgreSQL 12, SET NOT NULL skips its table scan when a validated CHECK (c IS NOT NULL) proves there is no NULL, " +
+      "so the ACCESS EXCLUSIVE lock is brief. The check is then redundant and is dropped.",
+    statements: [
+      stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
+        why: "No scan: the validated check proves the column has no NULL.",
+      }),
+      stmt(`ALTER TABLE ${t} DROP CONSTRAINT ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Redundant now." }),
+    ],
+    rollback: [
+      stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table]),
+      stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL }),
+    ],
+    checks: [attnotnullCheck(ctx, table, column.name)],
+    estimate: estimate.catalogOnly(ctx),
+  });
+}
 
-  return [
-    addCheck,
-    validate,
-    finishPhase(ctx, {
-      title: `Set ${column.name} NOT NULL and drop the helper check`,
-      kind: "contract",
-      why:
-        "From PostgreSQL 12, SET NOT NULL skips its table scan when a validated CHECK (c IS NOT NULL) proves there is no NULL, " +
-        "so the ACCESS EXCLUSIVE lock is brief. The check is then redundant and is dropped.",
-      statements: [
-        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
-          why: "No scan: the validated check proves the column has no NULL.",
-        }),
-        stmt(`ALTER TABLE ${t} DROP CONSTRAINT ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Redundant now." }),
-      ],
-      rollback: [
-        stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${n} CHECK (${c} IS NOT NULL) NOT VALID;`, "ACCESS EXCLUSIVE", [table]),
-        stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: WAS_NOT_NULL }),
-      ],
-      checks: [attnotnullCheck(ctx, table, column.name)],
-      estimate: estimate.catalogOnly(ctx),
-    }),
-  ];
+const CHECK_STAYS_BEFORE_12 =
+  " Before PostgreSQL 12, SET NOT NULL cannot use this check and would scan under ACCESS EXCLUSIVE, so the validated check " +
+  "stays as the guarantee. After upgrading to 12 or later, SET NOT NULL becomes a catalog-only step and the check can be dropped.";
+
+/**
+ * Phases that make `column` NOT NULL once no NULL is left in it. `column.type` is needed on MySQL,
+ * whose MODIFY restates the whole definition.
+ */
+export function notNullPhases(ctx: RecipeContext, table: string, column: Column): PhaseDraft[] {
+  const target: Target = { table, column, t: quoteTable(ctx.engine, table), c: quoteIdent(ctx.engine, column.name) };
+  if (ctx.engine === "mysql") return [mysqlNotNullPhase(ctx, target)];
+  if (mayBlockForScan(ctx)) return [scanningSetNotNullPhase(ctx, target)];
+
+  const native = ctx.caps.has("notNullNotValid");
+  const name = native ? pgNotNullConstraintName(table, column.name) : notNullCheckName(table, column.name);
+  const n = quoteIdent(ctx.engine, name);
+  const dropIt = stmt(`ALTER TABLE ${target.t} DROP CONSTRAINT IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table], {
+    why: native ? WAS_NOT_NULL : "Removes the helper check.",
+  });
+  const validate = validatePhase(ctx, target, n, name, native);
+  const add = addNotValidPhase(ctx, target, n, native, dropIt);
+  if (native) return [add, validate];
+  if (!ctx.caps.has("notNullFromValidCheck")) return [add, { ...validate, why: validate.why + CHECK_STAYS_BEFORE_12 }];
+  return [add, validate, setNotNullDropCheckPhase(ctx, target, n)];
 }

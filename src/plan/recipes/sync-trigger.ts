@@ -4,7 +4,7 @@
  */
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
-import { constraintName, quoteIdent, quoteTable, versionAtLeast } from "../sql.js";
+import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { bareName, stmt } from "./statements.js";
 import { dollarQuoted } from "../encode.js";
 
@@ -19,7 +19,7 @@ function build(ctx: RecipeContext, table: string, name: string, body: string): S
   const schema = table.includes(".") ? `${quoteIdent(ctx.engine, table.split(".")[0])}.` : "";
   const fn = `${schema}${quoteIdent(ctx.engine, name)}`;
   const trg = quoteIdent(ctx.engine, name);
-  const exec = versionAtLeast(ctx.version, "11") ? "EXECUTE FUNCTION" : "EXECUTE PROCEDURE";
+  const exec = ctx.caps.has("executeFunctionTrigger") ? "EXECUTE FUNCTION" : "EXECUTE PROCEDURE";
   return {
     name,
     create: [

@@ -7,7 +7,7 @@
 import type { RecipeContext } from "../../context.js";
 import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
-import { versionAtLeast } from "../../sql.js";
+import {  } from "../../sql.js";
 import * as estimate from "../estimate.js";
 import { finishPhase, literal, regclass } from "../statements.js";
 import { bigintKeyMembers } from "./members.js";
@@ -56,7 +56,7 @@ export function bigintKeyPlan(ctx: RecipeContext, column: string, to: string): R
     estimate: estimate.catalogOnly(ctx),
   });
   const warnings = [...mm.notes];
-  if (!versionAtLeast(ctx.version, "12")) warnings.push("Before PostgreSQL 12, SET NOT NULL in the swap scans the table under ACCESS EXCLUSIVE even with the validated CHECK.");
+  if (!ctx.caps.has("notNullFromValidCheck")) warnings.push("Before PostgreSQL 12, SET NOT NULL in the swap scans the table under ACCESS EXCLUSIVE even with the validated CHECK.");
   if (mm.views.length) warnings.push(`The swap re-creates ${mm.views.map((v) => v.name).join(", ")}: grants on ${mm.views.length === 1 ? "it" : "them"} must be given again.`);
   const children = mm.children.map((c) => `${c.tableName}.${c.column.name}`);
   return {
