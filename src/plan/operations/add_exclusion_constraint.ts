@@ -11,6 +11,7 @@ import { dollarBody } from "../encode.js";
 import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
+import { keysetLoopStart } from "../recipes/batched-update.js";
 import { batchSettings, mayBlockForScan } from "../recipes/size-policy.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 
@@ -316,13 +317,7 @@ function copyInDoBlock(k: CopySwap, batchSize: number, pauseMs: number): Stateme
   return {
     sql: dollarBody([
       "DO $$",
-      "DECLARE",
-      `  batch_start ${t}.${pk}%TYPE;`,
-      `  batch_end ${t}.${pk}%TYPE;`,
-      "  batches bigint := 0;",
-      "BEGIN",
-      `  SELECT min(${pk}) INTO batch_start FROM ${t};`,
-      "  WHILE batch_start IS NOT NULL LOOP",
+      ...keysetLoopStart(t, pk),
       `    SELECT max(${pk}) INTO batch_end FROM (SELECT ${pk} FROM ${t} WHERE ${pk} >= batch_start ORDER BY ${pk} LIMIT ${batchSize}) AS batch;`,
       `    INSERT INTO ${fresh} OVERRIDING SYSTEM VALUE SELECT * FROM ${t} WHERE ${pk} BETWEEN batch_start AND batch_end FOR SHARE ON CONFLICT (${pk}) DO NOTHING;`,
       "    COMMIT;",

@@ -243,8 +243,8 @@ function mysqlTriggerCheck(table: string, names: { ins: string; upd: string }, p
   };
 }
 
-/** What the MySQL column swap's steps share. */
-interface MysqlSwap {
+/** The names both engines' column swaps use: the table, the column, its new and old siblings, each quoted. */
+interface SwapNames {
   column: Column;
   from: string;
   to: string;
@@ -255,6 +255,18 @@ interface MysqlSwap {
   oldName: string;
   n: string;
   o: string;
+}
+
+function swapNames(ctx: RecipeContext, column: Column, from: string, to: string): SwapNames {
+  const table = ctx.answers.table;
+  const newName = deriveName(column.name, "new");
+  const oldName = deriveName(column.name, "old");
+  const q = (name: string) => quoteIdent(ctx.engine, name);
+  return { column, from, to, table, t: quoteTable(ctx.engine, table), c: q(column.name), newName, oldName, n: q(newName), o: q(oldName) };
+}
+
+/** What the MySQL column swap's steps share. */
+interface MysqlSwap extends SwapNames {
   /** The conversion in the backfill, and in the triggers (reading NEW.column). */
   convert: string;
   defaultPart: string;
@@ -270,11 +282,8 @@ interface MysqlSwap {
 const ONLINE = "ALGORITHM=INPLACE, LOCK=NONE";
 
 function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): MysqlSwap {
-  const table = ctx.answers.table;
-  const newName = deriveName(column.name, "new");
-  const oldName = deriveName(column.name, "old");
-  const c = quoteIdent(ctx.engine, column.name);
-  const n = quoteIdent(ctx.engine, newName);
+  const names = swapNames(ctx, column, from, to);
+  const { table, newName, oldName, c, n } = names;
   const using = ctx.answers.details?.using;
   // MySQL's CAST has no target for most column types (no CAST AS BIGINT): without USING, assignment converts,
   // and in strict mode a value that does not fit fails the statement instead of being silently truncated.
@@ -282,16 +291,7 @@ function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: st
   const convertNew = using ? `(${qualifyMysqlColumn(using, column.name, `NEW.${c}`)})` : `NEW.${c}`;
   const def = defaultClause(ctx.engine, column);
   return {
-    column,
-    from,
-    to,
-    table,
-    t: quoteTable(ctx.engine, table),
-    c,
-    newName,
-    oldName,
-    n,
-    o: quoteIdent(ctx.engine, oldName),
+    ...names,
     convert,
     defaultPart: def !== undefined ? ` DEFAULT ${def}` : "",
     notNull: column.nullable === false,
@@ -513,17 +513,7 @@ function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: string, to: 
 }
 
 /** What the PostgreSQL column swap's steps share. */
-interface PgSwap {
-  column: Column;
-  from: string;
-  to: string;
-  table: string;
-  t: string;
-  c: string;
-  newName: string;
-  oldName: string;
-  n: string;
-  o: string;
+interface PgSwap extends SwapNames {
   convert: string;
   /** With the schema read: every index, constraint, foreign key, trigger and view on the column moves with the swap. */
   objects: SwappedObjects | undefined;
@@ -532,15 +522,12 @@ interface PgSwap {
 }
 
 function pgSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): PgSwap {
-  const table = ctx.answers.table;
-  const c = quoteIdent(ctx.engine, column.name);
-  const newName = deriveName(column.name, "new");
-  const oldName = deriveName(column.name, "old");
+  const names = swapNames(ctx, column, from, to);
+  const { table, c, newName, oldName } = names;
   const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
   const convert = ctx.answers.details?.using ?? `${c}::${to}`;
   const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
-  const [n, o] = [quoteIdent(ctx.engine, newName), quoteIdent(ctx.engine, oldName)];
-  return { column, from, to, table, t: quoteTable(ctx.engine, table), c, newName, oldName, n, o, convert, objects, trigger };
+  return { ...names, convert, objects, trigger };
 }
 
 function pgAddNewColumnPhase(ctx: RecipeContext, k: PgSwap): PhaseDraft {

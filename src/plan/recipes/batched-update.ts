@@ -71,9 +71,9 @@ export function backfillStatements(ctx: RecipeContext, spec: BackfillSpec): Back
   return ctx.caps.has("commitInDo") ? pgDoBlockBackfill(spec, shape) : pgCursorBackfill(ctx, spec, shape);
 }
 
-/** PostgreSQL 11+: one resumable DO block that commits after every keyset batch. */
-function pgDoBlockBackfill(spec: BackfillSpec, { t, pk, batchSize, pauseMs, rowLock, worker }: BackfillShape): BackfillStatements {
-  const body = [
+/** The opening of a PL/pgSQL keyset walk over `t` by `pk`: its variables, then a loop while a batch starts. */
+export function keysetLoopStart(t: string, pk: string): string[] {
+  return [
     "DECLARE",
     `  batch_start ${t}.${pk}%TYPE;`,
     `  batch_end ${t}.${pk}%TYPE;`,
@@ -81,6 +81,13 @@ function pgDoBlockBackfill(spec: BackfillSpec, { t, pk, batchSize, pauseMs, rowL
     "BEGIN",
     `  SELECT min(${pk}) INTO batch_start FROM ${t};`,
     "  WHILE batch_start IS NOT NULL LOOP",
+  ];
+}
+
+/** PostgreSQL 11+: one resumable DO block that commits after every keyset batch. */
+function pgDoBlockBackfill(spec: BackfillSpec, { t, pk, batchSize, pauseMs, rowLock, worker }: BackfillShape): BackfillStatements {
+  const body = [
+    ...keysetLoopStart(t, pk),
     `    SELECT max(${pk}) INTO batch_end FROM (`,
     `      SELECT ${pk} FROM ${t} WHERE ${pk} >= batch_start ORDER BY ${pk} LIMIT ${batchSize}`,
     "    ) AS batch;",
