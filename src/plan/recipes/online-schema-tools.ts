@@ -176,7 +176,9 @@ export function withOnlineSchemaTool(ctx: RecipeContext, result: RecipeResult): 
       external: externalRun(tool, alter, phase.rollback),
     });
   });
-  return { ...result, strategy: `${result.strategy} The table rebuild runs with ${tool}, not native online DDL.`, phases };
+  // The recipe's advice to consider gh-ost or pt-online-schema-change for this rebuild is answered: the tool runs it.
+  const warnings = result.warnings.filter((w) => !/\bgh-ost\b|pt-online-schema-change/.test(w));
+  return { ...result, strategy: `${result.strategy} The table rebuild runs with ${tool}, not native online DDL.`, phases, warnings };
 }
 
 /** One warning per rebuilding ALTER in the plan, for large tables that must stay writable (native online DDL). */
