@@ -3,7 +3,7 @@ import type { Plan } from "../plan/model.js";
 import { conflicts, displayPath, OutputError, recoverFolder, writeAll, type OutputFile } from "../output/write.js";
 import type { ToolOutput } from "../render/types.js";
 import { CliError, printError } from "./common.js";
-import { oneLine } from "../plan/encode.js";
+import { oneLine, shellArg } from "../plan/encode.js";
 
 function asCliError<T>(fn: () => T): T {
   try {
@@ -39,7 +39,7 @@ export function planReport(plan: Plan, tool: ToolOutput, out: string, written: b
   // Answer text reaches the terminal on one line, with control characters shown, never acted on.
   lines.push("", oneLine(plan.summary), "");
   const dir = displayPath(out);
-  if (tool.phases && Object.values(tool.phases).some((t) => t?.command) && dir !== ".") lines.push(`Run the commands from inside ${dir}/ (cd ${shellWord(dir)}):`, "");
+  if (tool.phases && Object.values(tool.phases).some((t) => t?.command) && dir !== ".") lines.push(`Run the commands from inside ${dir}/ (cd ${shellArg(dir)}):`, "");
   let n = 0;
   for (const p of plan.phases) {
     const how = tool.phases[p.id]?.command;
@@ -53,7 +53,3 @@ export function planReport(plan: Plan, tool: ToolOutput, out: string, written: b
   return lines.join("\n") + "\n";
 }
 
-/** A path as one shell word: quoted only when it needs to be. */
-function shellWord(path: string): string {
-  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}

@@ -6,9 +6,8 @@
  */
 import type { Engine } from "../answers/schema.js";
 import type { Check, Phase, Statement } from "./model.js";
+import { raiseMessage, sqlLiteral } from "./encode.js";
 
-/** A PL/pgSQL string literal body for RAISE: quotes doubled, `%` escaped. */
-const raiseText = (s: string) => s.replace(/'/g, "''").replace(/%/g, "%%");
 
 /** A dollar-quote tag that the checks' SQL does not contain. */
 function dollarTag(sqls: string[]): string {
@@ -25,8 +24,8 @@ export function guardStatement(previous: Phase, checks: Check[], transaction: bo
   const body = checks.map((c, i) =>
     [
       `  IF NOT coalesce((SELECT ok FROM (${queries[i].replace(/\n/g, "\n    ")}) AS c LIMIT 1), false) THEN`,
-      `    RAISE EXCEPTION '${raiseText(`phase ${previous.id} is not complete: ${c.description}`)}'`,
-      `      USING HINT = '${raiseText(`Finish phase ${previous.id} (its checks must return ok = true) before running this one.`)}';`,
+      `    RAISE EXCEPTION ${raiseMessage(`phase ${previous.id} is not complete: ${c.description}`)}`,
+      `      USING HINT = ${sqlLiteral("postgresql", `Finish phase ${previous.id} (its checks must return ok = true) before running this one.`)};`,
       "  END IF;",
     ].join("\n"),
   );

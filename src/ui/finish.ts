@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { basename, join, relative } from "node:path";
 import type { Answers } from "../answers/schema.js";
 import type { Plan } from "../plan/model.js";
+import { shellArg } from "../plan/encode.js";
 import type { ToolOutput } from "../render/types.js";
 import type { FinishResult } from "./App.js";
 
@@ -21,17 +22,12 @@ export function invokedAs(env: NodeJS.ProcessEnv = process.env, argv: string[] =
   return `node ${rel.includes(" ") ? JSON.stringify(rel) : rel}`;
 }
 
-/** Quotes a path for a POSIX shell when it needs it. */
-export function shellPath(path: string): string {
-  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
-}
-
 /**
  * The next steps after writing: read the runbook, then the plan's first phase exactly as PLAN.md numbers it
  * (a check or a deploy stays a check or a deploy), then the proof.
  */
 export function nextSteps(plan: Plan, tool: ToolOutput, out: string, cli: string): string[] {
-  const dir = shellPath(out);
+  const dir = shellArg(out);
   const steps = [`Read ${out}/PLAN.md and tick its checklist before phase 1`];
   const first = plan.phases[0];
   if (first) {
@@ -94,7 +90,7 @@ export function planFinisher(opts: FinishOptions) {
       const saved = saveAnswers(renderAnswersYaml(full), opts.out);
       const why = e instanceof Error ? e.message : String(e);
       if (!saved) throw new Error(`${why}\nYour answers could not be saved either.`);
-      throw new Error(`${why}\nYour answers are saved in ${saved}. Fix the problem, then run: ${cli} plan --answers ${shellPath(saved)} --out ${shellPath(out)}`);
+      throw new Error(`${why}\nYour answers are saved in ${saved}. Fix the problem, then run: ${cli} plan --answers ${shellArg(saved)} --out ${shellArg(out)}`);
     }
   };
 }

@@ -17,6 +17,7 @@ import { firstLine, verifyPlan, type StatementReport, type VerifyReport } from "
 import { checkDatabaseUrl, inThrowawayDatabase, UrlError } from "./server.js";
 import { MissingPgliteError, openEmbedded, openServer, type SqlSession } from "./session.js";
 import type { Observers } from "./trace.js";
+import { bareName } from "../plan/encode.js";
 
 export interface VerifyCommandOptions {
   databaseUrl?: string;
@@ -31,7 +32,6 @@ export interface VerifyCommandResult {
 }
 
 const bad = (message: string): VerifyCommandResult => ({ output: message + "\n", exitCode: 2 });
-const unqualified = (t: string) => t.split(".").pop()!;
 
 /** Schemas other than public that the answers name: created in the fresh database, first on the search path. */
 function schemaSetup(answers: PlanAnswers): { sql: string[]; searchPath?: string } {
@@ -171,7 +171,7 @@ function describeLocks(s: StatementReport): string {
 export function formatReport(plan: Plan, report: VerifyReport, where: string, notes: string[]): string {
   const out: string[] = [];
   out.push(`Verifying: ${plan.summary}`);
-  out.push(`On ${where}; test table ${unqualified(plan.answers.table ?? "")} with ${report.rows} rows.`);
+  out.push(`On ${where}; test table ${bareName(plan.answers.table ?? "")} with ${report.rows} rows.`);
   let heading = "";
   for (const s of report.statements) {
     const h = `${s.pass} ${s.phase}`;

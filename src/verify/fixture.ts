@@ -6,13 +6,13 @@
  */
 import type { Column, PlanAnswers } from "../answers/schema.js";
 import { quoteIdent } from "../plan/sql.js";
+import { bareName } from "../plan/encode.js";
 
 export const DEFAULT_FIXTURE_ROWS = 5000;
 /** Rows in a referenced (parent) table. */
 const PARENT_ROWS = 1000;
 
 const q = (name: string) => quoteIdent("postgresql", name);
-const unqualified = (table: string) => table.split(".").pop()!;
 
 /** How values in a column are spread. */
 type Spread =
@@ -84,7 +84,7 @@ interface FixtureColumn {
 /** Parent tables referenced as `table(column)`. */
 function parseRef(ref: string): { table: string; column: string } | undefined {
   const m = /^\s*([A-Za-z_][\w$.]*)\s*(?:\(\s*([A-Za-z_][\w$]*)\s*\))?\s*$/.exec(ref);
-  return m ? { table: unqualified(m[1]), column: m[2] ?? "id" } : undefined;
+  return m ? { table: bareName(m[1]), column: m[2] ?? "id" } : undefined;
 }
 
 /** The enum type add_enum_value works on, with the values it names (before/after) already in it. */
@@ -140,7 +140,7 @@ function existingColumns(answers: PlanAnswers): FixtureColumn[] {
 export function fixtureSql(answers: PlanAnswers, rows = DEFAULT_FIXTURE_ROWS): string[] {
   const op = answers.operation;
   const d = answers.details ?? {};
-  const table = unqualified(answers.table);
+  const table = bareName(answers.table);
   const pk = d.primary_key ?? "id";
   const out: string[] = [];
 
@@ -149,7 +149,7 @@ export function fixtureSql(answers: PlanAnswers, rows = DEFAULT_FIXTURE_ROWS): s
     const ref = c.references ? parseRef(c.references) : undefined;
     if (ref) parents.set(ref.table, ref.column);
   }
-  if (op === "add_foreign_key" && d.ref_table) parents.set(unqualified(d.ref_table), d.ref_column ?? "id");
+  if (op === "add_foreign_key" && d.ref_table) parents.set(bareName(d.ref_table), d.ref_column ?? "id");
   for (const [parent, column] of parents) {
     if (parent === table) continue;
     out.push(`CREATE TABLE ${q(parent)} (${q(column)} bigint PRIMARY KEY, label text)`);

@@ -12,6 +12,7 @@ import { DEFAULT_FIXTURE_ROWS, fixtureSql } from "./fixture.js";
 import { invariantsFor } from "./invariants.js";
 import { errorInfo, type Row, type SqlSession } from "./session.js";
 import { lockModeName, lockRank, strongest, traceStatement, type Observers, type TraceResult } from "./trace.js";
+import { bareName } from "../plan/encode.js";
 
 export type Pass = "apply" | "rollback" | "reapply";
 
@@ -57,7 +58,6 @@ export interface VerifyReport {
   ok: boolean;
 }
 
-const unqualified = (t: string) => t.split(".").pop()!;
 
 /** "AccessExclusiveLock" or "access exclusive" -> "ACCESS EXCLUSIVE"; "none" stays. */
 export function normaliseLock(lock: string): string {
@@ -69,7 +69,7 @@ export function normaliseLock(lock: string): string {
 /** The tables a statement's lock claim is about: its own list, else the plan's table. */
 export function claimedTables(stmt: Statement, plan: Plan): string[] {
   const list = stmt.lockedTables?.length ? stmt.lockedTables : plan.answers.table ? [plan.answers.table] : [];
-  return list.map(unqualified);
+  return list.map(bareName);
 }
 
 const rankOf = (lock: string) => (lock === "none" ? -1 : lockRank(lock));

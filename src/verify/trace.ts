@@ -18,6 +18,7 @@ import { LOCK_ORDER, lockRank } from "../plan/locks.js";
 
 export { LOCK_ORDER, lockRank };
 import { errorInfo, type Row, type SqlSession } from "./session.js";
+import { bareName } from "../plan/encode.js";
 
 export type TraceMethod = "transaction" | "observed" | "not-traced" | "setting";
 
@@ -222,7 +223,7 @@ async function traceObserved(
   targets: string[],
 ): Promise<TraceResult> {
   const names = new Set([...before.values()].filter((r) => kindOf(r.relkind) === "table").map((r) => r.name));
-  const held = targets.map((t) => t.split(".").pop()!).filter((t) => names.has(t));
+  const held = targets.map(bareName).filter((t) => names.has(t));
   // An open snapshot plus ROW EXCLUSIVE: CONCURRENTLY builds wait for it, plain DDL queues behind it.
   await obs.blocker.query("BEGIN ISOLATION LEVEL REPEATABLE READ");
   for (const t of held) {

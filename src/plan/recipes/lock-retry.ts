@@ -12,6 +12,7 @@
 import type { Statement } from "../model.js";
 import { quoteTable } from "../sql.js";
 import { lockRank } from "../locks.js";
+import { sqlLiteral } from "../encode.js";
 
 /** Attempts before the migration gives up, and the backoff between them (ms, doubled each time, capped). */
 export const RETRY_ATTEMPTS = 8;
@@ -88,7 +89,7 @@ export function retrySql(body: Statement[], what: string): string {
     "      EXIT;",
     "    EXCEPTION WHEN lock_not_available OR deadlock_detected THEN",
     `      IF attempt >= ${RETRY_ATTEMPTS} THEN`,
-    `        RAISE EXCEPTION '${msg.replace(/'/g, "''")}', attempt, current_setting('lock_timeout') USING ERRCODE = 'lock_not_available';`,
+    `        RAISE EXCEPTION ${sqlLiteral("postgresql", msg)}, attempt, current_setting('lock_timeout') USING ERRCODE = 'lock_not_available';`,
     "      END IF;",
     `      PERFORM pg_sleep(least(${MAX_PAUSE_MS}, ${FIRST_PAUSE_MS} * 2 ^ (attempt - 1)) / 1000.0 * (0.75 + random() / 2));`,
     "      attempt := attempt + 1;",
