@@ -3,6 +3,8 @@ import { PGlite } from "@electric-sql/pglite";
 import type { Phase, Plan, Statement } from "../../src/plan/model.js";
 import { answersSchema, type PlanAnswers } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
+import { lockRank } from "../../src/plan/locks.js";
+import { lockModeName } from "../../src/verify/trace.js";
 
 export async function freshDb(setup: string): Promise<PGlite> {
   const db = new PGlite();
@@ -86,17 +88,6 @@ export async function reset(db: PGlite, setup: string): Promise<void> {
   await db.exec(setup);
 }
 
-const MODES: Record<string, string> = {
-  AccessShareLock: "ACCESS SHARE",
-  RowShareLock: "ROW SHARE",
-  RowExclusiveLock: "ROW EXCLUSIVE",
-  ShareUpdateExclusiveLock: "SHARE UPDATE EXCLUSIVE",
-  ShareLock: "SHARE",
-  ShareRowExclusiveLock: "SHARE ROW EXCLUSIVE",
-  ExclusiveLock: "EXCLUSIVE",
-  AccessExclusiveLock: "ACCESS EXCLUSIVE",
-};
-const STRENGTH = Object.values(MODES);
 
 /**
  * Runs the transactional runs of statements as a tool would, and after each statement compares what it claims with
@@ -111,7 +102,7 @@ export async function traceStatements(db: PGlite, statements: Statement[]): Prom
         "SELECT relation::int AS relation, mode FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'relation' AND granted AND relation = ANY($1::oid[])",
         [oids],
       )
-    ).rows.map((r) => `${r.relation}:${MODES[r.mode]}`);
+    ).rows.map((r) => `${r.relation}:${lockModeName(r.mode)}`);
   const oidsOf = async (tables: string[]) =>
     (await db.query<{ oid: number | null }>("SELECT to_regclass(t)::oid::int AS oid FROM unnest($1::text[]) AS t", [tables.map((t) => t.split(".").map((p) => `"${p}"`).join("."))])).rows
       .map((r) => r.oid)
@@ -147,7 +138,7 @@ export async function traceStatements(db: PGlite, statements: Statement[]): Prom
       if (fresh.length) problems.push(`${s.sql}: claims no lock, took ${fresh.join(", ")}`);
     } else {
       if (!modes.includes(s.lock)) problems.push(`${s.sql}: claims ${s.lock}, holds ${modes.join(", ") || "nothing"}`);
-      const stronger = fresh.filter((m) => STRENGTH.indexOf(m) > STRENGTH.indexOf(s.lock));
+      const stronger = fresh.filter((m) => lockRank(m) > lockRank(s.lock));
       if (stronger.length) problems.push(`${s.sql}: claims ${s.lock}, also took ${stronger.join(", ")}`);
     }
     if (before.length && s.rewrite !== ((await filenodes(before)) !== nodes) && !/^DROP /.test(s.sql)) {
