@@ -6,9 +6,15 @@ import type { ProjectFiles } from "./history.js";
 
 const SKIP = new Set(["node_modules", ".git", "__pycache__", ".venv", "venv", "vendor", "dist", "build", "tmp", "log"]);
 
-export function listProject(root: string, depth = 4): string[] {
+/**
+ * The files under `root`, `depth` levels deep, skipping dependency and build folders; at most `limit`
+ * entries are looked at, so a huge folder costs a bounded time.
+ */
+export function listProject(root: string, depth = 4, limit = 20_000): string[] {
   const out: string[] = [];
+  let seen = 0;
   const walk = (rel: string, level: number) => {
+    if (seen > limit) return;
     let names: string[];
     try {
       names = readdirSync(join(root, rel));
@@ -17,6 +23,7 @@ export function listProject(root: string, depth = 4): string[] {
     }
     for (const name of names.sort()) {
       if (SKIP.has(name) || name.startsWith(".")) continue;
+      if (++seen > limit) return;
       const path = rel ? `${rel}/${name}` : name;
       let dir = false;
       try {
@@ -31,6 +38,15 @@ export function listProject(root: string, depth = 4): string[] {
   };
   walk("", 1);
   return out;
+}
+
+/** The names at the top of `dir` (none when it cannot be read). */
+export function topNames(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }
 
 /**

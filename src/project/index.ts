@@ -1,8 +1,8 @@
 /** `--project DIR`: the project a plan's files join. The disk is read here and in fs.ts only. */
 import { existsSync, statSync } from "node:fs";
 import type { Tool } from "../answers/schema.js";
-import { detectTool } from "./detect.js";
-import { projectFiles, listProject } from "./fs.js";
+import { detectTool, looksLikeProject } from "./detect.js";
+import { projectFiles, listProject, topNames } from "./fs.js";
 import { readHistory } from "./history.js";
 import { ProjectError, type ProjectHistory } from "./types.js";
 
@@ -20,6 +20,8 @@ export function openProject(dir: string | undefined, cwd = process.cwd()): Proje
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ProjectError(`--project ${dir}: no such folder`);
     return { root: dir, tool: detectTool(listProject(dir, 3)) };
   }
+  // Only a folder that looks like a project is listed: running from a home folder must not walk it.
+  if (!looksLikeProject(topNames(cwd))) return undefined;
   const tool = detectTool(listProject(cwd, 3));
   return tool ? { root: cwd, tool } : undefined;
 }

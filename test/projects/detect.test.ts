@@ -1,7 +1,12 @@
 /** Detection and history reading on file lists (pure), and the chaining the renderers do with them. */
 import { describe, expect, it } from "vitest";
 import { buildPlan } from "../../src/plan/build.js";
-import { detectTool } from "../../src/project/detect.js";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { detectTool, looksLikeProject } from "../../src/project/detect.js";
+import { listProject, topNames } from "../../src/project/fs.js";
+import { openProject } from "../../src/project/index.js";
 import { readHistory, type ProjectFiles } from "../../src/project/history.js";
 import { ProjectError } from "../../src/project/types.js";
 import { TOOL_RENDERERS } from "../../src/render/tools/index.js";
@@ -266,5 +271,44 @@ describe("renderers chain onto versioned folders, journals, plans and changelogs
     const notLast = "databaseChangeLog:\n  - include:\n      file: a.yaml\nother: 1\n";
     expect(() => render("liquibase", { liquibase: { master: { path: "changelog.yaml", content: notLast }, format: "yaml" } })).toThrow(/add it by hand/);
     expect(() => render("liquibase", { liquibase: { master: { path: "m.xml", content: "<databaseChangeLog/>" }, format: "xml" } })).toThrow(/add the include by hand/);
+  });
+});
+
+describe("the working directory as a project", () => {
+  const fixtures = ["alembic", "dbmate", "django", "drizzle", "knex", "liquibase", "node-pg-migrate", "prisma", "rails", "sqitch"];
+
+  it.for(fixtures)("the sample %s project is recognised from the working directory", (name) => {
+    const dir = join(import.meta.dirname, name);
+    expect(looksLikeProject(topNames(dir))).toBe(true);
+    expect(openProject(undefined, dir)?.tool).toBe(name);
+  });
+
+  it("a folder with no project file at its top is not listed, even when something below looks like migrations", () => {
+    const home = mkdtempSync(join(tmpdir(), "mw-home-"));
+    try {
+      mkdirSync(join(home, "Downloads", "versions"), { recursive: true });
+      writeFileSync(join(home, "Downloads", "env.py"), "");
+      writeFileSync(join(home, "Downloads", "versions", "a.py"), "");
+      writeFileSync(join(home, "notes.txt"), "");
+      // The layout alone would read as an Alembic project...
+      expect(detectTool(listProject(home, 3))).toBe("alembic");
+      // ...but the folder itself is no project, so a plan run there does not take it for one (and --out stays migration-plan).
+      expect(looksLikeProject(topNames(home))).toBe(false);
+      expect(openProject(undefined, home)).toBeUndefined();
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
+
+  it("listing stops after its limit of entries", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mw-wide-"));
+    try {
+      for (let i = 0; i < 30; i++) mkdirSync(join(dir, `d${String(i).padStart(2, "0")}`, "x"), { recursive: true });
+      for (let i = 0; i < 30; i++) writeFileSync(join(dir, `d${String(i).padStart(2, "0")}`, "x", "f.txt"), "");
+      expect(listProject(dir, 3)).toHaveLength(30);
+      expect(listProject(dir, 3, 10).length).toBeLessThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
