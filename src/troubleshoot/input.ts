@@ -62,6 +62,7 @@ export function diagnosisInput(answers: Answers): DiagnosisInput {
   return {
     // MariaDB's diagnoses are MySQL's queries (same catalog, same error numbers).
     engine: answers.engine ? dialectOf(answers.engine) : answers.engine,
+    product: answers.engine,
     version: answers.engine_version,
     tool: answers.tool,
     names: buildNames(answers),

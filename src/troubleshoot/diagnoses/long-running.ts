@@ -1,5 +1,5 @@
 /** A migration holds a strong lock too long, or runs too long on a large table. */
-import { lit, qt, splitTable } from "./common.js";
+import { lit, onMariadb, qt, splitTable } from "./common.js";
 import type { Diagnosis } from "./types.js";
 
 export const longRunning: Diagnosis = {
@@ -46,7 +46,7 @@ export const longRunning: Diagnosis = {
               expect: "The ALTER with a large time, and queries in state 'Waiting for table metadata lock' behind it.",
             },
             // MariaDB ships with performance_schema off; its processlist reports an ALTER's progress itself.
-            input.engine === "mariadb"
+            onMariadb(input)
               ? {
                   purpose: "Progress of the ALTER (MariaDB reports it in the processlist; performance_schema is off by default)",
                   sql: "SELECT id, time AS seconds, stage, max_stage, progress, LEFT(info, 120) AS query FROM information_schema.processlist WHERE info LIKE 'ALTER%' OR info LIKE 'OPTIMIZE%';",
