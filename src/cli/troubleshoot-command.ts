@@ -5,6 +5,7 @@ import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { readAnswers } from "./plan-batch.js";
 import { loadTreesFor, resolveWrites, writeOrExplain, type PlanOptions } from "./plan-command.js";
 import { LIMITS, stripTerminalEscapes } from "../answers/read.js";
+import { dialectOf, isMysqlFamily } from "../engines/index.js";
 
 /** The plan command's options, and the pasted error message. */
 export interface TroubleshootOptions extends Omit<PlanOptions, "project"> {
@@ -15,7 +16,7 @@ export interface TroubleshootOptions extends Omit<PlanOptions, "project"> {
 async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeof import("../troubleshoot/run.js").troubleshoot>>, { status: "diagnosed" }>) {
   const { runConfirmingQueries, confirmSection, urlFamily } = await import("../troubleshoot/confirm-live.js");
   const engine = result.answers.engine ?? "postgresql";
-  if (urlFamily(url) !== (engine === "postgresql" ? "postgresql" : "mysql")) {
+  if (urlFamily(url) !== dialectOf(engine)) {
     throw new CliError(`the diagnosis is for ${engine}, but --database-url is a ${urlFamily(url)} server: pass a URL of the server that failed`, EXIT.usage);
   }
   const { SnapshotError } = await import("../schema/sources.js");
@@ -38,7 +39,7 @@ async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeo
  */
 async function withServerEngine(url: string, answers: Answers): Promise<Answers> {
   const { mysqlServer, urlFamily } = await import("../troubleshoot/confirm-live.js");
-  if (urlFamily(url) !== "mysql" || answers.engine === "postgresql") return answers;
+  if (urlFamily(url) !== "mysql" || (answers.engine && !isMysqlFamily(answers.engine))) return answers;
   const { SnapshotError } = await import("../schema/sources.js");
   try {
     const server = await mysqlServer(url);

@@ -8,6 +8,7 @@
  */
 import type { Answers, Engine } from "../answers/schema.js";
 import type { SchemaSnapshot } from "../schema/model.js";
+import { isMysqlFamily } from "../engines/index.js";
 import { bareName } from "./encode.js";
 
 /** PostgreSQL: NAMEDATALEN - 1 bytes. MySQL/MariaDB: 64 characters. */
@@ -94,7 +95,7 @@ export function objectName(table: string, columns: string[], suffix: string): st
 
 /** MySQL/MariaDB: each table's index names (the PRIMARY key's too), from the snapshot. */
 function tableIndexes(snapshot: SchemaSnapshot | undefined): Map<string, Set<string>> {
-  if (!snapshot || snapshot.engine === "postgresql") return new Map();
+  if (!snapshot || !isMysqlFamily(snapshot.engine)) return new Map();
   return new Map(snapshot.tables.map((t) => [t.name.toLowerCase(), new Set(t.indexes.map((i) => i.name.toLowerCase()))]));
 }
 

@@ -5,7 +5,7 @@
  */
 import { quoteIdent } from "../plan/sql.js";
 import type { ConstraintInfo, ForeignKeyInfo, TableInfo } from "./model.js";
-import type { MysqlQuery, Product } from "./mysql-reader.js";
+import type { MysqlQuery, Product } from "./mysql-query.js";
 import type { Row } from "./pg-reader.js";
 
 type Rule = ForeignKeyInfo["onDelete"];

@@ -12,12 +12,10 @@ import { quoteIdent } from "../plan/sql.js";
 import type { ColumnInfo, IndexInfo, SchemaSnapshot, SnapshotSource, TableInfo, TakenName, ViewInfo } from "./model.js";
 import { emptyTable } from "./model.js";
 import { readForeignKeys } from "./mysql-foreign-keys.js";
+import { productOf, type MysqlQuery, type Product } from "./mysql-query.js";
 import type { ReadOptions, Row } from "./pg-reader.js";
 
-/** Runs one SQL text with `?` parameters, returns its rows. */
-export type MysqlQuery = (sql: string, params?: unknown[]) => Promise<Row[]>;
-
-export type Product = "mysql" | "mariadb";
+export { productOf, type MysqlQuery, type Product } from "./mysql-query.js";
 
 const qi = (s: string) => quoteIdent("mysql", s);
 /** Always backquoted, as the server prints names inside check clauses and view definitions. */
@@ -25,8 +23,6 @@ const bq = (s: string) => `\`${s.replace(/`/g, "``")}\``;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** MariaDB says so in VERSION(); every other MySQL-protocol server is read as MySQL. */
-export const productOf = (version: string): Product => (/mariadb/i.test(version) ? "mariadb" : "mysql");
 
 /** The statement cap: MySQL's max_execution_time is in ms (SELECT only), MariaDB's max_statement_time in seconds. */
 function capStatement(product: Product, ms: number): string {

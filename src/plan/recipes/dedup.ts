@@ -100,7 +100,8 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
         "(by primary key). Keys with a single row, and rows with a NULL in any key column (NULLs never collide in a unique index), are not listed.",
     }),
   ];
-  out.push(...(engine === "postgresql" ? [lockCopies(spec, names.map)] : mysqlLockCopies(spec, names.map)));
+  const locked = engine === "postgresql" ? { open: [lockCopies(spec, names.map)], close: [] } : mysqlLockCopies(spec, names.map);
+  out.push(...locked.open);
   for (const ref of spec.referencedBy.map(parseChildRef)) {
     const child = quoteTable(engine, ref.table);
     const col = q(ref.column);
@@ -128,7 +129,7 @@ export function dedupStatements(ctx: RecipeContext, spec: DedupSpec): Statement[
       { why: "Delete exactly the rows in the map, by primary key: never a row whose key had no duplicate, never a kept row." },
     ),
   );
-  if (engine === "mysql") out.push(stmt("COMMIT;", dml, [spec.table], { why: "Ends the transaction: the copies' locks are released, and a child insert that waited on one fails on its key." }));
+  out.push(...locked.close);
   return out;
 }
 
@@ -158,11 +159,11 @@ function lockCopies(spec: DedupSpec, mapTable: string): Statement {
  * copy and is deleted with it by ON DELETE CASCADE (measured on MariaDB 10.11 under 4 writers: 5,261 committed rows
  * lost in one run). The map is filled before, in autocommit, so its scan's shared locks are not held through the phase.
  */
-function mysqlLockCopies(spec: DedupSpec, mapTable: string): Statement[] {
+function mysqlLockCopies(spec: DedupSpec, mapTable: string): { open: Statement[]; close: Statement[] } {
   const t = quoteTable("mysql", spec.table);
   const pk = quoteIdent("mysql", spec.primaryKey);
   const map = quoteTable("mysql", mapTable);
-  return [
+  const open = [
     stmt("START TRANSACTION;", "ROW LOCKS", [spec.table], { why: "Re-pointing, archiving and deleting run in one transaction, so the copies stay locked until it commits." }),
     // STRAIGHT_JOIN reads the map first and finds each copy by its primary key: only the copies are locked, not the rows a scan would pass.
     stmt(`SELECT COUNT(*) AS locked FROM ${map} m STRAIGHT_JOIN ${t} t ON t.${pk} = m.dup_id FOR UPDATE;`, "ROW LOCKS", [spec.table], {
@@ -172,6 +173,8 @@ function mysqlLockCopies(spec: DedupSpec, mapTable: string): Statement[] {
         "deleted by ON DELETE CASCADE or left orphaned.",
     }),
   ];
+  const close = [stmt("COMMIT;", "ROW LOCKS", [spec.table], { why: "Ends the transaction: the copies' locks are released, and a child insert that waited on one fails on its key." })];
+  return { open, close };
 }
 
 /**
