@@ -12,6 +12,7 @@ import mysql from "mysql2/promise";
 import { describe, expect, it } from "vitest";
 import type { MysqlQuery } from "../../src/schema/mysql-reader.js";
 import { runMysqlProbes } from "../../src/schema/mysql-probes.js";
+import { integerLimit, maxValueResult } from "../../src/schema/probes.js";
 import { runCli } from "../support/cli.js";
 import { MARIADB_CLIENT, mariadbForFile, type MariadbServer } from "../support/mariadb-server.js";
 
@@ -51,6 +52,19 @@ async function rowsHandled(query: MysqlQuery): Promise<number> {
   const rows = await query("SHOW SESSION STATUS LIKE 'Handler_read%'");
   return rows.reduce((sum, r) => sum + Number(r.Value), 0);
 }
+
+describe("integer key limits, signed and unsigned", () => {
+  it("knows MySQL's integer types with their sign, and PostgreSQL's, and prints the limit without rounding", () => {
+    expect(integerLimit("tinyint(3) unsigned")).toBe(255n);
+    expect(integerLimit("mediumint")).toBe(8388607n);
+    expect(integerLimit("int(11)")).toBe(2147483647n);
+    expect(integerLimit("integer")).toBe(2147483647n);
+    expect(integerLimit("bigint unsigned")).toBe(18446744073709551615n);
+    expect(integerLimit("varchar(20)")).toBeUndefined();
+    const r = maxValueResult({ name: "max_value", table: "shop.events", column: "id", type: "bigint unsigned" }, "18446744073709551000");
+    expect(r.text).toBe("largest id in shop.events: 18,446,744,073,709,551,000 (100.0% of bigint unsigned's maximum 18,446,744,073,709,551,615)");
+  });
+});
 
 describe("bounded probes on MariaDB as a SELECT-only user", () => {
   it("count exactly under the bound, and at the bound read only that many rows and say 'first N rows'", { timeout: 120_000 }, async (t) => {
