@@ -56,7 +56,8 @@ describe("troubleshoot --database-url on MariaDB", () => {
   it("shows the duplicate groups and how many copies the repair deletes, as a SELECT-only user", { timeout: 60_000 }, async (t) => {
     if (!throwaway.server) return t.skip(throwaway.skip);
     const server = await shop();
-    const r = troubleshoot(server, "reader", "ERROR 1062 (23000): Duplicate entry 'a@x.io' for key 'users.email'", "columns:\n  - name: email\n", "dups");
+    // No answers but the tool: the server says it is MariaDB, whose key is named after its first column, as on MySQL.
+    const r = troubleshoot(server, "reader", "ERROR 1062 (23000): Duplicate entry 'a@x.io' for key 'users.email'", "", "dups");
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/Confirmed on mysql:\/\/reader@127\.0\.0\.1:\d+\/shop \(read-only\):/);
