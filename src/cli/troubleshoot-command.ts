@@ -5,6 +5,7 @@ import { CliError, EXIT, noTtyMessage } from "./common.js";
 import { readAnswers } from "./plan-batch.js";
 import { loadTreesFor, resolveWrites, writeOrExplain, type PlanOptions } from "./plan-command.js";
 import { LIMITS, stripTerminalEscapes } from "../answers/read.js";
+import { dialectOf, isMysqlFamily } from "../engines/index.js";
 
 /** The plan command's options, and the pasted error message. */
 export interface TroubleshootOptions extends Omit<PlanOptions, "project"> {
@@ -13,8 +14,11 @@ export interface TroubleshootOptions extends Omit<PlanOptions, "project"> {
 
 /** Runs the confirming queries on the database, adds what they returned to stdout and REPAIR.md. */
 async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeof import("../troubleshoot/run.js").troubleshoot>>, { status: "diagnosed" }>) {
-  if (result.answers.engine !== "postgresql") throw new CliError("--database-url runs the confirming queries on PostgreSQL only", EXIT.usage);
-  const { runConfirmingQueries, confirmSection } = await import("../troubleshoot/confirm-live.js");
+  const { runConfirmingQueries, confirmSection, urlFamily } = await import("../troubleshoot/confirm-live.js");
+  const engine = result.answers.engine ?? "postgresql";
+  if (urlFamily(url) !== dialectOf(engine)) {
+    throw new CliError(`the diagnosis is for ${engine}, but --database-url is a ${urlFamily(url)} server: pass a URL of the server that failed`, EXIT.usage);
+  }
   const { SnapshotError } = await import("../schema/sources.js");
   let live;
   try {
@@ -27,6 +31,23 @@ async function confirmLive(url: string, result: Extract<Awaited<ReturnType<typeo
   const repair = result.files.find((f) => f.path === "REPAIR.md");
   if (repair) repair.content = repair.content.replace(/\n## Repair, step by step/, `\n${section}\n## Repair, step by step`);
   result.stdout += `\n\nConfirmed on ${live.where} (read-only):\n${live.results.map((r) => `  ${r.purpose}\n${r.lines.map((l) => `    ${l}`).join("\n")}`).join("\n")}`;
+}
+
+/**
+ * With a MySQL-family URL, the server says which it is (MySQL or MariaDB) and its version, unless the answers
+ * already name a MySQL-family engine and version: the confirming queries are then the ones that work there.
+ */
+async function withServerEngine(url: string, answers: Answers): Promise<Answers> {
+  const { mysqlServer, urlFamily } = await import("../troubleshoot/confirm-live.js");
+  if (urlFamily(url) !== "mysql" || (answers.engine && !isMysqlFamily(answers.engine))) return answers;
+  const { SnapshotError } = await import("../schema/sources.js");
+  try {
+    const server = await mysqlServer(url);
+    return { ...answers, engine: server.engine, engine_version: answers.engine === server.engine ? (answers.engine_version ?? server.version) : server.version };
+  } catch (e) {
+    if (e instanceof SnapshotError) throw new CliError(e.message, EXIT.failure);
+    throw new CliError(`cannot read the server's version from the --database-url (nothing was changed): ${(e as Error).message}`, EXIT.failure);
+  }
 }
 
 /**
@@ -47,6 +68,7 @@ export async function troubleshootCommand(given: TroubleshootOptions, interactiv
   let answers: Answers = { mode: "troubleshoot" } as Answers;
   if (opts.answers) answers = { ...readAnswers(opts.answers), mode: "troubleshoot" };
   const error = pastedError(opts.error ?? (typeof answers.error === "string" ? answers.error : undefined));
+  if (opts.databaseUrl) answers = await withServerEngine(opts.databaseUrl, answers);
   const trees = await loadTreesFor(opts.trees);
   const { troubleshoot } = await import("../troubleshoot/run.js");
   // Without a terminal to ask, a pasted error is enough: what it does not say is assumed, and said so.

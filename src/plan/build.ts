@@ -60,7 +60,7 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   if (tooLong) throw new PlanError(tooLong[1], tooLong[0]);
   let result: RecipeResult;
   try {
-    result = withNameBook(answers, () => withOnlineSchemaTool(ctx, recipe(ctx)));
+    result = withNameBook(answers, () => withOnlineSchemaTool(ctx, recipe(ctx)), schema?.snapshot);
   } catch (e) {
     if (e instanceof NameClash) throw new PlanError(e.message, "names");
     throw e;

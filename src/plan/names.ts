@@ -7,6 +7,8 @@
  * two differ only after cutting, or if a derived name equals a name from the answers.
  */
 import type { Answers, Engine } from "../answers/schema.js";
+import type { SchemaSnapshot } from "../schema/model.js";
+import { isMysqlFamily } from "../engines/index.js";
 import { bareName } from "./encode.js";
 
 /** PostgreSQL: NAMEDATALEN - 1 bytes. MySQL/MariaDB: 64 characters. */
@@ -45,7 +47,17 @@ export class NameBook {
     private readonly inputs: Map<string, string>,
     /** Whose convention names a table's indexes and constraints: Prisma keeps the table's and columns' case. */
     readonly style: "engine" | "prisma" = "engine",
+    /** Index names each table already has, lower-cased by table: MySQL's index names are per table, so the schema-wide check misses them. */
+    private readonly tableIndexes: Map<string, Set<string>> = new Map(),
   ) {}
+
+  /** Refuses a table's derived index or constraint name that the table already has as an index. */
+  checkIndexName(table: string, name: string): string {
+    if (this.tableIndexes.get(bareName(table).toLowerCase())?.has(name.toLowerCase())) {
+      throw new NameClash(`the derived name ${name} is already an index of ${table} in the database: choose another name (details.index_name or details.constraint_name)`);
+    }
+    return name;
+  }
 
   add(parts: string[]): string {
     const name = fitName(parts);
@@ -77,13 +89,20 @@ export function deriveName(...parts: string[]): string {
  */
 export function objectName(table: string, columns: string[], suffix: string): string {
   const parts = [bareName(table), ...columns, suffix];
-  return deriveName(...(current?.style === "prisma" ? parts : parts.map((p) => p.toLowerCase())));
+  const name = deriveName(...(current?.style === "prisma" ? parts : parts.map((p) => p.toLowerCase())));
+  return current ? current.checkIndexName(table, name) : name;
 }
 
-/** Run `build` with a fresh book of names for these answers. */
-export function withNameBook<T>(answers: Answers, build: () => T): T {
+/** MySQL/MariaDB: each table's index names (the PRIMARY key's too), from the snapshot. */
+function tableIndexes(snapshot: SchemaSnapshot | undefined): Map<string, Set<string>> {
+  if (!snapshot || !isMysqlFamily(snapshot.engine)) return new Map();
+  return new Map(snapshot.tables.map((t) => [t.name.toLowerCase(), new Set(t.indexes.map((i) => i.name.toLowerCase()))]));
+}
+
+/** Run `build` with a fresh book of names for these answers (and, read from a MySQL database, its tables' index names). */
+export function withNameBook<T>(answers: Answers, build: () => T, snapshot?: SchemaSnapshot): T {
   const saved = current;
-  current = new NameBook(inputNames(answers), answers.tool === "prisma" ? "prisma" : "engine");
+  current = new NameBook(inputNames(answers), answers.tool === "prisma" ? "prisma" : "engine", tableIndexes(snapshot));
   try {
     return build();
   } finally {

@@ -76,7 +76,7 @@ export function fillFromSnapshot(answers: Answers, snapshot: SchemaSnapshot, def
     facts.read.push(`primary key of ${out.table}: ${pk[0]}`);
   }
   facts.read.push(...dependents(table, snapshot.engine === "postgresql" ? "public" : snapshot.schemas[0]));
-  for (const p of snapshot.probes ?? []) facts.read.push(`probe: ${p.text}${p.exact ? "" : " (sampled: the table has more rows than the probe's bound)"}`);
+  for (const p of snapshot.probes ?? []) facts.read.push(`probe: ${p.text}${p.exact || p.rowsRead === undefined ? "" : " (sampled: the table has more rows than the probe's bound)"}`);
   return { answers: out, facts };
 }
 

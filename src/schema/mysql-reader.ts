@@ -9,15 +9,13 @@
  * VIEW), the reader falls back to SHOW CREATE TABLE (ON DELETE rules) or says what it could not read.
  */
 import { quoteIdent } from "../plan/sql.js";
-import type { ColumnInfo, ConstraintInfo, ForeignKeyInfo, IndexInfo, SchemaSnapshot, SnapshotSource, TableInfo, TakenName } from "./model.js";
+import type { ColumnInfo, IndexInfo, SchemaSnapshot, SnapshotSource, TableInfo, TakenName, ViewInfo } from "./model.js";
 import { emptyTable } from "./model.js";
+import { readForeignKeys } from "./mysql-foreign-keys.js";
+import { productOf, type MysqlQuery, type Product } from "./mysql-query.js";
 import type { ReadOptions, Row } from "./pg-reader.js";
 
-/** Runs one SQL text with `?` parameters, returns its rows. */
-export type MysqlQuery = (sql: string, params?: unknown[]) => Promise<Row[]>;
-
-type Product = "mysql" | "mariadb";
-type Rule = ForeignKeyInfo["onDelete"];
+export { productOf, type MysqlQuery, type Product } from "./mysql-query.js";
 
 const qi = (s: string) => quoteIdent("mysql", s);
 /** Always backquoted, as the server prints names inside check clauses and view definitions. */
@@ -25,8 +23,6 @@ const bq = (s: string) => `\`${s.replace(/`/g, "``")}\``;
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-/** MariaDB says so in VERSION(); every other MySQL-protocol server is read as MySQL. */
-export const productOf = (version: string): Product => (/mariadb/i.test(version) ? "mariadb" : "mysql");
 
 /** The statement cap: MySQL's max_execution_time is in ms (SELECT only), MariaDB's max_statement_time in seconds. */
 function capStatement(product: Product, ms: number): string {
@@ -62,7 +58,6 @@ export const MYSQL_READ_DESCRIPTIONS = [
   "every other name taken in the database (tables, views, constraints, triggers, routines)",
 ];
 
-const RULES: Record<string, Rule> = { CASCADE: "cascade", "SET NULL": "set null", "SET DEFAULT": "set default", RESTRICT: "restrict", "NO ACTION": "no action" };
 
 /** MySQL prints a literal default bare (`active`), MariaDB quoted (`'active'`): both are given as MariaDB prints them. */
 function defaultOf(product: Product, c: Row): string | null {
@@ -129,76 +124,6 @@ function readIndexes(rows: Row[], tables: Map<string, TableInfo>): void {
 /** Columns a check clause names (the server prints them backquoted). */
 const namedColumns = (clause: string, t: TableInfo) => t.columns.map((c) => c.name).filter((c) => clause.includes(bq(c)));
 
-/** `CONSTRAINT `fk` FOREIGN KEY ... [ON DELETE x] [ON UPDATE y]` of SHOW CREATE TABLE; an absent clause is the server's default. */
-function rulesFromCreate(create: string, absent: Rule): Map<string, { onDelete: Rule; onUpdate: Rule }> {
-  const out = new Map<string, { onDelete: Rule; onUpdate: Rule }>();
-  const re = /CONSTRAINT `((?:[^`]|``)+)` FOREIGN KEY [^\n]*?REFERENCES [^\n]*?\)((?: ON (?:DELETE|UPDATE) (?:CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION))*),?\n/g;
-  for (const m of create.matchAll(re)) {
-    const del = /ON DELETE (CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)/.exec(m[2])?.[1];
-    const upd = /ON UPDATE (CASCADE|SET NULL|SET DEFAULT|RESTRICT|NO ACTION)/.exec(m[2])?.[1];
-    out.set(m[1].replace(/``/g, "`"), { onDelete: del ? RULES[del] : absent, onUpdate: upd ? RULES[upd] : absent });
-  }
-  return out;
-}
-
-async function readForeignKeys(query: MysqlQuery, db: string, product: Product, tables: Map<string, TableInfo>): Promise<void> {
-  const parts = await query(
-    `SELECT TABLE_NAME, CONSTRAINT_NAME, COLUMN_NAME, REFERENCED_TABLE_SCHEMA, REFERENCED_TABLE_NAME, REFERENCED_COLUMN_NAME
-       FROM information_schema.KEY_COLUMN_USAGE
-      WHERE TABLE_SCHEMA = ? AND REFERENCED_TABLE_NAME IS NOT NULL ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION`,
-    [db],
-  );
-  const rules = new Map<string, { onDelete: Rule; onUpdate: Rule }>();
-  for (const r of await query(`SELECT TABLE_NAME, CONSTRAINT_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`, [db])) {
-    rules.set(`${r.TABLE_NAME}\u0000${r.CONSTRAINT_NAME}`, { onDelete: RULES[String(r.DELETE_RULE)] ?? "no action", onUpdate: RULES[String(r.UPDATE_RULE)] ?? "no action" });
-  }
-  // MariaDB shows REFERENTIAL_CONSTRAINTS only to users with more than SELECT: read those tables' own DDL instead.
-  const missing = [...new Set(parts.filter((p) => !rules.has(`${p.TABLE_NAME}\u0000${p.CONSTRAINT_NAME}`)).map((p) => String(p.TABLE_NAME)))];
-  for (const table of missing) {
-    const create = String(Object.values((await query(`SHOW CREATE TABLE ${qi(db)}.${qi(table)}`))[0] ?? {})[1] ?? "");
-    for (const [name, rule] of rulesFromCreate(create, product === "mariadb" ? "restrict" : "no action")) rules.set(`${table}\u0000${name}`, rule);
-  }
-  const fks = new Map<string, Row[]>();
-  for (const p of parts) {
-    const key = `${p.TABLE_NAME}\u0000${p.CONSTRAINT_NAME}`;
-    fks.set(key, [...(fks.get(key) ?? []), p]);
-  }
-  const typeOf = (t: TableInfo | undefined, col: string) => t?.columns.find((x) => x.name === col)?.type ?? "unknown";
-  for (const [key, cols] of fks) {
-    const child = tables.get(String(cols[0].TABLE_NAME));
-    if (!child) continue;
-    const refSchema = String(cols[0].REFERENCED_TABLE_SCHEMA);
-    const parent = refSchema === db ? tables.get(String(cols[0].REFERENCED_TABLE_NAME)) : undefined;
-    const columns = cols.map((c) => String(c.COLUMN_NAME));
-    const refColumns = cols.map((c) => String(c.REFERENCED_COLUMN_NAME));
-    const rule = rules.get(key) ?? { onDelete: "no action", onUpdate: "no action" };
-    const fk: ForeignKeyInfo = {
-      name: String(cols[0].CONSTRAINT_NAME),
-      table: `${db}.${child.name}`,
-      columns,
-      columnTypes: columns.map((c) => typeOf(child, c)),
-      nullable: columns.map((c) => child.columns.find((x) => x.name === c)?.nullable ?? true),
-      refTable: `${refSchema}.${cols[0].REFERENCED_TABLE_NAME}`,
-      refColumns,
-      refColumnTypes: refColumns.map((c) => typeOf(parent, c)),
-      ...rule,
-      validated: true,
-    };
-    const refTable = refSchema === db ? qi(String(cols[0].REFERENCED_TABLE_NAME)) : `${qi(refSchema)}.${qi(String(cols[0].REFERENCED_TABLE_NAME))}`;
-    const actions = `${rule.onDelete === "no action" ? "" : ` ON DELETE ${rule.onDelete.toUpperCase()}`}${rule.onUpdate === "no action" ? "" : ` ON UPDATE ${rule.onUpdate.toUpperCase()}`}`;
-    const constraint: ConstraintInfo = {
-      name: fk.name,
-      kind: "foreign_key",
-      definition: `FOREIGN KEY (${columns.map(qi).join(", ")}) REFERENCES ${refTable} (${refColumns.map(qi).join(", ")})${actions}`,
-      columns,
-      validated: true,
-    };
-    child.constraints.push(constraint);
-    child.foreignKeys.push(fk);
-    parent?.referencedBy.push(fk);
-  }
-}
-
 /** The privileges the current user holds on the whole server or on this database (not through roles). */
 async function privileges(query: MysqlQuery, db: string): Promise<Set<string>> {
   const grantee = `CONCAT("'", SUBSTRING_INDEX(CURRENT_USER(), '@', 1), "'@'", SUBSTRING_INDEX(CURRENT_USER(), '@', -1), "'")`;
@@ -210,97 +135,125 @@ async function privileges(query: MysqlQuery, db: string): Promise<Set<string>> {
   return new Set(rows.map((r) => String(r.PRIVILEGE_TYPE)));
 }
 
+/** Tables with their estimates and columns; returns every relation row (tables and views) for the taken names. */
+async function readTables(query: MysqlQuery, db: string, product: Product, tables: Map<string, TableInfo>): Promise<Row[]> {
+  const collations = new Map<string, string | null>();
+  const relations = await query(
+    `SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH AS SIZE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
+    [db],
+  );
+  for (const r of relations.filter((x) => x.TABLE_TYPE === "BASE TABLE" || x.TABLE_TYPE === "SYSTEM VERSIONED")) {
+    tables.set(String(r.TABLE_NAME), tableOf(db, r));
+    collations.set(String(r.TABLE_NAME), str(r.TABLE_COLLATION));
+  }
+  const columns = await query(
+    `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, CHARACTER_SET_NAME, COLLATION_NAME
+       FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
+    [db],
+  );
+  for (const c of columns) tables.get(String(c.TABLE_NAME))?.columns.push(columnOf(product, c, collations.get(String(c.TABLE_NAME)) ?? null));
+  return relations;
+}
+
+/** CHECK_CONSTRAINTS: MariaDB 10.2+ names the table; MySQL 8.0.16+ needs TABLE_CONSTRAINTS for it, older MySQL has none. */
+async function readChecks(query: MysqlQuery, db: string, product: Product, version: string, tables: Map<string, TableInfo>): Promise<void> {
+  const checks =
+    product === "mariadb"
+      ? await query(`SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, 'YES' AS ENFORCED FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`, [db])
+      : /^(5\.|8\.0\.([0-9]|1[0-5])$)/.test(version.replace(/-.*/, ""))
+        ? []
+        : await query(
+            `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, tc.ENFORCED FROM information_schema.CHECK_CONSTRAINTS cc
+               JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
+              WHERE cc.CONSTRAINT_SCHEMA = ?`,
+            [db],
+          );
+  for (const c of checks) {
+    const t = tables.get(String(c.TABLE_NAME));
+    const clause = String(c.CHECK_CLAUSE);
+    const validated = c.ENFORCED !== "NO";
+    t?.constraints.push({ name: String(c.CONSTRAINT_NAME), kind: "check", definition: `CHECK (${clause})${validated ? "" : " NOT ENFORCED"}`, columns: namedColumns(clause, t), validated });
+  }
+}
+
+/** Triggers (listed only to a user with the TRIGGER privilege: said so in `unread` when that hides them). */
+async function readTriggers(query: MysqlQuery, db: string, tables: Map<string, TableInfo>, unread: string[]): Promise<void> {
+  const privs = await privileges(query, db);
+  const triggers = await query(
+    `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?`,
+    [db],
+  );
+  if (!triggers.length && !privs.has("TRIGGER") && !privs.has("ALL PRIVILEGES")) {
+    unread.push("triggers: this user lacks the TRIGGER privilege, without which the server lists none; the plan assumes the tables have none");
+  }
+  for (const t of triggers) {
+    const table = String(t.EVENT_OBJECT_TABLE);
+    tables.get(table)?.triggers.push({
+      name: String(t.TRIGGER_NAME),
+      definition: `CREATE TRIGGER ${qi(String(t.TRIGGER_NAME))} ${t.ACTION_TIMING} ${t.EVENT_MANIPULATION} ON ${qi(table)} FOR EACH ROW ${t.ACTION_STATEMENT}`,
+      enabled: true,
+    });
+  }
+}
+
+/** Views, and on each table the views that read it (definitions need SHOW VIEW: said so in `unread` when hidden). */
+async function readViews(query: MysqlQuery, db: string, tables: Map<string, TableInfo>, unread: string[]): Promise<ViewInfo[]> {
+  const views = (await query(`SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?`, [db])).map((v) => ({
+    schema: db,
+    name: String(v.TABLE_NAME),
+    materialized: false,
+    definition: String(v.VIEW_DEFINITION ?? ""),
+  }));
+  const hidden = views.filter((v) => v.definition === "").map((v) => v.name);
+  if (hidden.length) unread.push(`definitions of the views ${hidden.join(", ")} and the tables they read: this user lacks the SHOW VIEW privilege`);
+  for (const v of views) {
+    // The server prints every table a view reads as `db`.`table`.
+    for (const t of tables.values()) if (v.definition.includes(`${bq(db)}.${bq(t.name)}`)) t.dependentViews.push(`${db}.${v.name}`);
+  }
+  return views.sort(byName);
+}
+
+/** Every name taken in the database's shared namespaces: relations, FK and check constraints, triggers, routines. */
+function takenNames(db: string, relations: Row[], list: TableInfo[], routines: Row[]): TakenName[] {
+  return [
+    ...relations.map((r) => ({ schema: db, name: String(r.TABLE_NAME), kind: "relation" as const })),
+    ...list.flatMap((t) => t.constraints.filter((c) => c.kind === "foreign_key" || c.kind === "check").map((c) => ({ schema: db, name: c.name, kind: "constraint" as const }))),
+    ...list.flatMap((t) => t.triggers.map((x) => ({ schema: db, name: x.name, kind: "trigger" as const }))),
+    ...routines.map((r) => ({ schema: db, name: String(r.ROUTINE_NAME), kind: "function" as const })),
+  ].sort((a, b) => `${a.kind}.${a.name}`.localeCompare(`${b.kind}.${b.name}`));
+}
+
+/** The tables in name order, each one's objects sorted, so two reads of the same schema are equal. */
+function sortedTables(tables: Map<string, TableInfo>): TableInfo[] {
+  const list = [...tables.values()].sort(byName);
+  for (const t of list) {
+    t.indexes.sort(byName);
+    t.constraints.sort(byName);
+    t.triggers.sort(byName);
+    t.foreignKeys.sort(byName);
+    t.referencedBy.sort((a, b) => `${a.table}.${a.name}`.localeCompare(`${b.table}.${b.name}`));
+    t.dependentViews.sort();
+  }
+  return list;
+}
+
 export async function readMysqlSnapshot(query: MysqlQuery, source: SnapshotSource, opts: ReadOptions = {}): Promise<SchemaSnapshot> {
   return inMysqlReadOnlyTransaction(query, opts, async (product, version) => {
     const db = str((await query("SELECT DATABASE() AS db"))[0].db);
     if (db === null) throw new Error("the URL names no database: add it as the path, e.g. mysql://user@host:3306/shop");
     const unread: string[] = [];
     const tables = new Map<string, TableInfo>();
-    const collations = new Map<string, string | null>();
-    const relations = await query(
-      `SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS, DATA_LENGTH + INDEX_LENGTH AS SIZE, TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = ?`,
-      [db],
-    );
-    for (const r of relations.filter((x) => x.TABLE_TYPE === "BASE TABLE" || x.TABLE_TYPE === "SYSTEM VERSIONED")) {
-      tables.set(String(r.TABLE_NAME), tableOf(db, r));
-      collations.set(String(r.TABLE_NAME), str(r.TABLE_COLLATION));
-    }
-    const columns = await query(
-      `SELECT TABLE_NAME, COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA, GENERATION_EXPRESSION, CHARACTER_SET_NAME, COLLATION_NAME
-         FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION`,
-      [db],
-    );
-    for (const c of columns) tables.get(String(c.TABLE_NAME))?.columns.push(columnOf(product, c, collations.get(String(c.TABLE_NAME)) ?? null));
+    const relations = await readTables(query, db, product, tables);
     readIndexes(
-      await query(
-        `SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?`,
-        [db],
-      ),
+      await query(`SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, SEQ_IN_INDEX, COLUMN_NAME, SUB_PART, INDEX_TYPE FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ?`, [db]),
       tables,
     );
-    // CHECK_CONSTRAINTS: MariaDB 10.2+ names the table; MySQL 8.0.16+ needs TABLE_CONSTRAINTS for it, older MySQL has none.
-    const checks =
-      product === "mariadb"
-        ? await query(`SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE, 'YES' AS ENFORCED FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?`, [db])
-        : /^(5\.|8\.0\.([0-9]|1[0-5])$)/.test(version.replace(/-.*/, ""))
-          ? []
-          : await query(
-              `SELECT tc.TABLE_NAME, cc.CONSTRAINT_NAME, cc.CHECK_CLAUSE, tc.ENFORCED FROM information_schema.CHECK_CONSTRAINTS cc
-                 JOIN information_schema.TABLE_CONSTRAINTS tc ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME AND tc.CONSTRAINT_TYPE = 'CHECK'
-                WHERE cc.CONSTRAINT_SCHEMA = ?`,
-              [db],
-            );
-    for (const c of checks) {
-      const t = tables.get(String(c.TABLE_NAME));
-      const clause = String(c.CHECK_CLAUSE);
-      const validated = c.ENFORCED !== "NO";
-      t?.constraints.push({ name: String(c.CONSTRAINT_NAME), kind: "check", definition: `CHECK (${clause})${validated ? "" : " NOT ENFORCED"}`, columns: namedColumns(clause, t), validated });
-    }
+    await readChecks(query, db, product, version, tables);
     await readForeignKeys(query, db, product, tables);
-    const privs = await privileges(query, db);
-    const triggers = await query(
-      `SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE, ACTION_TIMING, EVENT_MANIPULATION, ACTION_STATEMENT FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ?`,
-      [db],
-    );
-    if (!triggers.length && !privs.has("TRIGGER") && !privs.has("ALL PRIVILEGES")) {
-      unread.push("triggers: this user lacks the TRIGGER privilege, without which the server lists none; the plan assumes the tables have none");
-    }
-    for (const t of triggers) {
-      const table = String(t.EVENT_OBJECT_TABLE);
-      tables.get(table)?.triggers.push({
-        name: String(t.TRIGGER_NAME),
-        definition: `CREATE TRIGGER ${qi(String(t.TRIGGER_NAME))} ${t.ACTION_TIMING} ${t.EVENT_MANIPULATION} ON ${qi(table)} FOR EACH ROW ${t.ACTION_STATEMENT}`,
-        enabled: true,
-      });
-    }
-    const views = (await query(`SELECT TABLE_NAME, VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = ?`, [db])).map((v) => ({
-      schema: db,
-      name: String(v.TABLE_NAME),
-      materialized: false,
-      definition: String(v.VIEW_DEFINITION ?? ""),
-    }));
-    const hidden = views.filter((v) => v.definition === "").map((v) => v.name);
-    if (hidden.length) unread.push(`definitions of the views ${hidden.join(", ")} and the tables they read: this user lacks the SHOW VIEW privilege`);
-    for (const v of views) {
-      // The server prints every table a view reads as `db`.`table`.
-      for (const t of tables.values()) if (v.definition.includes(`${bq(db)}.${bq(t.name)}`)) t.dependentViews.push(`${db}.${v.name}`);
-    }
+    await readTriggers(query, db, tables, unread);
+    const views = await readViews(query, db, tables, unread);
     const routines = await query(`SELECT ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ?`, [db]);
-    const list = [...tables.values()].sort(byName);
-    for (const t of list) {
-      t.indexes.sort(byName);
-      t.constraints.sort(byName);
-      t.triggers.sort(byName);
-      t.foreignKeys.sort(byName);
-      t.referencedBy.sort((a, b) => `${a.table}.${a.name}`.localeCompare(`${b.table}.${b.name}`));
-      t.dependentViews.sort();
-    }
-    const names: TakenName[] = [
-      ...relations.map((r) => ({ schema: db, name: String(r.TABLE_NAME), kind: "relation" as const })),
-      ...list.flatMap((t) => t.constraints.filter((c) => c.kind === "foreign_key" || c.kind === "check").map((c) => ({ schema: db, name: c.name, kind: "constraint" as const }))),
-      ...list.flatMap((t) => t.triggers.map((x) => ({ schema: db, name: x.name, kind: "trigger" as const }))),
-      ...routines.map((r) => ({ schema: db, name: String(r.ROUTINE_NAME), kind: "function" as const })),
-    ].sort((a, b) => `${a.kind}.${a.name}`.localeCompare(`${b.kind}.${b.name}`));
+    const list = sortedTables(tables);
     return {
       engine: product,
       serverVersion: version,
@@ -309,10 +262,10 @@ export async function readMysqlSnapshot(query: MysqlQuery, source: SnapshotSourc
       ...(unread.length ? { unread } : {}),
       schemas: [db],
       tables: list,
-      views: views.sort(byName),
+      views,
       enums: [],
       sequences: [],
-      names,
+      names: takenNames(db, relations, list, routines),
     };
   });
 }

@@ -1,10 +1,12 @@
 /**
- * `troubleshoot --database-url`: run the diagnosis' confirming queries on the user's PostgreSQL, read-only (one
- * READ ONLY transaction, statement timeout, each query behind a savepoint so one failure does not hide the rest),
- * and show what they returned.
+ * `troubleshoot --database-url`: run the diagnosis' confirming queries on the user's PostgreSQL, MySQL or MariaDB,
+ * read-only (one READ ONLY transaction with a statement timeout; one failed query does not hide the rest), and
+ * show what they returned.
  */
+import { versionOf } from "../schema/fill.js";
+import { inMysqlReadOnlyTransaction, productOf, type MysqlQuery } from "../schema/mysql-reader.js";
 import { inReadOnlyTransaction } from "../schema/pg-reader.js";
-import { openPgClient, redactUrl } from "../schema/sources.js";
+import { openMysqlConnection, openPgClient, redactUrl } from "../schema/sources.js";
 
 export interface ConfirmResult {
   purpose: string;
@@ -15,35 +17,85 @@ export interface ConfirmResult {
 
 const cell = (v: unknown) => (v === null || v === undefined ? "NULL" : v instanceof Date ? v.toISOString() : String(v)).replace(/\s+/g, " ");
 
-export async function runConfirmingQueries(url: string, queries: { purpose: string; sql: string; placeholders: boolean }[], maxRows = 20): Promise<{ where: string; results: ConfirmResult[] }> {
+type Confirming = { purpose: string; sql: string; placeholders: boolean }[];
+type Rows = (sql: string) => Promise<Record<string, unknown>[]>;
+
+/** Each query in turn through `guarded` (which keeps one failure from hiding the rest); at most `maxRows` rows each. */
+async function runEach(queries: Confirming, guarded: Rows, maxRows: number): Promise<ConfirmResult[]> {
+  const out: ConfirmResult[] = [];
+  for (const q of queries) {
+    if (q.placeholders) {
+      out.push({ purpose: q.purpose, ok: false, lines: ["not run: it still has placeholders (pass the names in the error text or the answers)"] });
+      continue;
+    }
+    try {
+      const rows = await guarded(q.sql);
+      const lines = rows.slice(0, maxRows).map((r) => Object.entries(r).map(([k, v]) => `${k}=${cell(v)}`).join("  "));
+      if (rows.length > maxRows) lines.push(`... ${rows.length - maxRows} more rows`);
+      out.push({ purpose: q.purpose, ok: true, lines: lines.length ? lines : ["(no rows)"] });
+    } catch (e) {
+      out.push({ purpose: q.purpose, ok: false, lines: [`failed: ${(e as Error).message.split("\n")[0]}`] });
+    }
+  }
+  return out;
+}
+
+/** PostgreSQL: a failed statement aborts the transaction, so each query runs behind a savepoint. */
+async function onPostgres(url: string, queries: Confirming, maxRows: number): Promise<ConfirmResult[]> {
   const client = await openPgClient(url, "migration-wizard troubleshoot");
-  const query = async (sql: string) => (await client.query(sql)).rows as Record<string, unknown>[];
+  const query: Rows = async (sql) => (await client.query(sql)).rows as Record<string, unknown>[];
+  const guarded: Rows = async (sql) => {
+    await query("SAVEPOINT confirm");
+    try {
+      const rows = await query(sql);
+      await query("RELEASE SAVEPOINT confirm");
+      return rows;
+    } catch (e) {
+      await query("ROLLBACK TO SAVEPOINT confirm");
+      throw e;
+    }
+  };
   try {
-    const results = await inReadOnlyTransaction(query, { statementTimeoutMs: 5000 }, async () => {
-      const out: ConfirmResult[] = [];
-      for (const q of queries) {
-        if (q.placeholders) {
-          out.push({ purpose: q.purpose, ok: false, lines: ["not run: it still has placeholders (pass the names in the error text or the answers)"] });
-          continue;
-        }
-        await query("SAVEPOINT confirm");
-        try {
-          const rows = await query(q.sql);
-          await query("RELEASE SAVEPOINT confirm");
-          const lines = rows.slice(0, maxRows).map((r) => Object.entries(r).map(([k, v]) => `${k}=${cell(v)}`).join("  "));
-          if (rows.length > maxRows) lines.push(`... ${rows.length - maxRows} more rows`);
-          out.push({ purpose: q.purpose, ok: true, lines: lines.length ? lines : ["(no rows)"] });
-        } catch (e) {
-          await query("ROLLBACK TO SAVEPOINT confirm");
-          out.push({ purpose: q.purpose, ok: false, lines: [`failed: ${(e as Error).message.split("\n")[0]}`] });
-        }
-      }
-      return out;
-    });
-    return { where: redactUrl(url), results };
+    return await inReadOnlyTransaction(query, { statementTimeoutMs: 5000 }, () => runEach(queries, guarded, maxRows));
   } finally {
     await client.end().catch(() => {});
   }
+}
+
+/** MySQL/MariaDB: START TRANSACTION READ ONLY with the statement cap; a failed statement leaves the transaction open. */
+async function onMysql(url: string, queries: Confirming, maxRows: number): Promise<ConfirmResult[]> {
+  const conn = await openMysqlConnection(url);
+  conn.on("error", () => {});
+  const query: MysqlQuery = async (sql, params) => (await conn.query(sql, params))[0] as Record<string, unknown>[];
+  try {
+    return await inMysqlReadOnlyTransaction(query, { statementTimeoutMs: 5000 }, () => runEach(queries, (sql) => query(sql), maxRows));
+  } finally {
+    await conn.end().catch(() => {});
+  }
+}
+
+/** The URL's engine family: the confirming queries are written for the diagnosis' engine and must run on the same kind of server. */
+export const urlFamily = (url: string): "postgresql" | "mysql" => (/^(mysql|mariadb):\/\//.test(url) ? "mysql" : "postgresql");
+
+/**
+ * Which server a mysql:// or mariadb:// URL reaches (MariaDB's queries differ where performance_schema is off),
+ * with its version, so the diagnosis is built for it.
+ */
+export async function mysqlServer(url: string): Promise<{ engine: "mysql" | "mariadb"; version: string }> {
+  const conn = await openMysqlConnection(url);
+  conn.on("error", () => {});
+  try {
+    const [rows] = await conn.query("SELECT VERSION() AS version");
+    const version = String((rows as Record<string, unknown>[])[0].version);
+    return { engine: productOf(version), version: versionOf(version) };
+  } finally {
+    await conn.end().catch(() => {});
+  }
+}
+
+export async function runConfirmingQueries(url: string, queries: Confirming, maxRows = 20): Promise<{ where: string; results: ConfirmResult[] }> {
+  const results = urlFamily(url) === "mysql" ? await onMysql(url, queries, maxRows) : await onPostgres(url, queries, maxRows);
+  return { where: redactUrl(url), results };
 }
 
 /** The results as a REPAIR.md section: database output goes inside a fence longer than any backtick run in it. */

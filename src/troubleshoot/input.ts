@@ -1,7 +1,7 @@
 /** Builds a diagnosis' input from the answers: names the user or the error gave, placeholders for the rest. */
 import type { Answers } from "../answers/schema.js";
 import type { DiagnosisInput, Names } from "./diagnoses/types.js";
-import { dialectOf } from "../engines/index.js";
+import { dialectOf, isMysqlFamily } from "../engines/index.js";
 
 /**
  * PostgreSQL's default constraint names are `<table>_<columns>_key` (unique) and `<table>_<column>_fkey`.
@@ -34,7 +34,7 @@ export function buildNames(answers: Answers): Names {
     }
   }
   // MySQL names a key after its first column unless told otherwise (and 8.0.19+ prints it as table.key).
-  if (answers.engine === "mysql" && !columns.length && d.index_name && d.index_name !== "PRIMARY") {
+  if (answers.engine && isMysqlFamily(answers.engine) && !columns.length && d.index_name && d.index_name !== "PRIMARY") {
     columns = [d.index_name];
     guessed.push(`column ${d.index_name} (MySQL names a key after its first column)`);
   }
@@ -62,6 +62,7 @@ export function diagnosisInput(answers: Answers): DiagnosisInput {
   return {
     // MariaDB's diagnoses are MySQL's queries (same catalog, same error numbers).
     engine: answers.engine ? dialectOf(answers.engine) : answers.engine,
+    product: answers.engine,
     version: answers.engine_version,
     tool: answers.tool,
     names: buildNames(answers),

@@ -108,9 +108,12 @@ describe("add_unique_constraint on MySQL", () => {
       "CREATE TABLE IF NOT EXISTS products_dedup_archive LIKE products;",
       "DELETE FROM products_dedup_map;",
       "INSERT INTO products_dedup_map (dup_id, keep_id) SELECT t.id AS dup_id, k.keep_id FROM products t JOIN (SELECT sku, min(id) AS keep_id FROM products WHERE sku IS NOT NULL GROUP BY sku HAVING count(*) > 1) k ON t.sku = k.sku WHERE t.id <> k.keep_id;",
+      "START TRANSACTION;",
+      "SELECT COUNT(*) AS locked FROM products_dedup_map m STRAIGHT_JOIN products t ON t.id = m.dup_id FOR UPDATE;",
       "UPDATE order_items c JOIN products_dedup_map m ON c.product_id = m.dup_id SET c.product_id = m.keep_id;",
       "INSERT INTO products_dedup_archive SELECT t.* FROM products t JOIN products_dedup_map m ON t.id = m.dup_id;",
       "DELETE t FROM products t JOIN products_dedup_map m ON t.id = m.dup_id;",
+      "COMMIT;",
     ]);
     expect(sqlOf(plan.phases[2].statements)).toEqual([
       "SET SESSION lock_wait_timeout = 2;",

@@ -63,3 +63,6 @@ export function placeholderNote(input: DiagnosisInput): string[] {
     ? [`Names marked as placeholders (${p.join(", ")}) were not known: replace them with yours before running anything (pass them in the answers file as table, columns, details.index_name, details.constraint_name, details.ref_table, details.ref_column).`]
     : [];
 }
+
+/** MariaDB, whether the input names it as the engine or as the product behind the MySQL dialect. */
+export const onMariadb = (input: { engine: string; product?: string }) => (input.product ?? input.engine) === "mariadb";

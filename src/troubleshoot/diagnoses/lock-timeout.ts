@@ -1,8 +1,31 @@
 /** A migration gave up waiting for a lock (PostgreSQL 55P03, MySQL 1205). */
-import { lit, qt } from "./common.js";
+import { lit, onMariadb, qt } from "./common.js";
 import type { Diagnosis, Query } from "./types.js";
 
-export function blockerQueries(input: { engine: string; names: { table: string } }): Query[] {
+/** Open InnoDB transactions, oldest first: MySQL and MariaDB alike (needs the PROCESS privilege to see other sessions). */
+const INNODB_TRX: Query = {
+  purpose: "Open InnoDB transactions, oldest first",
+  sql: "SELECT trx_mysql_thread_id, trx_started, trx_state, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS age_s, LEFT(trx_query, 120) AS query FROM information_schema.innodb_trx ORDER BY trx_started LIMIT 20;",
+  expect: "A long-running or idle transaction that touched the table holds its metadata lock until it ends.",
+};
+
+/** MariaDB runs with performance_schema off by default, so the sys views are empty: the processlist and InnoDB's own tables tell instead. */
+const MARIADB_BLOCKERS: Query[] = [
+  {
+    purpose: "Sessions waiting for a table metadata lock (information_schema.processlist)",
+    sql: "SELECT id, user, time AS seconds, state, LEFT(info, 120) AS query FROM information_schema.processlist WHERE state LIKE 'Waiting for%metadata lock' ORDER BY time DESC LIMIT 20;",
+    expect: "Your DDL waiting; the holder is an open transaction that touched the table (next query), often idle.",
+  },
+  INNODB_TRX,
+  {
+    purpose: "Row lock waits: who waits for whom (information_schema.innodb_lock_waits)",
+    sql: "SELECT r.trx_mysql_thread_id AS waiting_id, LEFT(r.trx_query, 120) AS waiting_query, b.trx_mysql_thread_id AS blocking_id, LEFT(b.trx_query, 120) AS blocking_query, TIMESTAMPDIFF(SECOND, r.trx_wait_started, NOW()) AS wait_s FROM information_schema.innodb_lock_waits w JOIN information_schema.innodb_trx r ON r.trx_id = w.requesting_trx_id JOIN information_schema.innodb_trx b ON b.trx_id = w.blocking_trx_id;",
+    expect: "Who holds the rows the batch wanted.",
+  },
+];
+
+export function blockerQueries(input: { engine: string; product?: string; names: { table: string } }): Query[] {
+  if (onMariadb(input)) return MARIADB_BLOCKERS;
   if (input.engine === "mysql") {
     return [
       {
@@ -10,11 +33,7 @@ export function blockerQueries(input: { engine: string; names: { table: string }
         sql: "SELECT object_schema, object_name, waiting_pid, waiting_query, blocking_pid, sql_kill_blocking_connection FROM sys.schema_table_lock_waits;",
         expect: "blocking_pid is the session your DDL waited for (often an idle open transaction).",
       },
-      {
-        purpose: "Open InnoDB transactions, oldest first",
-        sql: "SELECT trx_mysql_thread_id, trx_started, trx_state, TIMESTAMPDIFF(SECOND, trx_started, NOW()) AS age_s, LEFT(trx_query, 120) AS query FROM information_schema.innodb_trx ORDER BY trx_started LIMIT 20;",
-        expect: "A long-running or idle transaction that touched the table holds its metadata lock until it ends.",
-      },
+      INNODB_TRX,
       {
         purpose: "Row lock waits (lock wait timeout on a data change)",
         sql: "SELECT waiting_pid, waiting_query, blocking_pid, blocking_query, wait_age FROM sys.innodb_lock_waits;",
@@ -76,7 +95,11 @@ export const lockTimeoutHit: Diagnosis = {
         "Keep the short lock timeout and automate the retry with backoff in the deploy script.",
         "Schedule DDL away from batch jobs and reports that hold long transactions.",
       ],
-      keyCommand: pg ? "SELECT pid, pg_blocking_pids(pid) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0;" : "SELECT * FROM sys.schema_table_lock_waits;",
+      keyCommand: pg
+        ? "SELECT pid, pg_blocking_pids(pid) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0;"
+        : onMariadb(input)
+          ? "SHOW FULL PROCESSLIST;"
+          : "SELECT * FROM sys.schema_table_lock_waits;",
     };
   },
 };

@@ -1,6 +1,57 @@
 /** A migration holds a strong lock too long, or runs too long on a large table. */
-import { lit, qt, splitTable } from "./common.js";
-import type { Diagnosis } from "./types.js";
+import { lit, onMariadb, qt, splitTable } from "./common.js";
+import type { Diagnosis, DiagnosisInput, Query } from "./types.js";
+
+/** PostgreSQL: the running statements with what blocks them, the locks on the table, its size. */
+function pgConfirm(t: string): Query[] {
+  const reg = lit(qt("postgresql", t));
+  return [
+    {
+      purpose: "Running statements, longest first, with the locks they wait for",
+      sql: "SELECT pid, state, now() - query_start AS running_for, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by, LEFT(query, 120) AS query FROM pg_stat_activity WHERE state <> 'idle' AND pid <> pg_backend_pid() ORDER BY query_start LIMIT 20;",
+      expect: "The migration's statement near the top, and many sessions blocked_by its pid, means it is blocking production.",
+    },
+    {
+      purpose: `Locks held on ${t}`,
+      sql: `SELECT l.pid, l.mode, l.granted, now() - a.query_start AS running_for FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = to_regclass(${reg}) ORDER BY l.granted DESC;`,
+      expect: "AccessExclusiveLock granted to the migration and many ungranted requests behind it.",
+    },
+    {
+      purpose: `How big ${t} is`,
+      sql: `SELECT c.reltuples::bigint AS approx_rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS total_size FROM pg_class c WHERE c.oid = to_regclass(${reg});`,
+      expect: "Millions of rows or gigabytes: this change needs the online recipe.",
+    },
+  ];
+}
+
+/** MySQL/MariaDB: the processlist, the ALTER's progress (MariaDB's processlist, MySQL's performance_schema), the table's size. */
+function mysqlConfirm(input: DiagnosisInput): Query[] {
+  const t = input.names.table;
+  return [
+    {
+      purpose: "Running statements, longest first",
+      sql: "SELECT id, user, time AS seconds, state, LEFT(info, 120) AS query FROM information_schema.processlist WHERE command <> 'Sleep' ORDER BY time DESC LIMIT 20;",
+      expect: "The ALTER with a large time, and queries in state 'Waiting for table metadata lock' behind it.",
+    },
+    // MariaDB ships with performance_schema off; its processlist reports an ALTER's progress itself.
+    onMariadb(input)
+      ? {
+          purpose: "Progress of the ALTER (MariaDB reports it in the processlist; performance_schema is off by default)",
+          sql: "SELECT id, time AS seconds, stage, max_stage, progress, LEFT(info, 120) AS query FROM information_schema.processlist WHERE info LIKE 'ALTER%' OR info LIKE 'OPTIMIZE%';",
+          expect: "progress (percent of the current stage) and stage / max_stage tell how far the copy is.",
+        }
+      : {
+          purpose: "Progress of the ALTER (needs the stage/innodb/alter% instruments enabled)",
+          sql: "SELECT event_name, work_completed, work_estimated FROM performance_schema.events_stages_current WHERE event_name LIKE 'stage/innodb/alter%';",
+          expect: "work_completed / work_estimated tells how far the copy is.",
+        },
+    {
+      purpose: `How big ${t} is`,
+      sql: `SELECT table_rows, ROUND((data_length + index_length) / 1024 / 1024) AS size_mb FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(t).table, "mysql")};`,
+      expect: "Millions of rows or gigabytes: this change needs an online tool.",
+    },
+  ];
+}
 
 export const longRunning: Diagnosis = {
   id: "long-running",
@@ -8,7 +59,6 @@ export const longRunning: Diagnosis = {
   build(input) {
     const pg = input.engine === "postgresql";
     const t = input.names.table;
-    const reg = lit(qt("postgresql", t));
     return {
       id: this.id,
       title: this.title,
@@ -21,48 +71,7 @@ export const longRunning: Diagnosis = {
           : `ALGORITHM=COPY (a type change, some foreign keys, older versions) rebuilds ${t} row by row while writes are blocked; even INPLACE operations rebuild the table and make replicas lag by the length of the ALTER.`,
         "Cancelling is safe for the data: the statement rolls back. On a large table the rollback itself can take a while.",
       ],
-      confirm: pg
-        ? [
-            {
-              purpose: "Running statements, longest first, with the locks they wait for",
-              sql: "SELECT pid, state, now() - query_start AS running_for, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by, LEFT(query, 120) AS query FROM pg_stat_activity WHERE state <> 'idle' AND pid <> pg_backend_pid() ORDER BY query_start LIMIT 20;",
-              expect: "The migration's statement near the top, and many sessions blocked_by its pid, means it is blocking production.",
-            },
-            {
-              purpose: `Locks held on ${t}`,
-              sql: `SELECT l.pid, l.mode, l.granted, now() - a.query_start AS running_for FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = to_regclass(${reg}) ORDER BY l.granted DESC;`,
-              expect: "AccessExclusiveLock granted to the migration and many ungranted requests behind it.",
-            },
-            {
-              purpose: `How big ${t} is`,
-              sql: `SELECT c.reltuples::bigint AS approx_rows, pg_size_pretty(pg_total_relation_size(c.oid)) AS total_size FROM pg_class c WHERE c.oid = to_regclass(${reg});`,
-              expect: "Millions of rows or gigabytes: this change needs the online recipe.",
-            },
-          ]
-        : [
-            {
-              purpose: "Running statements, longest first",
-              sql: "SELECT id, user, time AS seconds, state, LEFT(info, 120) AS query FROM information_schema.processlist WHERE command <> 'Sleep' ORDER BY time DESC LIMIT 20;",
-              expect: "The ALTER with a large time, and queries in state 'Waiting for table metadata lock' behind it.",
-            },
-            // MariaDB ships with performance_schema off; its processlist reports an ALTER's progress itself.
-            input.engine === "mariadb"
-              ? {
-                  purpose: "Progress of the ALTER (MariaDB reports it in the processlist; performance_schema is off by default)",
-                  sql: "SELECT id, time AS seconds, stage, max_stage, progress, LEFT(info, 120) AS query FROM information_schema.processlist WHERE info LIKE 'ALTER%' OR info LIKE 'OPTIMIZE%';",
-                  expect: "progress (percent of the current stage) and stage / max_stage tell how far the copy is.",
-                }
-              : {
-                  purpose: "Progress of the ALTER (needs the stage/innodb/alter% instruments enabled)",
-                  sql: "SELECT event_name, work_completed, work_estimated FROM performance_schema.events_stages_current WHERE event_name LIKE 'stage/innodb/alter%';",
-                  expect: "work_completed / work_estimated tells how far the copy is.",
-                },
-            {
-              purpose: `How big ${t} is`,
-              sql: `SELECT table_rows, ROUND((data_length + index_length) / 1024 / 1024) AS size_mb FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ${lit(splitTable(t).table, "mysql")};`,
-              expect: "Millions of rows or gigabytes: this change needs an online tool.",
-            },
-          ],
+      confirm: pg ? pgConfirm(t) : mysqlConfirm(input),
       repair: [
         { text: "If the application is stalling, cancel the migration's statement (its work rolls back):", sql: pg ? "SELECT pg_cancel_backend(<pid>);" : "KILL QUERY <id>;" },
         { text: "Check the migration tool's state afterwards (a failed or dirty entry may need clearing; see the dirty-version diagnosis)." },

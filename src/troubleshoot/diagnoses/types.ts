@@ -8,6 +8,8 @@ import type { Check, Statement } from "../../plan/model.js";
 /** What a diagnosis is built from: the answers, with the names a pasted error gave us. */
 export interface DiagnosisInput {
   engine: Engine;
+  /** The server as the answers (or the live server) name it: `mariadb` where MySQL's queries need MariaDB's variant. */
+  product?: Engine;
   version: string;
   tool?: Tool;
   /** Names as the user spells them; a placeholder (and a note saying so) where unknown. */
