@@ -13,7 +13,6 @@ import { engineVersionProblem } from "../answers/versions.js";
 import { CliError, EXIT, printError } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
-import { projectAndOut } from "./plan-project.js";
 import { projectHistory, ProjectError, type Project } from "../project/index.js";
 
 /** What a run with an answers file came to: finished with an exit code, or questions still to ask. */
@@ -80,6 +79,8 @@ export async function planFromFile(
   interactive: boolean,
   extraKeys?: ReadonlySet<string>,
   snapshot?: SchemaSnapshot,
+  /** The --project folder (or the working directory when it is one), found once by the caller. */
+  project?: Project,
 ): Promise<BatchResult> {
   const defaulted: string[] = [];
   // Messages name the file as the answers reader does (standard input as <stdin>).
@@ -88,7 +89,7 @@ export async function planFromFile(
   await checkSqlOf(answers, source);
   let schema: SnapshotInput | undefined;
   if (snapshot) ({ answers, schema } = withSnapshot(answers, source, snapshot, defaulted));
-  const { project, out } = projectAndOut(opts);
+  const out = opts.out;
   // The project's own tool is the default answer.
   if (project?.tool && !answers.tool) answers = { ...answers, tool: project.tool };
   const missing = missingPlanKeys(answers);

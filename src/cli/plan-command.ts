@@ -65,7 +65,7 @@ export async function planCommand(given: PlanOptions, interactive: boolean): Pro
   const trees = opts.trees ? await loadTreesFor(opts.trees) : undefined;
   if (opts.answers) {
     const batch = await import("./plan-batch.js");
-    const r = await batch.planFromFile({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees), snapshot);
+    const r = await batch.planFromFile({ ...opts, answers: opts.answers }, interactive, trees && treeAnswerKeys(trees), snapshot, project);
     if ("exitCode" in r) return r.exitCode;
     ({ prefill, missing } = r);
   } else if (snapshot) {
