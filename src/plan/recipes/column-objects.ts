@@ -19,7 +19,8 @@ export function renameRefs(text: string, from: string, to: string): string {
     .join("");
 }
 
-const derived = (name: string, column: string, newColumn: string) => (name.includes(column) ? constraintName(name.replace(column, newColumn)) : constraintName(name, "new"));
+/** The name of a copy of `name` for `newColumn`: the column replaced in it, or `_new` appended; through the plan's name book. */
+export const derived = (name: string, column: string, newColumn: string) => (name.includes(column) ? constraintName(name.replace(column, newColumn)) : constraintName(name, "new"));
 
 export interface ColumnObjects {
   /** The build phase (absent when nothing hangs on the column). */

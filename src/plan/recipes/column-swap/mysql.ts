@@ -17,6 +17,7 @@ import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../mys
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../statements.js";
 import type { SyncTrigger } from "../sync-trigger.js";
 import { mysqlColumnCheck, mysqlTriggerCheck, mysqlTypeCheck } from "./checks.js";
+import { mysqlIndexCheck, mysqlSwappedIndexes, type IndexRenames, type MysqlSwappedIndexes } from "./mysql-indexes.js";
 import { swapNames, type SwapNames } from "./names.js";
 
 /** What the MySQL column swap's steps share. */
@@ -31,6 +32,8 @@ interface MysqlSwap extends SwapNames {
   reverseNames: { ins: string; upd: string };
   /** Rows where the new column differs from the converted old one. */
   pending: string;
+  /** With the schema read: every index containing the column, built on the new one and renamed in the swap. */
+  indexes: MysqlSwappedIndexes | undefined;
 }
 
 const ONLINE = "ALGORITHM=INPLACE, LOCK=NONE";
@@ -54,6 +57,7 @@ function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: st
     forwardNames: mysqlTriggerNames(table, newName),
     reverseNames: mysqlTriggerNames(table, oldName),
     pending: `NOT (${n} <=> ${convert})`,
+    indexes: mysqlSwappedIndexes(ctx, names),
   };
 }
 
@@ -106,7 +110,9 @@ function mysqlVerifyPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
     kind: "verify",
     why:
       `Read-only: proves every row's ${newName} equals the converted ${column.name} and that the triggers are in place, before anything depends on the new column. ` +
-      `Also the moment to create on ${newName} every index, unique constraint and foreign key that ${column.name} has (ALGORITHM=INPLACE, LOCK=NONE), so the swap is instant.`,
+      (k.indexes
+        ? `The indexes of ${column.name} are built on ${newName} next, from the schema read.`
+        : `Also the moment to create on ${newName} every index, unique constraint and foreign key that ${column.name} has (ALGORITHM=INPLACE, LOCK=NONE), so the swap is instant.`),
     statements: [],
     rollback: [],
     checks: [
@@ -114,7 +120,7 @@ function mysqlVerifyPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
       mysqlTriggerCheck(k.table, k.forwardNames, true),
     ],
     estimate: estimate.scan(ctx.answers.approx_rows, "with a consistent read that blocks no writes"),
-    deploy: `Before the swap: create the indexes and constraints of ${column.name} on ${newName}, and make sure the running application accepts ${k.to} values under the name ${column.name} (ORM model types, client-side validation).`,
+    deploy: `Before the swap: ${k.indexes ? "" : `create the indexes and constraints of ${column.name} on ${newName}, and `}make sure the running application accepts ${k.to} values under the name ${column.name} (ORM model types, client-side validation).`,
   };
 }
 
@@ -122,18 +128,20 @@ function mysqlVerifyPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
  * The swap keeps the old column's definition as it is (only renamed), so it stays metadata-only;
  * on 5.7 CHANGE COLUMN must restate each definition exactly or it changes (and may rebuild) the column.
  */
-function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, string], b: [string, string, string]): Statement {
+function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, string], b: [string, string, string], renames: IndexRenames | undefined): Statement {
   const [aName, aTo, aType] = a;
   const [bName, bTo, bType] = b;
+  // MySQL renames an index in place only (not INSTANT), so a swap that moves indexes too is INPLACE: still metadata only.
+  const indexes = renames?.clauses.length ? `, ${renames.clauses.join(", ")}` : "";
   if (ctx.caps.has("renameColumnSyntax")) {
-    const instantRename = ctx.caps.has("instantRenameColumn");
+    const instantRename = ctx.caps.has("instantRenameColumn") && !indexes;
     const algo = instantRename ? "ALGORITHM=INSTANT" : ONLINE;
-    return stmt(`ALTER TABLE ${k.t} RENAME COLUMN ${aName} TO ${aTo}, RENAME COLUMN ${bName} TO ${bTo}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [k.table], {
+    return stmt(`ALTER TABLE ${k.t} RENAME COLUMN ${aName} TO ${aTo}, RENAME COLUMN ${bName} TO ${bTo}${indexes}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [k.table], {
       why: "Both renames in one statement: there is no moment where the application's column name is missing. Metadata only.",
     });
   }
   const full = (type: string) => `${type}${k.notNull ? " NOT NULL" : ""}${k.defaultPart}`;
-  return stmt(`ALTER TABLE ${k.t} CHANGE COLUMN ${aName} ${aTo} ${full(aType)}, CHANGE COLUMN ${bName} ${bTo} ${full(bType)}, ${ONLINE};`, "INPLACE, LOCK=NONE", [k.table], {
+  return stmt(`ALTER TABLE ${k.t} CHANGE COLUMN ${aName} ${aTo} ${full(aType)}, CHANGE COLUMN ${bName} ${bTo} ${full(bType)}${indexes}, ${ONLINE};`, "INPLACE, LOCK=NONE", [k.table], {
     why: "MySQL 5.7 has no RENAME COLUMN: CHANGE COLUMN renames but restates the whole definition, which must match SHOW CREATE TABLE exactly (type, NULL/NOT NULL, default, charset, comment) or it changes the column. Both in one statement, metadata only.",
   });
 }
@@ -150,10 +158,17 @@ function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
     why:
       `One ALTER TABLE renames ${column.name} to ${oldName} and ${newName} to ${column.name}, so the application reads and writes the new type from the next query. ` +
       `The triggers are replaced right after it: the old ones name ${newName}, which no longer exists, and new ones keep ${oldName} written so a swap back loses nothing. ` +
-      MYSQL_SWAP_RACE,
-    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to]), ...k.forward.drop, ...k.reverse.create],
-    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from]), ...k.reverse.drop, ...k.forward.create],
-    checks: [mysqlTypeCheck(table, column.name, to), mysqlColumnCheck(table, oldName, true), mysqlTriggerCheck(table, k.reverseNames, true)],
+      MYSQL_SWAP_RACE +
+      (k.indexes?.names.length ? ` The same ALTER moves the original indexes out of the way and the last statement gives the copies their names (${k.indexes.names.join(", ")}), so after the swap they are on ${column.name} as before.` : ""),
+    // The copies take the original names after the triggers, so the index renames do not widen the race above.
+    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], k.indexes?.swap), ...k.forward.drop, ...k.reverse.create, ...(k.indexes?.swap.after ?? [])],
+    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], k.indexes?.swapBack), ...k.reverse.drop, ...k.forward.create, ...(k.indexes?.swapBack.after ?? [])],
+    checks: [
+      mysqlTypeCheck(table, column.name, to),
+      mysqlColumnCheck(table, oldName, true),
+      mysqlTriggerCheck(table, k.reverseNames, true),
+      ...(k.indexes?.names.length ? [mysqlIndexCheck(table, column.name, k.indexes.names, true)] : []),
+    ],
     estimate: estimate.catalogOnly(ctx),
     deploy: `Watch errors for a while: code that relied on the old type may need a restart (ORMs cache column types). When satisfied, the old column ${oldName} can go.`,
   });
@@ -165,7 +180,7 @@ function mysqlDropOldPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
     title: `Drop the triggers and ${oldName}`,
     kind: "contract",
     why: "Nothing reads the old column any more: remove the triggers that kept it written, then the column. This is the only step that cannot be undone.",
-    statements: [...k.reverse.drop, ...mysqlDropColumn(ctx, table, oldName)],
+    statements: [...k.reverse.drop, ...(k.indexes?.beforeDrop ?? []), ...mysqlDropColumn(ctx, table, oldName)],
     irreversible: `Dropping ${oldName} deletes the old ${k.from} values; going back afterwards means re-adding the column and converting from ${k.column.name} (fix forward).`,
     checks: [mysqlColumnCheck(table, oldName, false), mysqlTriggerCheck(table, k.reverseNames, false)],
     estimate: ctx.caps.has("instantDropColumn") ? estimate.catalogOnly(ctx) : `${estimate.rewrite(ctx.answers.approx_rows)} Online (LOCK=NONE): writes continue meanwhile.`,
@@ -174,7 +189,9 @@ function mysqlDropOldPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
 
 function mysqlSwapWarnings(ctx: RecipeContext, k: MysqlSwap): string[] {
   const warnings = [
-    `Indexes, unique constraints and foreign keys on ${k.column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${k.newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${k.oldName}.`,
+    ...(k.indexes
+      ? k.indexes.notes
+      : [`Indexes, unique constraints and foreign keys on ${k.column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${k.newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${k.oldName}.`]),
     ...mysqlOnlineDdlWarnings(ctx),
     "The backfill writes every row through the binary log: watch replica lag (SHOW REPLICA STATUS, Seconds_Behind_Source) and raise the pause between batches, or stop and resume later, when it grows.",
     "For very large tables gh-ost or pt-online-schema-change can do the whole copy-and-swap instead of this plan. gh-ost cannot run on a table that has triggers, so never start one while this plan's triggers exist.",
@@ -208,7 +225,7 @@ export function mysqlExpandContract(ctx: RecipeContext, column: Column, from: st
       `MySQL changes this type only with ALGORITHM=COPY, which blocks writes for the whole copy: at about ${thousands(ctx.answers.approx_rows)} rows and ` +
       `"${ctx.answers.downtime_tolerance}" tolerance that is too long. Instead: a new column kept in step by triggers, a batched backfill by primary key, ` +
       "a verification, one ALTER that swaps the names (with reverse triggers so a swap back loses nothing), and the old column dropped last.",
-    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNullPhase, verify, swap, contract],
+    phases: [expand, { ...backfill, why: backfill.why + " Nothing to undo here: rolling back the first phase drops the new column." }, ...notNullPhase, verify, ...(k.indexes?.phase ? [k.indexes.phase] : []), swap, contract],
     warnings: mysqlSwapWarnings(ctx, k),
   };
 }
