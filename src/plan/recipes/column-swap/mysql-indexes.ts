@@ -11,7 +11,7 @@ import { PlanError } from "../../errors.js";
 import type { Statement } from "../../model.js";
 import { quoteIdent } from "../../sql.js";
 import { findTable, type IndexInfo, type TableInfo } from "../../../schema/model.js";
-import { derived } from "../column-objects.js";
+import { derived } from "./refs.js";
 import * as estimate from "../estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../statements.js";
 import type { SwapNames } from "./names.js";

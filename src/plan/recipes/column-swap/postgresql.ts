@@ -31,7 +31,7 @@ interface PgSwap extends SwapNames {
 function pgSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): PgSwap {
   const names = swapNames(ctx, column, from, to);
   const { table, c, newName, oldName } = names;
-  const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
+  const objects = swappedColumnObjects(ctx, { table, column: column.name, newColumn: newName, oldColumn: oldName, from, to });
   const convert = ctx.answers.details?.using ?? `${c}::${to}`;
   const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
   return { ...names, convert, objects, trigger };
@@ -63,6 +63,8 @@ function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, l
     ...k.trigger.drop,
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
     stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
+    // First, so an identity leaves the old column before its NOT NULL is dropped (refused on an identity column).
+    ...(k.objects?.swap ?? []),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),
     ...(defaultSql(column.default) !== undefined
       ? [
@@ -70,7 +72,6 @@ function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, l
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET DEFAULT ${defaultClause(ctx.engine, column)};`, "ACCESS EXCLUSIVE", [table]),
         ]
       : []),
-    ...(k.objects?.swap ?? []),
     ...reverse.create,
   ];
 }
