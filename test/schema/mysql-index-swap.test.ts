@@ -147,4 +147,22 @@ describe("MySQL-family change_column_type moves the column's indexes, from the s
       await conn.end();
     }
   }, 300_000);
+
+  it("refuses, in one line, an index the new type cannot hold or that cannot be built without blocking writes", async (ctx) => {
+    if (!throwaway.server) return ctx.skip(throwaway.skip);
+    const server = throwaway.server;
+    server.createDatabase("ix_refuse");
+    const conn = await mysql.createConnection(server.options("ix_refuse"));
+    try {
+      await conn.query(`${SCHEMA}
+        CREATE TABLE docs (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, body VARCHAR(200) NOT NULL, FULLTEXT KEY docs_body_ft (body)) ENGINE=InnoDB;
+        INSERT INTO docs (body) VALUES ('a b c');`);
+      const url = server.url("ix_refuse");
+      await expect(planFor(url, "people", "email", "int", "none")).rejects.toThrow(/^index people_team_email_idx holds the first 12 characters of email, which a int column cannot keep: change that index first$/);
+      await expect(planFor(url, "people", "email", "text", "none")).rejects.toThrow(/^index people_email_uq holds email whole, and a text column can only be indexed by a prefix[^\n]*$/);
+      await expect(planFor(url, "docs", "body", "varchar(100)", "none")).rejects.toThrow(/^FULLTEXT index docs_body_ft on body cannot be built without blocking writes[^\n]*$/);
+    } finally {
+      await conn.end();
+    }
+  }, 120_000);
 });

@@ -147,8 +147,8 @@ function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, st
 }
 
 const MYSQL_SWAP_RACE =
-  "Run the statements back to back at a quiet moment: a write in the milliseconds between the ALTER and the new triggers fails with an unknown-column error " +
-  "(retry it) instead of silently leaving the columns apart.";
+  "Run the statements back to back at a quiet moment: a write in the milliseconds between the ALTER and the dropping of the old triggers fails " +
+  "(an unknown-column error: retry it) instead of silently leaving the columns apart.";
 
 function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
   const { column, table, c, n, o, newName, oldName, from, to } = k;
@@ -157,12 +157,13 @@ function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
     kind: "switch",
     why:
       `One ALTER TABLE renames ${column.name} to ${oldName} and ${newName} to ${column.name}, so the application reads and writes the new type from the next query. ` +
-      `The triggers are replaced right after it: the old ones name ${newName}, which no longer exists, and new ones keep ${oldName} written so a swap back loses nothing. ` +
+      `The triggers are replaced right after it: new ones keep ${oldName} written so a swap back loses nothing, and they exist before the old ones (which name ${newName}, gone now) are dropped, ` +
+      "so no write ever succeeds without its copy (before this order, a write between the two left the old column stale, and a swap back lost it). " +
       MYSQL_SWAP_RACE +
       (k.indexes?.names.length ? ` The same ALTER moves the original indexes out of the way and the last statement gives the copies their names (${k.indexes.names.join(", ")}), so after the swap they are on ${column.name} as before.` : ""),
     // The copies take the original names after the triggers, so the index renames do not widen the race above.
-    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], k.indexes?.swap), ...k.forward.drop, ...k.reverse.create, ...(k.indexes?.swap.after ?? [])],
-    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], k.indexes?.swapBack), ...k.reverse.drop, ...k.forward.create, ...(k.indexes?.swapBack.after ?? [])],
+    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], k.indexes?.swap), ...k.reverse.create, ...k.forward.drop, ...(k.indexes?.swap.after ?? [])],
+    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], k.indexes?.swapBack), ...k.forward.create, ...k.reverse.drop, ...(k.indexes?.swapBack.after ?? [])],
     checks: [
       mysqlTypeCheck(table, column.name, to),
       mysqlColumnCheck(table, oldName, true),
