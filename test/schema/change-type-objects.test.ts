@@ -66,7 +66,7 @@ describe("change_column_type of a non-key column from the schema, under concurre
     const plan = buildPlan(answers as PlanAnswers, { snapshot, facts });
     expect(plan.warnings.join("\n")).not.toMatch(/must be recreated/);
     const swap = plan.phases.find((p) => p.kind === "switch")!;
-    expect(swap.why).toContain("accounts_code_key, accounts_code_name_idx, accounts_code_positive, payments_account_code_fkey (on public.payments), ownership of public.accounts_code_seq, trigger accounts_code_touch, view account_codes, column-level grants");
+    expect(swap.why).toContain("accounts_code_key, accounts_code_name_idx, accounts_code_positive, payments_account_code_fkey (on public.payments), ownership of public.accounts_code_seq, trigger accounts_code_touch, view account_codes");
     const build = plan.phases.findIndex((p) => /indexes and constraints on code_new/.test(p.title));
     expect(build).toBeGreaterThan(0);
     expect(build).toBeLessThan(plan.phases.indexOf(swap));

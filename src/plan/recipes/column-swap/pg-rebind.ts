@@ -101,7 +101,6 @@ export function pgRebind(ctx: RecipeContext, snapshot: SchemaSnapshot, table: Ta
       ...(col?.identity ? [`identity (${col.sequence})`] : col?.sequence ? [`ownership of ${col.sequence}`] : []),
       ...triggers.map((x) => `trigger ${x.name}`),
       ...views.map((v) => `view ${v.name}`),
-      "column-level grants",
     ],
   };
 }

@@ -104,13 +104,14 @@ function pgSwapBackStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigge
 
 function pgSwapWhy(k: PgSwap): string {
   const { objects } = k;
+  const moved = objects?.rebuilt.length
+    ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${k.oldName} until it is dropped.`
+    : `The schema read shows nothing else on ${k.column.name} to move.`;
   return (
     "One short transaction: lock the table, drop the trigger, swap the names and start a reverse trigger that keeps the old column current, so the " +
     "application (same column name) reads and writes the new type from the next query, and a swap back loses no committed write. " +
     (objects
-      ? objects.rebuilt.length
-        ? `In the same transaction the copies built earlier take their original names (${objects.rebuilt.join(", ")}), and the originals stay on ${k.oldName} until it is dropped.`
-        : `The schema read shows nothing else on ${k.column.name} to move.`
+      ? `${moved} Grants on ${k.column.name} itself (column-level) are read when the swap runs and given again on the new column.`
       : `Before this phase, build concurrently on ${k.newName} every index, unique constraint and foreign key that ${k.column.name} has, and validate them: ` +
         "they are what makes the swap instant.")
   );
