@@ -148,7 +148,7 @@ describe("MySQL-family change_column_type moves the column's indexes, from the s
     }
   }, 300_000);
 
-  it("refuses, in one line, an index the new type cannot hold or that cannot be built without blocking writes", async (ctx) => {
+  it("refuses, in one line, an index the new type cannot hold (prefix, whole TEXT, key too long) or that cannot be built without blocking writes", async (ctx) => {
     if (!throwaway.server) return ctx.skip(throwaway.skip);
     const server = throwaway.server;
     server.createDatabase("ix_refuse");
@@ -159,6 +159,7 @@ describe("MySQL-family change_column_type moves the column's indexes, from the s
         INSERT INTO docs (body) VALUES ('a b c');`);
       const url = server.url("ix_refuse");
       await expect(planFor(url, "people", "email", "int", "none")).rejects.toThrow(/^index people_team_email_idx holds the first 12 characters of email, which a int column cannot keep: change that index first$/);
+      await expect(planFor(url, "people", "email", "varchar(1000)", "none")).rejects.toThrow(/^index people_email_uq holds email whole, and varchar\(1000\) can take 4000 bytes, more than InnoDB's 3072-byte key[^\n]*$/);
       await expect(planFor(url, "people", "email", "text", "none")).rejects.toThrow(/^index people_email_uq holds email whole, and a text column can only be indexed by a prefix[^\n]*$/);
       await expect(planFor(url, "docs", "body", "varchar(100)", "none")).rejects.toThrow(/^FULLTEXT index docs_body_ft on body cannot be built without blocking writes[^\n]*$/);
     } finally {

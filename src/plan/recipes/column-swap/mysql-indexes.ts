@@ -11,6 +11,7 @@ import { PlanError } from "../../errors.js";
 import type { Statement } from "../../model.js";
 import { quoteIdent } from "../../sql.js";
 import { findTable, type IndexInfo, type TableInfo } from "../../../schema/model.js";
+import { mysqlCharsetOf } from "../mysql-fk.js";
 import { derived } from "./refs.js";
 import * as estimate from "../estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../statements.js";
@@ -56,12 +57,17 @@ function keyParts(table: TableInfo, index: IndexInfo): KeyPart[] {
 const STRING = /^(var)?(char|binary)$/;
 const LOB = /^(tiny|medium|long)?(text|blob)$/;
 
+/** InnoDB's longest index key part (DYNAMIC and COMPRESSED row formats, the default since MySQL 5.7.9 and MariaDB 10.2.2). */
+const MAX_KEY_BYTES = 3072;
+
 /** The key part on the new column: its prefix kept, or a one-line refusal when the new type cannot be indexed so. */
-function newKeyPart(part: KeyPart, index: string, k: SwapNames): string {
+function newKeyPart(part: KeyPart, index: string, k: SwapNames, bytesPerChar: number): string {
   const { base, args } = typeShape(k.to);
   const n = quoteIdent("mysql", k.newName);
   if (part.prefix === undefined) {
     if (LOB.test(base)) throw new PlanError(`index ${index} holds ${k.column.name} whole, and a ${k.to} column can only be indexed by a prefix: give the index a prefix length first`, "details.new_type");
+    const bytes = /^var(char|binary)$|^char$/.test(base) ? (args[0] ?? 1) * (base.endsWith("binary") ? 1 : bytesPerChar) : 0;
+    if (bytes > MAX_KEY_BYTES) throw new PlanError(`index ${index} holds ${k.column.name} whole, and ${k.to} can take ${bytes} bytes, more than InnoDB's ${MAX_KEY_BYTES}-byte key: give the index a prefix length first`, "details.new_type");
     return n;
   }
   if (LOB.test(base) || (STRING.test(base) && (args[0] ?? 1) >= part.prefix)) return `${n}(${part.prefix})`;
@@ -84,7 +90,8 @@ function copyOf(ctx: RecipeContext, table: TableInfo, index: IndexInfo, k: SwapN
   for (const name of [copy, retired]) {
     if (taken.has(name.toLowerCase())) throw new PlanError(`${k.table} already has an index named ${name}, the name this plan gives the copy of ${index.name}: rename that index first`, "details");
   }
-  const parts = keyParts(table, index).map((p) => (p.column === k.column.name ? newKeyPart(p, index.name, k) : `${quoteIdent(ctx.engine, p.column)}${p.prefix ? `(${p.prefix})` : ""}`));
+  const bytesPerChar = mysqlCharsetOf(ctx.snapshot, k.table, k.column).bytes;
+  const parts = keyParts(table, index).map((p) => (p.column === k.column.name ? newKeyPart(p, index.name, k, bytesPerChar) : `${quoteIdent(ctx.engine, p.column)}${p.prefix ? `(${p.prefix})` : ""}`));
   return { original: index.name, copy, retired, clause: `ADD ${index.unique ? "UNIQUE " : ""}INDEX ${quoteIdent(ctx.engine, copy)} (${parts.join(", ")})` };
 }
 
