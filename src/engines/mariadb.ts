@@ -16,6 +16,7 @@ export const MARIADB_CAPABILITIES: CapabilityTable<MysqlFamilyCapability> = {
   instantDropColumn: { since: "10.4.0", source: INSTANT, meaning: "DROP COLUMN with ALGORITHM=INSTANT (not for a column in an index)." },
   renameColumnSyntax: { since: "10.5.2", source: `${ALTER} (RENAME COLUMN)`, meaning: "ALTER TABLE ... RENAME COLUMN a TO b." },
   instantRenameColumn: { since: "10.5.2", source: INSTANT, meaning: "RENAME COLUMN with ALGORITHM=INSTANT." },
+  renameIndexSyntax: { since: "10.5.2", source: `${ALTER} (RENAME INDEX)`, meaning: "ALTER TABLE ... RENAME INDEX a TO b." },
   checkConstraintsEnforced: { since: "10.2.1", source: "mariadb.com/kb/en/constraint/", meaning: "CHECK constraints are enforced." },
   invisibleIndexes: { since: null, source: "mariadb.com/kb/en/ignored-indexes/ (MariaDB has IGNORED, not INVISIBLE)", meaning: "ALTER INDEX ... INVISIBLE (MySQL syntax)." },
   ignoredIndexes: { since: "10.6.0", source: "mariadb.com/kb/en/ignored-indexes/", meaning: "ALTER INDEX ... IGNORED / NOT IGNORED." },

@@ -10,6 +10,7 @@ export type MysqlFamilyCapability =
   | "instantDropColumn"
   | "renameColumnSyntax"
   | "instantRenameColumn"
+  | "renameIndexSyntax"
   | "checkConstraintsEnforced"
   | "invisibleIndexes"
   | "ignoredIndexes"
@@ -26,6 +27,7 @@ export const MYSQL_CAPABILITIES: CapabilityTable<MysqlFamilyCapability> = {
   instantDropColumn: { since: "8.0.29", source: ONLINE_DDL, meaning: "DROP COLUMN with ALGORITHM=INSTANT (not for a column in an index)." },
   renameColumnSyntax: { since: "8.0.3", source: "dev.mysql.com/doc/refman/8.0/en/alter-table.html (RENAME COLUMN)", meaning: "ALTER TABLE ... RENAME COLUMN a TO b." },
   instantRenameColumn: { since: "8.0.28", source: ONLINE_DDL, meaning: "RENAME COLUMN with ALGORITHM=INSTANT." },
+  renameIndexSyntax: { since: "5.7", source: `${ONLINE_DDL} (Renaming an index: in place, metadata only; in every 5.7 GA release)`, meaning: "ALTER TABLE ... RENAME INDEX a TO b." },
   checkConstraintsEnforced: { since: "8.0.16", source: "dev.mysql.com/doc/refman/8.0/en/create-table-check-constraints.html", meaning: "CHECK constraints are enforced (parsed and ignored before)." },
   invisibleIndexes: { since: "8.0.0", source: "dev.mysql.com/doc/refman/8.0/en/invisible-indexes.html", meaning: "ALTER INDEX ... INVISIBLE / VISIBLE." },
   ignoredIndexes: { since: null, source: "mariadb.com/kb/en/ignored-indexes/ (MariaDB only)", meaning: "ALTER INDEX ... IGNORED / NOT IGNORED." },

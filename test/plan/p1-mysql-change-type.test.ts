@@ -44,14 +44,14 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
       [LT, "ALTER TABLE accounts ADD COLUMN amount_new bigint, ALGORITHM=INSTANT;", ...FORWARD_TRIGGERS],
       BATCH,
       [],
-      [LT, "ALTER TABLE accounts RENAME COLUMN amount TO amount_old, RENAME COLUMN amount_new TO amount, ALGORITHM=INSTANT;", ...DROP_FORWARD, ...REVERSE_TRIGGERS],
+      [LT, "ALTER TABLE accounts RENAME COLUMN amount TO amount_old, RENAME COLUMN amount_new TO amount, ALGORITHM=INSTANT;", ...REVERSE_TRIGGERS, ...DROP_FORWARD],
       [LT, ...DROP_REVERSE, ...DROP_INSTANT("amount_old")],
     ]);
     expect(rollbackOf(plan)).toEqual([
       [LT, ...DROP_FORWARD, ...DROP_INSTANT("amount_new")],
       [],
       [],
-      [LT, "ALTER TABLE accounts RENAME COLUMN amount TO amount_new, RENAME COLUMN amount_old TO amount, ALGORITHM=INSTANT;", ...DROP_REVERSE, ...FORWARD_TRIGGERS],
+      [LT, "ALTER TABLE accounts RENAME COLUMN amount TO amount_new, RENAME COLUMN amount_old TO amount, ALGORITHM=INSTANT;", ...FORWARD_TRIGGERS, ...DROP_REVERSE],
       expect.stringMatching(/deletes the old int values.*fix forward/),
     ]);
     expect(locksOf(plan, 0)).toEqual([["none", false], ["INSTANT", false], ["metadata lock", false], ["metadata lock", false]]);
@@ -95,14 +95,14 @@ describe("change_column_type on MySQL: expand/contract when writes may not block
       [LT, "ALTER TABLE accounts ADD COLUMN amount_new bigint, ALGORITHM=INPLACE, LOCK=NONE;", ...FORWARD_TRIGGERS],
       BATCH,
       [],
-      [LT, "ALTER TABLE accounts CHANGE COLUMN amount amount_old int, CHANGE COLUMN amount_new amount bigint, ALGORITHM=INPLACE, LOCK=NONE;", ...DROP_FORWARD, ...REVERSE_TRIGGERS],
+      [LT, "ALTER TABLE accounts CHANGE COLUMN amount amount_old int, CHANGE COLUMN amount_new amount bigint, ALGORITHM=INPLACE, LOCK=NONE;", ...REVERSE_TRIGGERS, ...DROP_FORWARD],
       [LT, ...DROP_REVERSE, "ALTER TABLE accounts DROP COLUMN amount_old, ALGORITHM=INPLACE, LOCK=NONE;"],
     ]);
     expect(rollbackOf(plan)[3]).toEqual([
       LT,
       "ALTER TABLE accounts CHANGE COLUMN amount amount_new bigint, CHANGE COLUMN amount_old amount int, ALGORITHM=INPLACE, LOCK=NONE;",
-      ...DROP_REVERSE,
       ...FORWARD_TRIGGERS,
+      ...DROP_REVERSE,
     ]);
     expect(locksOf(plan, 0)[1]).toEqual(["INPLACE, LOCK=NONE", true]);
     expect(locksOf(plan, 3)[1]).toEqual(["INPLACE, LOCK=NONE", false]);

@@ -7,12 +7,8 @@
  */
 import mysql from "mysql2/promise";
 import { describe, expect, it } from "vitest";
-import type { PlanAnswers } from "../../src/answers/schema.js";
-import { buildPlan } from "../../src/plan/build.js";
-import type { Plan } from "../../src/plan/model.js";
-import { fillFromSnapshot } from "../../src/schema/fill.js";
-import { snapshotFromUrl } from "../../src/schema/sources.js";
 import { mariadbForFile } from "../support/mariadb-server.js";
+import { planFor, run, typeOf } from "./mysql-plan.js";
 
 const throwaway = mariadbForFile();
 
@@ -96,30 +92,6 @@ async function startWriter(c: Conn, maxOps = 20_000) {
     },
   };
 }
-
-async function planFor(url: string, table: string, column: string, newType: string, tolerance = "minutes"): Promise<Plan> {
-  const snapshot = await snapshotFromUrl(url.replace("mysql:", "mariadb:"));
-  const raw = {
-    mode: "plan", operation: "change_column_type", table, columns: [{ name: column }], details: { new_type: newType },
-    approx_rows: 3000, downtime_tolerance: tolerance, rollback_need: "phase-level", tool: "raw-sql",
-  } as unknown as PlanAnswers;
-  const { answers, facts } = fillFromSnapshot(raw, snapshot);
-  return buildPlan(answers as PlanAnswers, { snapshot, facts });
-}
-
-/** Runs the statements of a phase (or its rollback), then its checks after an apply. */
-async function run(c: Conn, plan: Plan, which: "statements" | "rollback", index: number): Promise<void> {
-  const phase = plan.phases[index];
-  for (const s of phase[which] ?? []) await c.query(s.sql);
-  if (which === "rollback") return;
-  for (const check of phase.checks) {
-    const [rows] = await c.query(check.sql);
-    expect(Number((rows as { ok: unknown }[])[0]?.ok), `${phase.title}: ${check.description}`).toBe(1);
-  }
-}
-
-const typeOf = async (c: Conn, table: string, column: string) =>
-  ((await c.query(`SELECT DATA_TYPE AS t FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?`, [table, column]))[0] as { t: string }[])[0].t;
 
 describe("MySQL-family change_column_type with foreign keys, from the schema, under concurrent writes", () => {
   it("converts accounts.id and both referencing columns to bigint; FKs back with their rules; every phase rolls back; nothing is lost", async (ctx) => {

@@ -5,21 +5,13 @@
  */
 import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
-import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
+import { PlanError } from "../errors.js";
+import { pgRebind } from "./column-swap/pg-rebind.js";
+import { derived, renameRefs } from "./column-swap/refs.js";
 import { findTable, type TableInfo } from "../../schema/model.js";
 import * as estimate from "./estimate.js";
 import { finishPhase, literal, stmt, type PhaseDraft } from "./statements.js";
-
-/** `text` with whole-word references to `from` (bare, quoted or table-qualified) replaced by `to`, string literals untouched. */
-export function renameRefs(text: string, from: string, to: string): string {
-  const word = new RegExp(`(?<![\\w$])("${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}"|${from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")})(?![\\w$"(])`, "g");
-  return text
-    .split(/('(?:[^']|'')*')/)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(word, to)))
-    .join("");
-}
-
-const derived = (name: string, column: string, newColumn: string) => (name.includes(column) ? constraintName(name.replace(column, newColumn)) : constraintName(name, "new"));
 
 export interface ColumnObjects {
   /** The build phase (absent when nothing hangs on the column). */
@@ -133,21 +125,26 @@ export interface SwappedObjects {
   rebuilt: string[];
 }
 
-const mentions = (text: string, column: string) => renameRefs(text, column, "\u0000") !== text;
-
 /**
  * With a schema snapshot, every object on a non-key column whose type changes by a new column and a swap:
  * indexes, unique and check constraints and its own foreign keys are copied onto the new column concurrently;
  * foreign keys in other tables that reference it are copied NOT VALID and validated; in the swap's one short
- * transaction the copies take the original names, the owned sequence follows the column, and triggers whose
- * definition names the column and views that read it are re-created (both bind a column once, by position).
- * Undefined without a snapshot, or for a primary key column (the bigint-key recipe or the warning apply).
+ * transaction the copies take the original names and what binds the column itself moves (pg-rebind.ts: sequence,
+ * identity, triggers, views, column grants). Undefined without a snapshot; a primary key column (one the bigint-key
+ * recipe did not take) is refused.
  */
-export function swappedColumnObjects(ctx: RecipeContext, tableName: string, column: string, newColumn: string, oldColumn: string): SwappedObjects | undefined {
+export function swappedColumnObjects(ctx: RecipeContext, k: { table: string; column: string; newColumn: string; oldColumn: string; from: string; to: string }): SwappedObjects | undefined {
+  const { table: tableName, column, newColumn, oldColumn, from, to } = k;
   const table = ctx.snapshot && findTable(ctx.snapshot, tableName);
-  if (!table || table.primaryKey?.columns.includes(column)) return undefined;
+  if (!table) return undefined;
+  const pk = table.primaryKey;
+  if (pk?.columns.includes(column)) {
+    throw new PlanError(
+      `${tableName}.${column} is in the primary key ${pk.name} (${pk.columns.join(", ")}), which this plan moves only for a single integer key becoming bigint without USING: change it in one step with a longer downtime tolerance`,
+      "columns",
+    );
+  }
   const q = (s: string) => quoteIdent(ctx.engine, s);
-  const t = quoteTable(ctx.engine, tableName);
   const n = q(newColumn);
   const copies = copyObjects(ctx, table, tableName, column, newColumn);
   const children: string[] = [];
@@ -175,41 +172,20 @@ export function swappedColumnObjects(ctx: RecipeContext, tableName: string, colu
   // Originals out of the way first, then the copies take their names; the rollback does the reverse.
   const swap = [...copies.copied.map((c) => rename(c, c.original, retired(c))), ...copies.copied.map((c) => rename(c, c.copy, c.original))];
   const swapBack = [...copies.copied.map((c) => rename(c, c.original, c.copy)), ...copies.copied.map((c) => rename(c, retired(c), c.original))];
-  // Both run after the column renames, so the same text binds to whichever column holds the name then.
-  const rebind: Statement[] = [];
-  const col = table.columns.find((c) => c.name === column);
-  if (col?.sequence && !col.identity) {
-    rebind.push(stmt(`ALTER SEQUENCE ${quoteTable(ctx.engine, col.sequence)} OWNED BY ${t}.${q(column)};`, "none", [tableName], { why: "The sequence belongs to the column now named so; dropping the old column later must not drop it." }));
-  }
-  const triggers = table.triggers.filter((x) => mentions(x.definition.replace(/EXECUTE (FUNCTION|PROCEDURE) [\s\S]*$/, ""), column));
-  for (const x of triggers) {
-    rebind.push(
-      stmt(`DROP TRIGGER ${q(x.name)} ON ${t};`, "SHARE ROW EXCLUSIVE", [tableName]),
-      stmt(`${x.definition};`, "SHARE ROW EXCLUSIVE", [tableName], { why: `${x.name} names ${column} (UPDATE OF or WHEN), which binds the column itself: re-created, it binds the column now named ${column}.` }),
-    );
-  }
-  const views = ctx.snapshot!.views.filter((v) => table.dependentViews.includes(`${v.schema}.${v.name}`) && !v.materialized && mentions(v.definition, column));
-  for (const v of views) {
-    const vn = quoteTable(ctx.engine, `${v.schema}.${v.name}`);
-    rebind.push(
-      stmt(`DROP VIEW ${vn};`, "ACCESS EXCLUSIVE", [v.name]),
-      stmt(`CREATE VIEW ${vn} AS\n${v.definition.trim()}`, "ACCESS EXCLUSIVE", [v.name], { why: `A view binds the column it reads: re-created, it reads the column now named ${column} (give its grants again).` }),
-    );
-  }
+  // After the column renames, so what is re-created binds to whichever column holds the name then.
+  const rebind = pgRebind(ctx, ctx.snapshot!, table, { tableName, column, newColumn, oldColumn, from, to });
   const beforeDrop = copies.copied
     .filter((c) => c.table !== tableName && children.includes(c.table))
     .map((c) => stmt(`ALTER TABLE ${quoteTable(ctx.engine, c.table)} DROP CONSTRAINT IF EXISTS ${q(retired(c))};`, "ACCESS EXCLUSIVE", [c.table, tableName], { why: `The old ${c.original}, which references the old column.` }));
   const rebuilt = [
     ...copies.copied.map((c) => `${c.original}${c.table === tableName ? "" : ` (on ${c.table})`}`),
-    ...(col?.sequence && !col.identity ? [`ownership of ${col.sequence}`] : []),
-    ...triggers.map((x) => `trigger ${x.name}`),
-    ...views.map((v) => `view ${v.name}`),
+    ...rebind.rebuilt,
   ];
   return {
     ...(copies.statements.length ? { phase: buildPhase(ctx, tableName, column, newColumn, copies, children.length ? ` The foreign keys of ${[...new Set(children)].join(", ")} that reference ${column} are copied to reference ${newColumn} (NOT VALID, then validated).` : "") } : {}),
     lockTables: [...new Set(children)],
-    swap: [...swap, ...rebind],
-    swapBack: [...swapBack, ...rebind],
+    swap: [...rebind.swap, ...swap],
+    swapBack: [...rebind.swapBack, ...swapBack],
     beforeDrop,
     rebuilt,
   };

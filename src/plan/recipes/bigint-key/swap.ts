@@ -14,7 +14,7 @@ import { all, copyName, inLockOrder, q, syncTriggerOf } from "./prepare.js";
 const AE = "ACCESS EXCLUSIVE";
 
 /** Moves the key's sequence (serial) or identity from column `from` to column `to` (names at that moment). */
-function moveSequence(ctx: RecipeContext, m: ConvertedColumn, from: string, to: string, toType: string): Statement[] {
+export function moveSequence(ctx: RecipeContext, m: Pick<ConvertedColumn, "tableName" | "column">, from: string, to: string, toType: string): Statement[] {
   const t = quoteTable(ctx.engine, m.tableName);
   const seq = m.column.sequence;
   const out: Statement[] = [];
