@@ -11,7 +11,7 @@
 import { deriveName } from "../names.js";
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { detailsOf, type RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import type { Capabilities } from "../../engines/index.js";
@@ -27,7 +27,7 @@ import { mysqlOnlineDdlWarnings } from "../recipes/mysql-online.js";
 import { mysqlAutoIncrement, mysqlCharsetOf, mysqlColumnAsRead, mysqlColumnFks, type MysqlFkChange } from "../recipes/mysql-fk.js";
 import { mysqlCopyTriggers, mysqlTriggerNames, qualifyMysqlColumn } from "../recipes/mysql-sync-trigger.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import { thousands } from "../format.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
 import { swappedColumnObjects, type SwappedObjects } from "../recipes/column-objects.js";
@@ -102,7 +102,7 @@ function inputs(ctx: RecipeContext): { column: Column; from: string; to: string 
   const column = ctx.answers.columns?.[0];
   if (!column) throw new PlanError("change_column_type needs the column (with its current type) in columns[0]", "columns");
   const from = requireType(column);
-  const to = ctx.answers.details?.new_type;
+  const to = detailsOf(ctx, "change_column_type").new_type;
   if (!to) throw new PlanError("change_column_type needs the new type", "details.new_type");
   return { column, from, to };
 }
@@ -284,7 +284,7 @@ const ONLINE = "ALGORITHM=INPLACE, LOCK=NONE";
 function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): MysqlSwap {
   const names = swapNames(ctx, column, from, to);
   const { table, newName, oldName, c, n } = names;
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   // MySQL's CAST has no target for most column types (no CAST AS BIGINT): without USING, assignment converts,
   // and in strict mode a value that does not fit fails the statement instead of being silently truncated.
   const convert = using ? `(${using})` : c;
@@ -441,7 +441,7 @@ function mysqlExpandContract(ctx: RecipeContext, column: Column, from: string, t
   const expand = mysqlAddNewColumnPhase(ctx, k);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
+    { table, primaryKey: detailsOf(ctx, "change_column_type").primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
   );
   const notNullPhase = k.notNull ? [mysqlNewColumnNotNullPhase(ctx, k)] : [];
@@ -491,7 +491,7 @@ function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: string, to: 
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
     strategy:
@@ -525,7 +525,7 @@ function pgSwapNames(ctx: RecipeContext, column: Column, from: string, to: strin
   const names = swapNames(ctx, column, from, to);
   const { table, c, newName, oldName } = names;
   const objects = swappedColumnObjects(ctx, table, column.name, newName, oldName);
-  const convert = ctx.answers.details?.using ?? `${c}::${to}`;
+  const convert = detailsOf(ctx, "change_column_type").using ?? `${c}::${to}`;
   const trigger = copySyncTrigger(ctx, table, column.name, newName, qualifyColumn(convert, column.name, `NEW.${c}`));
   return { ...names, convert, objects, trigger };
 }
@@ -642,7 +642,7 @@ function pgExpandContract(ctx: RecipeContext, column: Column, from: string, to: 
   const expand = pgAddNewColumnPhase(ctx, k);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
+    { table, primaryKey: detailsOf(ctx, "change_column_type").primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
   );
   const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
@@ -679,7 +679,7 @@ function pgExpandContract(ctx: RecipeContext, column: Column, from: string, to: 
 }
 
 function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   const cheap = pgBinaryCoercible(from, to, ctx.caps);
   if (cheap && !using) return pgCatalogOnly(ctx, column, from, to, cheap);
   if (mayBlockForScan(ctx)) return pgRewriteInPlace(ctx, column, from, to);
@@ -688,9 +688,16 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   return keyPlan ?? pgExpandContract(ctx, column, from, to);
 }
 
-export const changeColumnType: Recipe = (ctx) => {
+export const changeColumnType: OperationRecipes<"change_column_type"> = {
+  postgresql: (ctx) => {
+    const { column, from, to } = inputs(ctx);
+    return postgres(ctx, column, from, to);
+  },
+  mysql: (ctx) => mysql(ctx),
+};
+
+function mysql(ctx: RecipeContext): RecipeResult {
   const { column, from, to } = inputs(ctx);
-  if (ctx.engine !== "mysql") return postgres(ctx, column, from, to);
   const fks = mysqlColumnFks(ctx, column, from, to);
   // COPY blocks writes for the whole copy: acceptable only when the size and tolerance allow it.
   if (fks && !mayBlockForScan(ctx)) {
@@ -701,4 +708,4 @@ export const changeColumnType: Recipe = (ctx) => {
   }
   if (fks) return mysqlSingleStep(ctx, column, from, to, fks);
   return mysqlVarchar(ctx, column, from, to).inplace || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
-};
+}

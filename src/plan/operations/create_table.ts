@@ -10,7 +10,7 @@ import { quoteIdent, quoteTable } from "../sql.js";
 import { columnDefinition } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt } from "../recipes/statements.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 
 /** `customers(id)` -> table and column. */
 function parseReference(ref: string, index: number): { table: string; column: string } {
@@ -19,7 +19,7 @@ function parseReference(ref: string, index: number): { table: string; column: st
   return { table: m[1], column: m[2] };
 }
 
-export const createTable: Recipe = (ctx: RecipeContext) => {
+function plan(ctx: RecipeContext<"create_table">): RecipeResult {
   const columns: Column[] = ctx.answers.columns ?? [];
   if (columns.length === 0) throw new PlanError("create_table needs its columns", "columns");
   const table = ctx.answers.table;
@@ -96,4 +96,7 @@ export const createTable: Recipe = (ctx: RecipeContext) => {
     ],
     warnings,
   };
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const createTable: OperationRecipes<"create_table"> = { postgresql: plan, mysql: plan };

@@ -10,14 +10,14 @@ import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 
 export function archiveName(table: string, column: string): string {
   const name = constraintName(bareName(table), column, "archive");
   return schemaPrefix(table) + name;
 }
 
-export const dropColumn: Recipe = (ctx: RecipeContext) => {
+function plan(ctx: RecipeContext<"drop_column">): RecipeResult {
   const column = ctx.answers.columns?.[0];
   if (!column) throw new PlanError("drop_column needs the column in columns[0]", "columns");
   const table = ctx.answers.table;
@@ -109,4 +109,7 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
     phases: [stopUsing, ...copy, contract],
     warnings,
   };
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const dropColumn: OperationRecipes<"drop_column"> = { postgresql: plan, mysql: plan };

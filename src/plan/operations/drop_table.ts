@@ -11,7 +11,7 @@ import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
 import { lockTablesFirst } from "../recipes/lock-retry.js";
 import type { Statement } from "../model.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import { mysqlDropForeignKeys } from "../recipes/mysql-ddl.js";
 
 function parseChild(ref: string): { table: string; column: string } {
@@ -35,7 +35,7 @@ interface DropTable {
   strong: string;
 }
 
-function dropTableNames(ctx: RecipeContext): DropTable {
+function dropTableNames(ctx: RecipeContext<"drop_table">): DropTable {
   const table = ctx.answers.table;
   const pg = ctx.engine === "postgresql";
   const children = (ctx.answers.details?.referenced_by ?? []).map(parseChild);
@@ -201,7 +201,7 @@ function dropTableWarnings(ctx: RecipeContext, k: DropTable): string[] {
   ];
 }
 
-export const dropTable: Recipe = (ctx: RecipeContext) => {
+function plan(ctx: RecipeContext<"drop_table">): RecipeResult {
   const k = dropTableNames(ctx);
   const phases: PhaseDraft[] = [removeCodePhase(k.table)];
   if (k.children.length) phases.push(dropForeignKeysPhase(ctx, k));
@@ -215,4 +215,7 @@ export const dropTable: Recipe = (ctx: RecipeContext) => {
     phases,
     warnings: dropTableWarnings(ctx, k),
   };
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const dropTable: OperationRecipes<"drop_table"> = { postgresql: plan, mysql: plan };

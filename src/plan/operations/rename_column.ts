@@ -18,14 +18,16 @@ import { mayBreakBriefly } from "../recipes/size-policy.js";
 import { renameSyncTrigger } from "../recipes/sync-trigger.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
+
+type Ctx = RecipeContext<"rename_column">;
 
 const VIEW_ALTERNATIVE =
   "Alternative: rename the table, then create a view with the old table name that exposes the column under both names " +
   "(CREATE VIEW old_table AS SELECT *, new_name AS old_name FROM new_table); old code keeps using the view while new code moves over, " +
   "then drop the view. It is quicker, but only works when every query (and the ORM's INSERT ... RETURNING) can go through a simple view.";
 
-function inputs(ctx: RecipeContext): { column: Column; newName: string } {
+function inputs(ctx: Ctx): { column: Column; newName: string } {
   const column = ctx.answers.columns?.[0];
   if (!column) throw new PlanError("rename_column needs the column to rename in columns[0]", "columns");
   const newName = ctx.answers.details?.new_name;
@@ -35,7 +37,7 @@ function inputs(ctx: RecipeContext): { column: Column; newName: string } {
   return { column, newName };
 }
 
-function columnExists(ctx: RecipeContext, name: string, exists: boolean) {
+function columnExists(ctx: Ctx, name: string, exists: boolean) {
   const table = ctx.answers.table;
   const sql =
     ctx.engine === "mysql"
@@ -45,7 +47,7 @@ function columnExists(ctx: RecipeContext, name: string, exists: boolean) {
 }
 
 /** The one-step rename, for when running code may break until the matching deploy. */
-function oneStep(ctx: RecipeContext, column: Column, newName: string): RecipeResult {
+function oneStep(ctx: Ctx, column: Column, newName: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const o = quoteIdent(ctx.engine, column.name);
@@ -90,7 +92,7 @@ function oneStep(ctx: RecipeContext, column: Column, newName: string): RecipeRes
   };
 }
 
-function mysqlTriggers(ctx: RecipeContext, table: string, oldName: string, newName: string) {
+function mysqlTriggers(ctx: Ctx, table: string, oldName: string, newName: string) {
   const t = quoteTable(ctx.engine, table);
   const o = quoteIdent(ctx.engine, oldName);
   const n = quoteIdent(ctx.engine, newName);
@@ -113,7 +115,7 @@ function mysqlTriggers(ctx: RecipeContext, table: string, oldName: string, newNa
   };
 }
 
-function expandContract(ctx: RecipeContext, column: Column, newName: string): RecipeResult {
+function expandContract(ctx: Ctx, column: Column, newName: string): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const o = quoteIdent(ctx.engine, column.name);
@@ -220,7 +222,10 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
   };
 }
 
-export const renameColumn: Recipe = (ctx) => {
+function plan(ctx: Ctx): RecipeResult {
   const { column, newName } = inputs(ctx);
   return mayBreakBriefly(ctx) ? oneStep(ctx, column, newName) : expandContract(ctx, column, newName);
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const renameColumn: OperationRecipes<"rename_column"> = { postgresql: plan, mysql: plan };

@@ -9,9 +9,9 @@ import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { finishRetriedPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 
-export const renameTable: Recipe = (ctx: RecipeContext) => {
+function plan(ctx: RecipeContext<"rename_table">): RecipeResult {
   const table = ctx.answers.table;
   const newName = ctx.answers.details?.new_name;
   if (!newName) throw new PlanError("rename_table needs the new name", "details.new_name");
@@ -85,4 +85,7 @@ export const renameTable: Recipe = (ctx: RecipeContext) => {
       "A view does not pass through everything: ALTER TABLE, TRUNCATE, triggers that reference the old name, and ORMs that introspect the table (or need its primary key on INSERT ... RETURNING through the view) should be checked against the view on a copy first.",
     ],
   };
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const renameTable: OperationRecipes<"rename_table"> = { postgresql: plan, mysql: plan };
