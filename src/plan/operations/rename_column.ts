@@ -8,7 +8,7 @@ import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import { columnObjects, type ColumnObjects } from "../recipes/column-objects.js";
 import type { RecipeContext } from "../context.js";
-import { constraintName, quoteIdent, quoteTable } from "../sql.js";
+import { quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { columnDefinition, defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
@@ -16,7 +16,8 @@ import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBreakBriefly } from "../recipes/size-policy.js";
 import { renameSyncTrigger } from "../recipes/sync-trigger.js";
-import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
+import { mysqlRenameSyncTriggers } from "../recipes/mysql-sync-trigger.js";
+import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
 
@@ -110,7 +111,7 @@ const MYSQL: RenameDialect = {
     return stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition("mysql", newColumn)}${add.algo};`, add.lock, [table], { rewrite: add.rewrite });
   },
   dropNew: (ctx, { table, newName }) => mysqlDropColumn(ctx, table, newName),
-  syncTrigger: (ctx, { table, column, newName }) => mysqlTriggers(ctx, table, column.name, newName),
+  syncTrigger: (_ctx, { table, column, newName }) => mysqlRenameSyncTriggers(table, column.name, newName),
   differs: ({ n, o }) => `NOT (${n} <=> ${o})`,
   setDefault: (_ctx, { t, n, table, column }) =>
     stmt(`ALTER TABLE ${t} ALTER COLUMN ${n} SET DEFAULT ${defaultClause("mysql", column)}, ALGORITHM=INSTANT;`, "INSTANT", [table]),
@@ -168,29 +169,6 @@ function oneStep(ctx: Ctx, dialect: RenameDialect, k: Rename): RecipeResult {
       }),
     ],
     warnings: ["Between the rename and the deploy, every query that names the old column fails. Schedule it in a quiet moment."],
-  };
-}
-
-function mysqlTriggers(ctx: Ctx, table: string, oldName: string, newName: string) {
-  const t = quoteTable(ctx.engine, table);
-  const o = quoteIdent(ctx.engine, oldName);
-  const n = quoteIdent(ctx.engine, newName);
-  const ins = quoteIdent(ctx.engine, constraintName(bareName(table), "sync", newName, "ins"));
-  const upd = quoteIdent(ctx.engine, constraintName(bareName(table), "sync", newName, "upd"));
-  const lock = "metadata lock";
-  return {
-    create: [
-      stmt(`CREATE TRIGGER ${ins} BEFORE INSERT ON ${t} FOR EACH ROW\n  SET NEW.${n} = COALESCE(NEW.${n}, NEW.${o}), NEW.${o} = NEW.${n};`, lock, [table], {
-        why: "Inserts from old code (old name) fill the new column, and inserts from new code fill the old one.",
-      }),
-      stmt(
-        `CREATE TRIGGER ${upd} BEFORE UPDATE ON ${t} FOR EACH ROW\n  SET NEW.${o} = IF(NEW.${n} <=> OLD.${n}, NEW.${o}, NEW.${n}), NEW.${n} = NEW.${o};`,
-        lock,
-        [table],
-        { why: "Whichever column an update changed wins; the other follows." },
-      ),
-    ],
-    drop: [stmt(`DROP TRIGGER IF EXISTS ${ins};`, lock, [table]), stmt(`DROP TRIGGER IF EXISTS ${upd};`, lock, [table])],
   };
 }
 
