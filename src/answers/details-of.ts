@@ -4,7 +4,7 @@
  * operation's recipe receives are narrowed to its own fields, so reading a field another operation owns
  * does not compile.
  */
-import type { Details, Operation, PlanAnswers } from "./schema.js";
+import type { Answers, Details, Operation, PlanAnswers } from "./schema.js";
 
 /** The `details` fields each operation reads, as the recipes read them. */
 export const DETAILS_OF = {
@@ -45,8 +45,15 @@ export type OperationAnswers<O extends Operation = Operation> = O extends Operat
  */
 export const operationAnswers = (answers: PlanAnswers): OperationAnswers => answers as OperationAnswers;
 
-/** The details fields given that the operation does not read, for a one-line note. */
-export function unusedDetails(operation: Operation, details: Details | undefined): string[] {
-  const used: readonly string[] = DETAILS_OF[operation];
-  return Object.keys(details ?? {}).filter((key) => !used.includes(key));
+/**
+ * A one-line note naming the details fields the answers give that their operation does not read (a file
+ * with them stays valid: the contract's details are shared by all operations), or undefined.
+ */
+export function unusedDetailsNote(answers: Answers): string | undefined {
+  if (!answers.operation || !answers.details) return undefined;
+  const used: readonly string[] = DETAILS_OF[answers.operation];
+  const unused = Object.keys(answers.details).filter((key) => !used.includes(key));
+  if (unused.length === 0) return undefined;
+  const many = unused.length > 1;
+  return `${unused.map((key) => `details.${key}`).join(", ")} ${many ? "are" : "is"} not used by ${answers.operation} (the plan ignores ${many ? "them" : "it"})`;
 }
