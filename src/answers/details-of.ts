@@ -1,32 +1,12 @@
 /**
- * Which `details` fields each operation reads. The answers contract keeps one flat, strict `details` object
- * (so the published JSON Schema and every valid file stay as they are); in TypeScript, the answers an
- * operation's recipe receives are narrowed to its own fields, so reading a field another operation owns
- * does not compile.
+ * Which `details` fields each operation reads (DETAILS_OF, next to OPERATIONS in schema.ts). The answers
+ * contract keeps one flat, strict `details` object (so the published JSON Schema and every valid file stay
+ * as they are); in TypeScript, the answers an operation's recipe receives are narrowed to its own fields,
+ * so reading a field another operation owns does not compile.
  */
-import type { Answers, Details, Operation, PlanAnswers } from "./schema.js";
+import { DETAILS_OF, type Answers, type Details, type Operation, type PlanAnswers } from "./schema.js";
 
-/** The `details` fields each operation reads, as the recipes read them. */
-export const DETAILS_OF = {
-  add_column: ["primary_key"],
-  drop_column: ["primary_key"],
-  rename_column: ["new_name", "primary_key"],
-  change_column_type: ["new_type", "using", "primary_key"],
-  set_not_null: ["set", "backfill_where", "primary_key"],
-  add_index: ["index_name", "unique", "method", "where"],
-  // the definition, to rebuild the index on rollback
-  drop_index: ["index_name", "unique", "method", "where"],
-  add_unique_constraint: ["constraint_name", "index_name", "dedup", "primary_key", "referenced_by"],
-  add_foreign_key: ["ref_table", "ref_column", "on_delete", "constraint_name"],
-  add_check_constraint: ["check", "constraint_name"],
-  add_primary_key: ["constraint_name"],
-  add_exclusion_constraint: ["exclusion", "constraint_name", "primary_key"],
-  create_table: ["primary_key"],
-  drop_table: ["referenced_by", "primary_key"],
-  rename_table: ["new_name"],
-  add_enum_value: ["enum_type", "enum_value", "before", "after"],
-  backfill: ["set", "backfill_where", "primary_key"],
-} as const satisfies { readonly [O in Operation]: readonly (keyof Details)[] };
+export { DETAILS_OF };
 
 /** The details an operation reads. */
 export type DetailsOf<O extends Operation> = Pick<Details, (typeof DETAILS_OF)[O][number]>;
