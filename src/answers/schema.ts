@@ -33,6 +33,32 @@ export const OPERATIONS = [
   "add_enum_value",
   "backfill",
 ] as const;
+/**
+ * The `details` fields each operation reads, as its recipe reads them (an operation missing here does not
+ * compile). The recipe of an operation sees only these fields (details-of.ts); the schema below stays one flat
+ * object for every operation, so a file valid before stays valid.
+ */
+export const DETAILS_OF = {
+  add_column: ["primary_key"],
+  drop_column: ["primary_key"],
+  rename_column: ["new_name", "primary_key"],
+  change_column_type: ["new_type", "using", "primary_key"],
+  set_not_null: ["set", "backfill_where", "primary_key"],
+  add_index: ["index_name", "unique", "method", "where"],
+  // the definition, to rebuild the index on rollback
+  drop_index: ["index_name", "unique", "method", "where"],
+  add_unique_constraint: ["constraint_name", "index_name", "dedup", "primary_key", "referenced_by"],
+  add_foreign_key: ["ref_table", "ref_column", "on_delete", "constraint_name"],
+  add_check_constraint: ["check", "constraint_name"],
+  add_primary_key: ["constraint_name"],
+  add_exclusion_constraint: ["exclusion", "constraint_name", "primary_key"],
+  create_table: ["primary_key"],
+  drop_table: ["referenced_by", "primary_key"],
+  rename_table: ["new_name"],
+  add_enum_value: ["enum_type", "enum_value", "before", "after"],
+  backfill: ["set", "backfill_where", "primary_key"],
+} as const satisfies { readonly [O in Operation]: readonly (keyof Details)[] };
+
 export const TOOLS = [
   "raw-sql",
   "alembic",

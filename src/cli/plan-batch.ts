@@ -10,6 +10,7 @@ import { fillFromSnapshot, snapshotDefaults, SnapshotMismatch } from "../schema/
 import type { SchemaSnapshot } from "../schema/model.js";
 import { planOutputs } from "../render/outputs.js";
 import { engineVersionProblem } from "../answers/versions.js";
+import { unusedDetailsNote } from "../answers/details-of.js";
 import { CliError, EXIT, printError } from "./common.js";
 import { planReport, writeOrExplain } from "./plan-output.js";
 import type { PlanOptions } from "./plan-command.js";
@@ -27,6 +28,8 @@ export function readAnswers(file: string, read: ParseOptions = {}, notes = true)
     const answers = loadAnswersFile(file, read);
     const note = notes && answers.engine && answers.engine_version ? engineVersionProblem(answers.engine, answers.engine_version)?.note : undefined;
     if (note) printError(`note: ${note}`);
+    const unused = notes ? unusedDetailsNote(answers) : undefined;
+    if (unused) printError(`note: ${unused}`);
     return answers;
   } catch (e) {
     if (e instanceof AnswersError) throw new CliError(`invalid answers:\n${e.message}`, EXIT.usage);

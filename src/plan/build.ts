@@ -6,7 +6,8 @@ import type { PlanAnswers } from "../answers/schema.js";
 import { PLAN_FORMAT_VERSION, type Phase, type Plan } from "./model.js";
 import { sizeClass, type RecipeContext } from "./context.js";
 import { RECIPES } from "./operations/index.js";
-import type { RecipeResult } from "./recipe.js";
+import type { Recipe, RecipeResult } from "./recipe.js";
+import { operationAnswers } from "../answers/details-of.js";
 import { NameClash, nameTooLong, withNameBook } from "./names.js";
 import type { SchemaSnapshot } from "../schema/model.js";
 import type { SnapshotFacts } from "../schema/fill.js";
@@ -47,7 +48,7 @@ function lockTimeoutFor(answers: PlanAnswers): number {
 export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
   const ctx: RecipeContext = {
     ...(schema ? { snapshot: schema.snapshot } : {}),
-    answers,
+    answers: operationAnswers(answers),
     engine: dialectOf(answers.engine),
     product: answers.engine,
     version: answers.engine_version,
@@ -55,7 +56,9 @@ export function buildPlan(answers: PlanAnswers, schema?: SnapshotInput): Plan {
     size: sizeClass(answers.approx_rows),
     lockTimeoutMs: lockTimeoutFor(answers),
   };
-  const recipe = RECIPES[answers.operation];
+  // The operation's recipe in the answers' dialect. The record is keyed by operation, so the recipe picked is the
+  // one for ctx.answers.operation; TypeScript cannot correlate the two lookups, hence the widening.
+  const recipe = RECIPES[answers.operation][ctx.engine] as Recipe;
   const tooLong = nameTooLong(answers);
   if (tooLong) throw new PlanError(tooLong[1], tooLong[0]);
   let result: RecipeResult;

@@ -142,6 +142,21 @@ describe("the CLI as a process", () => {
     expect(r.stderr).toMatch(/broken\.yaml:\d+:\d+/);
   });
 
+  it("a details field the operation does not read is a one-line note, not an error", () => {
+    const file = join(dir, "unused-details.yaml");
+    writeFileSync(
+      file,
+      ANSWERS.replace("operation: add_column", "operation: add_index").replace("columns: [{name: status, type: text, nullable: false, default: \"'active'\"}]", "columns: [{name: status}]") +
+        "details: {index_name: accounts_status_idx, check: status <> ''}\n",
+    );
+    const r = runCli(["plan", "--answers", file, "--json", "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim()).toBe("migration-wizard: note: details.check is not used by add_index (the plan ignores it)");
+    // the fields add_index reads give no note
+    writeFileSync(file, ANSWERS.replace("operation: add_column", "operation: add_index") + "details: {index_name: accounts_status_idx, unique: true}\n");
+    expect(runCli(["plan", "--answers", file, "--json", "--dry-run"]).stderr).toBe("");
+  });
+
   it("quotes reserved and mixed-case names", () => {
     const f = join(dir, "order.yaml");
     writeFileSync(f, ANSWERS.replace("table: accounts", "table: order").replace("name: status", "name: createdBy"));

@@ -9,7 +9,6 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { OPERATIONS, type Operation, type PlanAnswers } from "../../src/answers/schema.js";
-import { RECIPES } from "../../src/plan/operations/index.js";
 import type { Phase, Plan, Statement } from "../../src/plan/model.js";
 import { fixtureSql } from "../../src/verify/fixture.js";
 import { EXAMPLES } from "../proof/examples.js";
@@ -111,7 +110,6 @@ describe("every plan under live traffic on a real server", () => {
   for (const operation of OPERATIONS) {
     it(`${operation}: apply, roll back, re-apply with no failed transaction, no lost write, latency under ${MAX_LATENCY_MS} ms`, async (ctx) => {
       if (!db.server) ctx.skip("Debian's postgresql package is not installed");
-      if (!RECIPES[operation]) ctx.skip(`${operation} has no recipe`);
       const answers = answersFor(operation);
       const plan = pgPlan({ ...answers }, db.server!.major);
       const target = await setUp(answers);
@@ -163,7 +161,6 @@ describe("every plan under live traffic on a real server", () => {
   it("the naive one-step plans under the same traffic (figures for comparison, not asserted)", async (ctx) => {
     if (!db.server) ctx.skip("Debian's postgresql package is not installed");
     for (const operation of OPERATIONS) {
-      if (!RECIPES[operation]) continue;
       const answers = answersFor(operation);
       const naive = pgPlan({ ...answers, downtime_tolerance: "minutes" }, db.server!.major, 5_000);
       const target = await setUp(answers);

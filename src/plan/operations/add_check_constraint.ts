@@ -5,8 +5,9 @@
  */
 import { probeFinding } from "../../schema/model.js";
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
+import type { Dialect } from "../../engines/index.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
@@ -16,18 +17,26 @@ import { mayBlockForScan } from "../recipes/size-policy.js";
 import { finishPhase, literal, regclass, stmt } from "../recipes/statements.js";
 import * as estimate from "../recipes/estimate.js";
 
-export const addCheckConstraint: Recipe = (ctx) => {
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_check_constraint", D>;
+
+/** The constraint's name and its boolean expression. */
+function checkSpec(ctx: Ctx): { name: string; expr: string } {
   const { answers } = ctx;
   const d = answers.details ?? {};
   if (!d.check?.trim()) throw new PlanError("add_check_constraint needs the boolean expression", "details.check");
   const expr = d.check.trim();
   const columns = (answers.columns ?? []).map((c) => c.name);
   const name = d.constraint_name ?? defaultName(answers.table, columns.length ? columns : ["value"], "check");
-  return ctx.engine === "mysql" ? mysqlPlan(ctx, name, expr) : pgPlan(ctx, name, expr);
+  return { name, expr };
+}
+
+export const addCheckConstraint: OperationRecipes<"add_check_constraint"> = {
+  postgresql: (ctx) => pgPlan(ctx, checkSpec(ctx)),
+  mysql: (ctx) => mysqlPlan(ctx, checkSpec(ctx)),
 };
 
 /** Rows that break the rule: NOT (expr) is true. Rows where expr is NULL pass a CHECK, as here. */
-function noViolationsCheck(ctx: RecipeContext, expr: string): Check {
+function noViolationsCheck(ctx: Ctx, expr: string): Check {
   return {
     description: `No existing row breaks CHECK (${expr})`,
     sql: `SELECT NOT EXISTS (SELECT 1 FROM ${quoteTable(ctx.engine, ctx.answers.table)} WHERE NOT (${expr})) AS ok;`,
@@ -39,14 +48,14 @@ const FIX =
   "then validate. New and updated rows are already checked.";
 
 /** The fix advice, or what the probe found: with every row read and none breaking the rule, there is nothing to fix. */
-function fixAdvice(ctx: RecipeContext): string {
+function fixAdvice(ctx: Ctx): string {
   const probe = probeFinding(ctx.snapshot, "check_violations");
   if (!probe) return FIX;
   if (!probe.clean) return `${probe.says} ${FIX}`;
   return `${probe.says} So no row needs fixing. The run re-checks: the violation check and the validation fail on a breaking row written after the probe.`;
 }
 
-function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
+function pgPlan(ctx: Ctx<"postgresql">, { name, expr }: { name: string; expr: string }): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable("postgresql", table);
   const n = quoteIdent("postgresql", name);
@@ -107,7 +116,7 @@ function pgPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
   };
 }
 
-function mysqlPlan(ctx: RecipeContext, name: string, expr: string): RecipeResult {
+function mysqlPlan(ctx: Ctx<"mysql">, { name, expr }: { name: string; expr: string }): RecipeResult {
   if (!ctx.caps.has("checkConstraintsEnforced")) {
     throw new PlanError(
       `MySQL ${ctx.version} parses CHECK constraints but never enforces them (enforcement starts in 8.0.16): upgrade, or enforce the rule in the application or a trigger`,

@@ -13,11 +13,15 @@ import { columnDefinition, defaultClause, defaultSql, isVolatileDefault, require
 import * as estimate from "../recipes/estimate.js";
 import { notNullPhases } from "../recipes/not-null.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
-import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import { finishPhase, literal, regclass, stmt } from "../recipes/statements.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
+import type { Statement } from "../model.js";
+import type { Dialect } from "../../engines/index.js";
 import { thousands } from "../format.js";
 
-function columnsOf(ctx: RecipeContext): Column[] {
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_column", D>;
+
+function columnsOf(ctx: Ctx): Column[] {
   const columns = ctx.answers.columns ?? [];
   if (columns.length === 0) throw new PlanError("add_column needs at least one column", "columns");
   columns.forEach((c, i) => requireType(c, i));
@@ -34,7 +38,7 @@ function columnsOf(ctx: RecipeContext): Column[] {
 
 const names = (cols: Column[]) => cols.map((c) => c.name).join(", ");
 
-function existsCheck(ctx: RecipeContext, cols: Column[]) {
+function existsCheck(ctx: Ctx, cols: Column[]) {
   const list = cols.map((c) => literal(c.name)).join(", ");
   return {
     description: `Column${cols.length > 1 ? "s" : ""} ${names(cols)} exist${cols.length > 1 ? "" : "s"}`,
@@ -42,7 +46,7 @@ function existsCheck(ctx: RecipeContext, cols: Column[]) {
   };
 }
 
-function dropColumns(ctx: RecipeContext, cols: Column[]) {
+function dropColumns(ctx: Ctx, cols: Column[]) {
   const t = quoteTable(ctx.engine, ctx.answers.table);
   const clauses = cols.map((c) => `DROP COLUMN IF EXISTS ${quoteIdent(ctx.engine, c.name)}`).join(", ");
   return stmt(`ALTER TABLE ${t} ${clauses};`, "ACCESS EXCLUSIVE", [ctx.answers.table], {
@@ -59,66 +63,81 @@ function jsonWarnings(cols: Column[]): string[] {
     );
 }
 
-function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
+/** What the PostgreSQL paths share: the one ALTER adding every column, its rollback, the warnings so far. */
+interface PgAdd {
+  table: string;
+  t: string;
+  cols: Column[];
+  addAll: Statement;
+  rollback: Statement[];
+  warnings: string[];
+}
+
+function postgres(ctx: Ctx<"postgresql">, cols: Column[]): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const fastDefaults = ctx.caps.has("fastColumnDefault");
   const slow = cols.filter((c) => defaultSql(c.default) !== undefined && (isVolatileDefault(c) || !fastDefaults));
   const warnings = jsonWarnings(cols);
   const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table]);
-  const rollback = [dropColumns(ctx, cols)];
-
-  if (slow.length === 0) {
-    const withDefault = cols.some((c) => defaultSql(c.default) !== undefined);
-    return {
-      summary: `Add ${names(cols)} to ${table} in one catalog-only step`,
-      strategy:
-        "Single phase. " +
-        (withDefault
-          ? "From PostgreSQL 11 a non-volatile default (a constant, now()) is stored once in the catalog and existing rows read it from there, so no row is rewritten."
-          : "A nullable column without a default only changes the catalog; existing rows read it as NULL.") +
-        " The ACCESS EXCLUSIVE lock lasts milliseconds, but waiting for it would queue all traffic, hence the short lock timeout.",
-      phases: [
-        finishPhase(ctx, {
-          title: `Add ${names(cols)}`,
-          kind: "expand",
-          why: "Adding a column is additive: old code ignores it, so no deploy has to come first. Ship code that uses the column after this phase.",
-          statements: [{ ...addAll, why: "Catalog only: no row is read or rewritten." }],
-          rollback,
-          checks: [existsCheck(ctx, cols)],
-          estimate: estimate.catalogOnly(ctx),
-        }),
-      ],
-      warnings,
-    };
-  }
-
+  const add: PgAdd = { table, t, cols, addAll, rollback: [dropColumns(ctx, cols)], warnings };
+  if (slow.length === 0) return pgCatalogOnly(ctx, add);
   const reason = slow.some((c) => isVolatileDefault(c))
     ? `the default of ${names(slow.filter((c) => isVolatileDefault(c)))} is volatile (computed per row), which rewrites the table on every PostgreSQL version`
     : `before PostgreSQL 11 any default on ADD COLUMN rewrites the whole table`;
+  return mayBlockForScan(ctx) ? pgRewrite(ctx, add, reason) : pgExpandBackfill(ctx, add, slow, reason);
+}
 
-  if (mayBlockForScan(ctx)) {
-    return {
-      summary: `Add ${names(cols)} to ${table} in one step that rewrites the table`,
-      strategy:
-        `Single phase accepting a table rewrite: ${reason}. At about ${thousands(ctx.answers.approx_rows)} rows ` +
-        `and "${ctx.answers.downtime_tolerance}" of tolerated downtime the rewrite is short enough that the expand/backfill detour is not worth its extra phases.`,
-      phases: [
-        finishPhase(ctx, {
-          title: `Add ${names(cols)} (rewrites the table)`,
-          kind: "expand",
-          why: "The table is small enough that rewriting it under ACCESS EXCLUSIVE blocks traffic only briefly.",
-          statements: [{ ...addAll, rewrite: true, why: `Rewrites every row: ${reason}.` }],
-          rollback,
-          checks: [existsCheck(ctx, cols)],
-          estimate: estimate.rewrite(ctx.answers.approx_rows),
-        }),
-      ],
-      warnings,
-    };
-  }
+/** No default that rewrites: one catalog-only ALTER. */
+function pgCatalogOnly(ctx: Ctx<"postgresql">, { table, cols, addAll, rollback, warnings }: PgAdd): RecipeResult {
+  const withDefault = cols.some((c) => defaultSql(c.default) !== undefined);
+  return {
+    summary: `Add ${names(cols)} to ${table} in one catalog-only step`,
+    strategy:
+      "Single phase. " +
+      (withDefault
+        ? "From PostgreSQL 11 a non-volatile default (a constant, now()) is stored once in the catalog and existing rows read it from there, so no row is rewritten."
+        : "A nullable column without a default only changes the catalog; existing rows read it as NULL.") +
+      " The ACCESS EXCLUSIVE lock lasts milliseconds, but waiting for it would queue all traffic, hence the short lock timeout.",
+    phases: [
+      finishPhase(ctx, {
+        title: `Add ${names(cols)}`,
+        kind: "expand",
+        why: "Adding a column is additive: old code ignores it, so no deploy has to come first. Ship code that uses the column after this phase.",
+        statements: [{ ...addAll, why: "Catalog only: no row is read or rewritten." }],
+        rollback,
+        checks: [existsCheck(ctx, cols)],
+        estimate: estimate.catalogOnly(ctx),
+      }),
+    ],
+    warnings,
+  };
+}
 
-  // Add the slow columns bare, give them their default for new rows only, then fill old rows in batches.
+/** Small enough, or downtime allowed: one ALTER that rewrites the table. */
+function pgRewrite(ctx: Ctx<"postgresql">, { table, cols, addAll, rollback, warnings }: PgAdd, reason: string): RecipeResult {
+  return {
+    summary: `Add ${names(cols)} to ${table} in one step that rewrites the table`,
+    strategy:
+      `Single phase accepting a table rewrite: ${reason}. At about ${thousands(ctx.answers.approx_rows)} rows ` +
+      `and "${ctx.answers.downtime_tolerance}" of tolerated downtime the rewrite is short enough that the expand/backfill detour is not worth its extra phases.`,
+    phases: [
+      finishPhase(ctx, {
+        title: `Add ${names(cols)} (rewrites the table)`,
+        kind: "expand",
+        why: "The table is small enough that rewriting it under ACCESS EXCLUSIVE blocks traffic only briefly.",
+        statements: [{ ...addAll, rewrite: true, why: `Rewrites every row: ${reason}.` }],
+        rollback,
+        checks: [existsCheck(ctx, cols)],
+        estimate: estimate.rewrite(ctx.answers.approx_rows),
+      }),
+    ],
+    warnings,
+  };
+}
+
+/** Add the slow columns bare, give them their default for new rows only, then fill old rows in batches. */
+function pgExpandBackfill(ctx: Ctx<"postgresql">, { table, t, cols, rollback, warnings }: PgAdd, slow: Column[], reason: string): RecipeResult {
   const clauses = cols.map((c, i) =>
     slow.includes(c)
       ? `ADD COLUMN ${columnDefinition(ctx.engine, c, { withDefault: false, withNotNull: false, index: i })}`
@@ -166,7 +185,7 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
   };
 }
 
-function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
+function mysql(ctx: Ctx<"mysql">, cols: Column[]): RecipeResult {
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const instant = ctx.caps.has("instantAddColumn");
@@ -240,7 +259,7 @@ function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
   };
 }
 
-export const addColumn: Recipe = (ctx) => {
-  const cols = columnsOf(ctx);
-  return ctx.engine === "mysql" ? mysql(ctx, cols) : postgres(ctx, cols);
+export const addColumn: OperationRecipes<"add_column"> = {
+  postgresql: (ctx) => postgres(ctx, columnsOf(ctx)),
+  mysql: (ctx) => mysql(ctx, columnsOf(ctx)),
 };

@@ -3,20 +3,25 @@
  * it cannot run inside a transaction block; from 12 it can, yet the new value cannot be used until that
  * transaction commits. A value can never be removed. Its own migration, then deploy the code that writes it.
  */
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
+import type { RecipeContext } from "../context.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent } from "../sql.js";
 import { literal, stmt } from "../recipes/statements.js";
 
-export const addEnumValue: Recipe = (ctx) => {
-  const d = ctx.answers.details ?? {};
-  if (ctx.engine === "mysql") {
+export const addEnumValue: OperationRecipes<"add_enum_value"> = {
+  postgresql: (ctx) => pgPlan(ctx),
+  mysql: () => {
     throw new PlanError(
       "MySQL has no enum types: an ENUM's values are part of each column's definition. Adding a value is a MODIFY COLUMN that " +
         "restates the full list (instant in 8.0 when appended at the end and the storage size stays the same); plan it as change_column_type",
       "operation",
     );
-  }
+  },
+};
+
+function pgPlan(ctx: RecipeContext<"add_enum_value", "postgresql">): RecipeResult {
+  const d = ctx.answers.details ?? {};
   if (!d.enum_type) throw new PlanError("add_enum_value needs the enum type", "details.enum_type");
   if (!d.enum_value) throw new PlanError("add_enum_value needs the value to add", "details.enum_value");
   if (d.before && d.after) throw new PlanError("give either before or after, not both", "details.before");
@@ -61,4 +66,4 @@ export const addEnumValue: Recipe = (ctx) => {
     ],
     warnings: [`Enum values cannot be removed in PostgreSQL: adding '${d.enum_value}' to ${d.enum_type} is permanent.`],
   };
-};
+}

@@ -6,9 +6,10 @@
  */
 import { probeFinding } from "../../schema/model.js";
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
-import type { Check } from "../model.js";
+import type { Check, Statement } from "../model.js";
+import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
@@ -31,6 +32,8 @@ import { finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDra
 import * as estimate from "../recipes/estimate.js";
 import { lockTablesFirst } from "../recipes/lock-retry.js";
 
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_foreign_key", D>;
+
 interface FkSpec {
   table: string;
   column: string;
@@ -40,7 +43,7 @@ interface FkSpec {
   onDelete?: string;
 }
 
-function fkSpec(ctx: RecipeContext): FkSpec {
+function fkSpec(ctx: Ctx): FkSpec {
   const { answers } = ctx;
   const d = answers.details ?? {};
   const col = answers.columns?.[0];
@@ -60,7 +63,7 @@ function fkSpec(ctx: RecipeContext): FkSpec {
 }
 
 /** No referencing row points at a missing parent (NULL references are allowed by a foreign key). */
-export function noOrphansCheck(ctx: RecipeContext, fk: FkSpec): Check {
+export function noOrphansCheck(ctx: Ctx, fk: FkSpec): Check {
   const q = (n: string) => quoteIdent(ctx.engine, n);
   return {
     description: `Every non-NULL ${fk.table}.${fk.column} has a matching ${fk.refTable}.${fk.refColumn} (no orphans)`,
@@ -70,7 +73,7 @@ export function noOrphansCheck(ctx: RecipeContext, fk: FkSpec): Check {
   };
 }
 
-function fkClause(ctx: RecipeContext, fk: FkSpec): string {
+function fkClause(ctx: Ctx, fk: FkSpec): string {
   const q = (n: string) => quoteIdent(ctx.engine, n);
   const onDelete = fk.onDelete ? ` ON DELETE ${fk.onDelete.toUpperCase()}` : "";
   return `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${q(fk.column)}) REFERENCES ${quoteTable(ctx.engine, fk.refTable)} (${q(fk.refColumn)})${onDelete}`;
@@ -81,7 +84,7 @@ const ORPHAN_FIX =
   "restore the parents (list them with the check's inner query), then run the check again before validating.";
 
 /** The orphan fix advice, or what the probe found: with every row read and no orphan, there is nothing to fix. */
-function orphanAdvice(ctx: RecipeContext): string {
+function orphanAdvice(ctx: Ctx): string {
   const probe = probeFinding(ctx.snapshot, "orphans");
   if (!probe) return ORPHAN_FIX;
   if (!probe.clean) return `${probe.says} ${ORPHAN_FIX}`;
@@ -91,14 +94,30 @@ function orphanAdvice(ctx: RecipeContext): string {
   );
 }
 
-export const addForeignKey: Recipe = (ctx) => {
+/** The key and the index on its referencing column. */
+function fkAndIndex(ctx: Ctx): { fk: FkSpec; index: IndexSpec } {
   const fk = fkSpec(ctx);
-  const index: IndexSpec = { table: fk.table, name: defaultName(fk.table, [fk.column], "idx"), columns: [fk.column] };
-  return ctx.engine === "mysql" ? mysqlPlan(ctx, fk, index) : pgPlan(ctx, fk, index);
+  return { fk, index: { table: fk.table, name: defaultName(fk.table, [fk.column], "idx"), columns: [fk.column] } };
+}
+
+export const addForeignKey: OperationRecipes<"add_foreign_key"> = {
+  postgresql: (ctx) => pgPlan(ctx, fkAndIndex(ctx)),
+  mysql: (ctx) => mysqlPlan(ctx, fkAndIndex(ctx)),
 };
 
-function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult {
-  const rows = ctx.answers.approx_rows;
+/** What the PostgreSQL steps share: the lock on both tables, the drop for rollback, the validated-key check. */
+interface PgKey {
+  fk: FkSpec;
+  index: IndexSpec;
+  t: string;
+  both: string[];
+  lockBoth: (mode: string) => Statement;
+  drop: Statement[];
+  exists: Check;
+  what: string;
+}
+
+function pgKey(fk: FkSpec, index: IndexSpec): PgKey {
   const t = quoteTable("postgresql", fk.table);
   // Referenced table first: the order applications write (parent, then child), taken in one statement.
   const both = [fk.refTable, fk.table];
@@ -111,100 +130,113 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
     description: `Constraint ${fk.name} exists and is validated`,
     sql: `SELECT coalesce(bool_and(convalidated), false) AS ok FROM pg_constraint WHERE conrelid = ${regclass("postgresql", fk.table)} AND conname = ${literal(fk.name)} AND contype = 'f';`,
   };
-  const what = `${fk.table}(${fk.column}) -> ${fk.refTable}(${fk.refColumn})`;
+  return { fk, index, t, both, lockBoth, drop, exists, what: `${fk.table}(${fk.column}) -> ${fk.refTable}(${fk.refColumn})` };
+}
 
-  if (!useConcurrently(ctx)) {
-    return {
-      summary: `Add foreign key ${fk.name}: ${what}`,
-      strategy: "One phase: the table is small and a short block is acceptable, so the index and the validating ADD CONSTRAINT run directly.",
-      phases: [
-        finishRetriedPhase(ctx, {
-          title: `Index ${fk.column} and add foreign key ${fk.name}`,
-          kind: "expand",
-          why:
-            "At this size the index build and the validating scan take milliseconds, so the NOT VALID / VALIDATE split is not worth its steps. " +
-            "The index on the referencing column keeps deletes on the parent table and joins fast. " +
-            orphanAdvice(ctx),
-          statements: [
-            lockBoth("SHARE ROW EXCLUSIVE"),
-            stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
-              scan: true,
-              why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
-            }),
-            stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)};`, "SHARE ROW EXCLUSIVE", both, {
-              scan: true,
-              why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
-            }),
-          ],
-          rollback: [...drop, dropIndexPlain(index)],
-          checks: [exists],
-          estimate: estimate.scan(rows, "under SHARE ROW EXCLUSIVE on both tables"),
-        }),
-      ],
-      warnings: [],
-    };
-  }
-
-  const phases: PhaseDraft[] = [
-    finishPhase(ctx, {
-      title: `Index ${fk.table}.${fk.column} concurrently`,
-      kind: "expand",
-      why:
-        "PostgreSQL does not index the referencing side of a foreign key. Without it every DELETE or key UPDATE on " +
-        `${fk.refTable} scans ${fk.table}, and joins are slow. Build it first, without blocking writes. ` +
-        "If an index on this column already exists, skip this phase. " +
-        invalidIndexAdvice(ctx.caps, index),
-      statements: [createIndexConcurrently(index)],
-      rollback: [dropIndexConcurrently(index)],
-      checks: [indexValidCheck(index)],
-      estimate: indexBuildEstimate("postgresql", rows, true),
-    }),
-    finishRetriedPhase(ctx, {
-      title: `Add foreign key ${fk.name} as NOT VALID`,
-      kind: "expand",
-      why:
-        "NOT VALID skips the scan of existing rows, so the SHARE ROW EXCLUSIVE lock on both tables lasts milliseconds; " +
-        "from now on every new or updated row is checked. Existing rows are proven in the next phase. " +
-        orphanAdvice(ctx),
-      statements: [
-        lockBoth("SHARE ROW EXCLUSIVE"),
-        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
-          why: "Catalog change plus the constraint triggers; no scan.",
-        }),
-      ],
-      rollback: drop,
-      checks: [noOrphansCheck(ctx, fk)],
-      estimate: estimate.catalogOnly(ctx),
-    }),
-    finishPhase(ctx, {
-      title: `Validate foreign key ${fk.name}`,
-      kind: "verify",
-      why:
-        "VALIDATE CONSTRAINT scans the existing rows holding only SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the " +
-        "referenced table: reads and writes carry on. It runs in its own transaction so the stronger lock of the previous phase " +
-        "was released long before. If it fails, an orphan is left: fix it and validate again.",
-      statements: [
-        stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
-          scan: true,
-          why: "The full scan happens here, without blocking the application.",
-        }),
-      ],
-      rollback: [],
-      checks: [exists],
-      estimate: estimate.scan(rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
-    }),
-  ];
+function pgPlan(ctx: Ctx<"postgresql">, { fk, index }: { fk: FkSpec; index: IndexSpec }): RecipeResult {
+  const k = pgKey(fk, index);
+  if (!useConcurrently(ctx)) return pgOneStep(ctx, k);
   return {
-    summary: `Add foreign key ${fk.name}: ${what}, without blocking writes`,
+    summary: `Add foreign key ${fk.name}: ${k.what}, without blocking writes`,
     strategy:
       "Index the referencing column concurrently, add the constraint NOT VALID (brief lock on both tables), then VALIDATE it " +
       "separately under a lock that blocks nobody.",
-    phases,
+    phases: [pgIndexPhase(ctx, k), pgNotValidPhase(ctx, k), pgValidatePhase(ctx, k)],
     warnings: concurrentIndexWarnings(ctx.caps),
   };
 }
 
-function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult {
+/** Small table, short block allowed: the index and the validating ADD CONSTRAINT in one phase. */
+function pgOneStep(ctx: Ctx<"postgresql">, { fk, index, t, both, lockBoth, drop, exists, what }: PgKey): RecipeResult {
+  const rows = ctx.answers.approx_rows;
+  return {
+    summary: `Add foreign key ${fk.name}: ${what}`,
+    strategy: "One phase: the table is small and a short block is acceptable, so the index and the validating ADD CONSTRAINT run directly.",
+    phases: [
+      finishRetriedPhase(ctx, {
+        title: `Index ${fk.column} and add foreign key ${fk.name}`,
+        kind: "expand",
+        why:
+          "At this size the index build and the validating scan take milliseconds, so the NOT VALID / VALIDATE split is not worth its steps. " +
+          "The index on the referencing column keeps deletes on the parent table and joins fast. " +
+          orphanAdvice(ctx),
+        statements: [
+          lockBoth("SHARE ROW EXCLUSIVE"),
+          stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
+            scan: true,
+            why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
+          }),
+          stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)};`, "SHARE ROW EXCLUSIVE", both, {
+            scan: true,
+            why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
+          }),
+        ],
+        rollback: [...drop, dropIndexPlain(index)],
+        checks: [exists],
+        estimate: estimate.scan(rows, "under SHARE ROW EXCLUSIVE on both tables"),
+      }),
+    ],
+    warnings: [],
+  };
+}
+
+function pgIndexPhase(ctx: Ctx<"postgresql">, { fk, index }: PgKey): PhaseDraft {
+  return finishPhase(ctx, {
+    title: `Index ${fk.table}.${fk.column} concurrently`,
+    kind: "expand",
+    why:
+      "PostgreSQL does not index the referencing side of a foreign key. Without it every DELETE or key UPDATE on " +
+      `${fk.refTable} scans ${fk.table}, and joins are slow. Build it first, without blocking writes. ` +
+      "If an index on this column already exists, skip this phase. " +
+      invalidIndexAdvice(ctx.caps, index),
+    statements: [createIndexConcurrently(index)],
+    rollback: [dropIndexConcurrently(index)],
+    checks: [indexValidCheck(index)],
+    estimate: indexBuildEstimate("postgresql", ctx.answers.approx_rows, true),
+  });
+}
+
+function pgNotValidPhase(ctx: Ctx<"postgresql">, { fk, t, both, lockBoth, drop }: PgKey): PhaseDraft {
+  return finishRetriedPhase(ctx, {
+    title: `Add foreign key ${fk.name} as NOT VALID`,
+    kind: "expand",
+    why:
+      "NOT VALID skips the scan of existing rows, so the SHARE ROW EXCLUSIVE lock on both tables lasts milliseconds; " +
+      "from now on every new or updated row is checked. Existing rows are proven in the next phase. " +
+      orphanAdvice(ctx),
+    statements: [
+      lockBoth("SHARE ROW EXCLUSIVE"),
+      stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
+        why: "Catalog change plus the constraint triggers; no scan.",
+      }),
+    ],
+    rollback: drop,
+    checks: [noOrphansCheck(ctx, fk)],
+    estimate: estimate.catalogOnly(ctx),
+  });
+}
+
+function pgValidatePhase(ctx: Ctx<"postgresql">, { fk, t, exists }: PgKey): PhaseDraft {
+  return finishPhase(ctx, {
+    title: `Validate foreign key ${fk.name}`,
+    kind: "verify",
+    why:
+      "VALIDATE CONSTRAINT scans the existing rows holding only SHARE UPDATE EXCLUSIVE on the table and ROW SHARE on the " +
+      "referenced table: reads and writes carry on. It runs in its own transaction so the stronger lock of the previous phase " +
+      "was released long before. If it fails, an orphan is left: fix it and validate again.",
+    statements: [
+      stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
+        scan: true,
+        why: "The full scan happens here, without blocking the application.",
+      }),
+    ],
+    rollback: [],
+    checks: [exists],
+    estimate: estimate.scan(ctx.answers.approx_rows, "under SHARE UPDATE EXCLUSIVE (no blocking)"),
+  });
+}
+
+function mysqlPlan(ctx: Ctx<"mysql">, { fk, index }: { fk: FkSpec; index: IndexSpec }): RecipeResult {
   const t = quoteTable("mysql", fk.table);
   const rows = ctx.answers.approx_rows;
   const phases: PhaseDraft[] = [

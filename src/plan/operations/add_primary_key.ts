@@ -3,8 +3,9 @@
  * columns, scans for NULLs under that lock. Instead: make the columns NOT NULL with the check pattern
  * (recipes/not-null.ts), build the unique index concurrently, then `ADD PRIMARY KEY USING INDEX` (instant).
  */
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
+import type { Dialect } from "../../engines/index.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
@@ -25,12 +26,22 @@ import { notNullPhases } from "../recipes/not-null.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import * as estimate from "../recipes/estimate.js";
 
-export const addPrimaryKey: Recipe = (ctx) => {
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_primary_key", D>;
+
+/** The constraint's name (MySQL's primary key is always named PRIMARY, yet the name is taken on both). */
+function keyName(ctx: Ctx): string {
   const { answers } = ctx;
   const columns = answers.columns ?? [];
   if (columns.length === 0) throw new PlanError("add_primary_key needs the key column(s)", "columns");
-  const name = answers.details?.constraint_name ?? objectName(answers.table, [], "pkey");
-  return ctx.engine === "mysql" ? mysqlPlan(ctx) : pgPlan(ctx, name);
+  return answers.details?.constraint_name ?? objectName(answers.table, [], "pkey");
+}
+
+export const addPrimaryKey: OperationRecipes<"add_primary_key"> = {
+  postgresql: (ctx) => pgPlan(ctx, keyName(ctx)),
+  mysql: (ctx) => {
+    keyName(ctx);
+    return mysqlPlan(ctx);
+  },
 };
 
 function pkExists(table: string, name: string): Check {
@@ -40,7 +51,7 @@ function pkExists(table: string, name: string): Check {
   };
 }
 
-function pgPlan(ctx: RecipeContext, name: string): RecipeResult {
+function pgPlan(ctx: Ctx<"postgresql">, name: string): RecipeResult {
   const { answers } = ctx;
   const table = answers.table;
   const columns = answers.columns ?? [];
@@ -115,7 +126,7 @@ function pgPlan(ctx: RecipeContext, name: string): RecipeResult {
   };
 }
 
-function mysqlPlan(ctx: RecipeContext): RecipeResult {
+function mysqlPlan(ctx: Ctx<"mysql">): RecipeResult {
   const { answers } = ctx;
   const table = answers.table;
   const names = (answers.columns ?? []).map((c) => c.name);

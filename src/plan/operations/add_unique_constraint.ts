@@ -5,9 +5,10 @@
  * A probe that read every row and found no duplicate replaces the dedup with a check that re-runs at run time.
  */
 import { probeFinding } from "../../schema/model.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
+import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
@@ -30,7 +31,9 @@ import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipe
 import * as estimate from "../recipes/estimate.js";
 import { DEPLOY_ESTIMATE } from "../recipes/estimate.js";
 
-function constraintExists(ctx: RecipeContext, table: string, name: string, contype: string): Check {
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_unique_constraint", D>;
+
+function constraintExists(ctx: Ctx, table: string, name: string, contype: string): Check {
   return {
     description: `Constraint ${name} exists on ${table}`,
     sql: `SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${regclass(ctx.engine, table)} AND conname = ${literal(name)} AND contype = '${contype}') AS ok;`,
@@ -49,7 +52,7 @@ interface Unique {
   what: string;
 }
 
-function uniqueSpec(ctx: RecipeContext): Unique {
+function uniqueSpec(ctx: Ctx): Unique {
   const { answers } = ctx;
   const d = answers.details ?? {};
   const columns = (answers.columns ?? []).map((c) => c.name);
@@ -81,7 +84,7 @@ function stopNewDuplicatesPhase(what: string): PhaseDraft {
 }
 
 /** Deletes only the extra copies, keeping one row per key, archiving the rest and recording the merges. */
-function dedupPhase(ctx: RecipeContext, u: Unique, dedup: DedupSpec): PhaseDraft {
+function dedupPhase(ctx: Ctx, u: Unique, dedup: DedupSpec): PhaseDraft {
   const { map, archive } = dedupTables(ctx.answers.table);
   return finishPhase(ctx, {
     title: `Remove the extra copies of each duplicated ${u.what} (${u.dedupMode})`,
@@ -104,7 +107,7 @@ function dedupPhase(ctx: RecipeContext, u: Unique, dedup: DedupSpec): PhaseDraft
 }
 
 /** No dedup: a read-only check that proves there is no duplicate before the build. */
-function confirmNoDuplicatesPhase(ctx: RecipeContext, u: Unique): PhaseDraft {
+function confirmNoDuplicatesPhase(ctx: Ctx, u: Unique): PhaseDraft {
   const { probe } = u;
   return {
     title: `Confirm there are no duplicate ${u.what}`,
@@ -121,7 +124,7 @@ function confirmNoDuplicatesPhase(ctx: RecipeContext, u: Unique): PhaseDraft {
 }
 
 /** MySQL: a unique constraint is a unique index, built online. */
-function mysqlUniqueIndex(ctx: RecipeContext, u: Unique, phases: PhaseDraft[]): RecipeResult {
+function mysqlUniqueIndex(ctx: Ctx<"mysql">, u: Unique, phases: PhaseDraft[]): RecipeResult {
   const warnings = [...mysqlOnlineDdlWarnings(ctx, { addsUniqueIndex: true })];
   if (u.dedup && !ctx.caps.has("createSelectWithGtid")) {
     warnings.push(
@@ -148,7 +151,7 @@ const CONCURRENT_THEN_ATTACH_WHY =
   "that into a build that blocks nothing plus an instant catalog change. ";
 
 /** PostgreSQL: the unique index built CONCURRENTLY and attached with USING INDEX, or on a small table the constraint directly. */
-function pgUniqueConstraint(ctx: RecipeContext, u: Unique, phases: PhaseDraft[]): RecipeResult {
+function pgUniqueConstraint(ctx: Ctx<"postgresql">, u: Unique, phases: PhaseDraft[]): RecipeResult {
   const { answers } = ctx;
   const { name, index } = u;
   const table = quoteTable("postgresql", answers.table);
@@ -195,16 +198,27 @@ function pgUniqueConstraint(ctx: RecipeContext, u: Unique, phases: PhaseDraft[])
   return result(ctx, name, u.what, phases, [], "Direct constraint (small table)");
 }
 
-export const addUniqueConstraint: Recipe = (ctx) => {
-  const u = uniqueSpec(ctx);
+/** The steps both dialects start with: stop new duplicates (unless small and a block is fine), then dedup or prove none. */
+function duplicatePhases(ctx: Ctx, u: Unique): PhaseDraft[] {
   const phases: PhaseDraft[] = [];
   if (ctx.size !== "small" || ctx.answers.downtime_tolerance === "none") phases.push(stopNewDuplicatesPhase(u.what));
   phases.push(u.dedup ? dedupPhase(ctx, u, u.dedup) : confirmNoDuplicatesPhase(ctx, u));
-  return ctx.engine === "mysql" ? mysqlUniqueIndex(ctx, u, phases) : pgUniqueConstraint(ctx, u, phases);
+  return phases;
+}
+
+export const addUniqueConstraint: OperationRecipes<"add_unique_constraint"> = {
+  postgresql: (ctx) => {
+    const u = uniqueSpec(ctx);
+    return pgUniqueConstraint(ctx, u, duplicatePhases(ctx, u));
+  },
+  mysql: (ctx) => {
+    const u = uniqueSpec(ctx);
+    return mysqlUniqueIndex(ctx, u, duplicatePhases(ctx, u));
+  },
 };
 
 
-function result(ctx: RecipeContext, name: string, what: string, phases: PhaseDraft[], warnings: string[], how: string): RecipeResult {
+function result(ctx: Ctx, name: string, what: string, phases: PhaseDraft[], warnings: string[], how: string): RecipeResult {
   const steps = phases.map((p) => p.kind).join(" -> ");
   return {
     summary: `Make ${what} unique on ${ctx.answers.table} (constraint ${name})`,

@@ -10,11 +10,14 @@ import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
+import type { Dialect } from "../../engines/index.js";
 import type { Statement } from "../model.js";
 import { batchSettings } from "../recipes/size-policy.js";
 
 /** `col = expr` with a single target: the target and the expression, to derive an idempotent predicate. */
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"backfill", D>;
+
 function singleAssignment(set: string): { target: string; expr: string } | undefined {
   const m = /^\s*("(?:[^"]|"")+"|`[^`]+`|[A-Za-z_][A-Za-z0-9_$]*)\s*=\s*([\s\S]+)$/.exec(set);
   if (!m) return undefined;
@@ -38,7 +41,7 @@ function singleAssignment(set: string): { target: string; expr: string } | undef
  * cannot COMMIT in DO, so there the statement is one batch, repeated until next_key is empty, and the
  * copy's drop refuses while rows remain (savedCopyDrop).
  */
-function pgRestore(ctx: RecipeContext, a: { table: string; savedTable: string; pkName: string; target: string; expr: string }): Statement {
+function pgRestore(ctx: Ctx, a: Saved): Statement {
   const t = quoteTable("postgresql", a.table);
   const s = quoteTable("postgresql", a.savedTable);
   const pk = quoteIdent("postgresql", a.pkName);
@@ -103,13 +106,93 @@ function savedCopyDrop(savedTable: string, s: string): Statement[] {
   ];
 }
 
-function mysqlRestore(table: string, t: string, s: string, pk: string, target: string): Statement {
+function mysqlRestore(_ctx: Ctx, { table, t, s, pk, target }: Saved): Statement {
   return stmt(`UPDATE ${t} JOIN ${s} AS saved ON ${t}.${pk} = saved.${pk} SET ${t}.${target} = saved.${target};`, "ROW LOCKS", [table], {
     why: "Puts the saved values back (one statement; batch it the same way on a large table).",
   });
 }
 
-export const backfill: Recipe = (ctx: RecipeContext) => {
+/** The copy of the values a single assignment overwrites, and the names its statements use. */
+interface Saved {
+  table: string;
+  t: string;
+  savedTable: string;
+  /** The saved copy, quoted. */
+  s: string;
+  /** Its bare name, for the catalog check. */
+  saved: string;
+  pkName: string;
+  pk: string;
+  target: string;
+  expr: string;
+}
+
+/** What differs between the dialects; one body (plan below) uses them. */
+interface BackfillDialect {
+  /** The predicate that makes a single assignment idempotent: the row does not hold the new value yet. */
+  differs: (target: string, expr: string) => string;
+  /** The lock CREATE TABLE ... AS SELECT takes on the source table. */
+  saveLock: string;
+  /** Statements after the copy is made (PostgreSQL: an index for the batched restore). */
+  indexCopy: (k: Saved) => Statement[];
+  dropCopy: (k: Saved) => Statement[];
+  copyExists: (k: Saved) => string;
+  restore: (ctx: Ctx, k: Saved) => Statement;
+  loopWhy: string;
+  watch: string;
+}
+
+const DIALECTS: { [D in Dialect]: BackfillDialect } = {
+  postgresql: {
+    differs: (target, expr) => `${target} IS DISTINCT FROM (${expr})`,
+    saveLock: "ACCESS SHARE",
+    indexCopy: ({ s, pk, savedTable }) => [
+      stmt(`CREATE INDEX ON ${s} (${pk});`, "SHARE", [savedTable], { scan: true, why: "Lets the rollback walk the copy in key order, batch by batch (a private table: nothing else waits on it)." }),
+    ],
+    dropCopy: ({ savedTable, s }) => savedCopyDrop(savedTable, s),
+    copyExists: ({ s }) => `SELECT to_regclass(${`'${s.replace(/'/g, "''")}'`}) IS NOT NULL AS ok;`,
+    restore: pgRestore,
+    loopWhy: "PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration.",
+    watch: "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
+  },
+  mysql: {
+    differs: (target, expr) => `NOT (${target} <=> (${expr}))`,
+    saveLock: "metadata lock",
+    indexCopy: () => [],
+    dropCopy: ({ s, savedTable }) => [stmt(`DROP TABLE IF EXISTS ${s};`, "metadata lock", [savedTable])],
+    copyExists: ({ saved }) => `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${saved}';`,
+    restore: mysqlRestore,
+    loopWhy:
+      "On MySQL and MariaDB the loop is a stored procedure, so one run under any tool covers the whole table; one huge UPDATE would hold row locks for its whole duration and replicas would replay it in one piece.",
+    watch: "Watch replica lag (Seconds_Behind_Source) and the history list length (SHOW ENGINE INNODB STATUS) while it runs; raise the pause between batches if lag grows.",
+  },
+};
+
+export const backfill: OperationRecipes<"backfill"> = {
+  postgresql: (ctx) => plan(ctx, DIALECTS.postgresql),
+  mysql: (ctx) => plan(ctx, DIALECTS.mysql),
+};
+
+/** The phase that copies the values about to be overwritten, so the backfill can be undone. */
+function savePhase(ctx: Ctx, dialect: BackfillDialect, k: Saved, pending: string): PhaseDraft {
+  return finishPhase(ctx, {
+    title: "Save the values about to change",
+    kind: "backfill",
+    why: `A backfill overwrites data. With rollback need "${ctx.answers.rollback_need}", the current values of the rows it will change are copied first, so the change can be undone.`,
+    statements: [
+      stmt(`CREATE TABLE ${k.s} AS SELECT ${k.pk}, ${k.target} FROM ${k.t} WHERE ${pending};`, dialect.saveLock, [k.table], {
+        scan: true,
+        why: "Reads the rows once; writes continue.",
+      }),
+      ...dialect.indexCopy(k),
+    ],
+    rollback: dialect.dropCopy(k),
+    checks: [{ description: "The copy exists", sql: dialect.copyExists(k) }],
+    estimate: estimate.scan(ctx.answers.approx_rows, "and copies the matching ones"),
+  });
+}
+
+function plan(ctx: Ctx, dialect: BackfillDialect): RecipeResult {
   const set = ctx.answers.details?.set;
   if (!set) throw new PlanError("backfill needs the SET expression, e.g. full_name = first_name || ' ' || last_name", "details.set");
   const table = ctx.answers.table;
@@ -122,57 +205,34 @@ export const backfill: Recipe = (ctx: RecipeContext) => {
     if (!assignment) {
       throw new PlanError("with several assignments, say which rows still need the change (makes every batch idempotent)", "details.backfill_where");
     }
-    pending = ctx.engine === "mysql" ? `NOT (${assignment.target} <=> (${assignment.expr}))` : `${assignment.target} IS DISTINCT FROM (${assignment.expr})`;
+    pending = dialect.differs(assignment.target, assignment.expr);
   }
-  const keepOld = ctx.answers.rollback_need !== "none" && assignment !== undefined;
   const saved = constraintName(bareName(table), "backfill", "before");
   const savedTable = schemaPrefix(table) + saved;
   const s = quoteTable(ctx.engine, savedTable);
-  const pg = ctx.engine === "postgresql";
-
-  const save: PhaseDraft[] = keepOld
-    ? [
-        finishPhase(ctx, {
-          title: "Save the values about to change",
-          kind: "backfill",
-          why: `A backfill overwrites data. With rollback need "${ctx.answers.rollback_need}", the current values of the rows it will change are copied first, so the change can be undone.`,
-          statements: [
-            stmt(`CREATE TABLE ${s} AS SELECT ${pk}, ${assignment!.target} FROM ${t} WHERE ${pending};`, pg ? "ACCESS SHARE" : "metadata lock", [table], {
-              scan: true,
-              why: "Reads the rows once; writes continue.",
-            }),
-            ...(pg
-              ? [stmt(`CREATE INDEX ON ${s} (${pk});`, "SHARE", [savedTable], { scan: true, why: "Lets the rollback walk the copy in key order, batch by batch (a private table: nothing else waits on it)." })]
-              : []),
-          ],
-          rollback: pg ? savedCopyDrop(savedTable, s) : [stmt(`DROP TABLE IF EXISTS ${s};`, "metadata lock", [savedTable])],
-          checks: [{ description: "The copy exists", sql: pg ? `SELECT to_regclass(${`'${s.replace(/'/g, "''")}'`}) IS NOT NULL AS ok;` : `SELECT COUNT(*) = 1 AS ok FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${saved}';` }],
-          estimate: estimate.scan(ctx.answers.approx_rows, "and copies the matching ones"),
-        }),
-      ]
-    : [];
+  const keep: Saved | undefined =
+    ctx.answers.rollback_need !== "none" && assignment !== undefined ? { table, t, savedTable, s, saved, pkName, pk, target: assignment.target, expr: assignment.expr } : undefined;
+  const save: PhaseDraft[] = keep ? [savePhase(ctx, dialect, keep, pending)] : [];
   const appFirst =
     "Before it runs, the application must already write the new value itself on every insert and update (deploy that first): " +
     "otherwise rows keep arriving that still need the change, and the check that no row is left can never pass.";
   const phase = backfillPhase(ctx, { table, primaryKey: pkName, set, pending, label: `${table} (${set})` }, `Applies the change to every row that still needs it. ${appFirst}`);
   // The PostgreSQL 10 cursor table goes too: left behind at "done", a re-applied backfill would skip every row.
   const cleanup = phase.rollback ?? [];
-  const undo = keepOld
-    ? { rollback: [pg ? pgRestore(ctx, { table, savedTable, pkName, target: assignment!.target, expr: assignment!.expr }) : mysqlRestore(table, t, s, pk, assignment!.target), ...cleanup] }
+  const undo = keep
+    ? { rollback: [dialect.restore(ctx, keep), ...cleanup] }
     : { rollback: undefined, onLockTimeout: undefined, irreversible: "The old values are overwritten and were not saved (rollback need is none): only a backup brings them back." };
   return {
     summary: `Backfill ${table}: ${set}`,
     strategy:
       ctx.size === "small"
         ? "One UPDATE: under 10k rows it finishes in well under a second."
-        : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} ${ctx.engine === "mysql" ? "On MySQL and MariaDB the loop is a stored procedure, so one run under any tool covers the whole table; one huge UPDATE would hold row locks for its whole duration and replicas would replay it in one piece." : "PostgreSQL has no UPDATE ... LIMIT, and one huge UPDATE would hold row locks and bloat the table for its whole duration."}`,
+        : `Keyset batches of 1,000 rows over the primary key, each committed, with a pause between them; resumable and idempotent.${ctx.size === "large" ? " Over 1M rows it runs as a background job with progress output." : ""} ${dialect.loopWhy}`,
     phases: [...save, finishPhase(ctx, { ...phase, ...undo })],
     warnings: [
       appFirst,
-      ctx.engine === "mysql"
-        ? "Watch replica lag (Seconds_Behind_Source) and the history list length (SHOW ENGINE INNODB STATUS) while it runs; raise the pause between batches if lag grows."
-        : "Watch replica lag and autovacuum while it runs; raise the pause between batches if lag grows.",
+      dialect.watch,
       "If the change needs business logic the database cannot express, run it from the application instead (same batching, same idempotent predicate).",
     ],
   };
-};
+}

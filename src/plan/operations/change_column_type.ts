@@ -10,8 +10,8 @@
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import { detailsOf, type RecipeContext } from "../context.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import { requireType } from "../recipes/column-defaults.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
 import { mysqlColumnFks } from "../recipes/mysql-fk.js";
@@ -26,13 +26,13 @@ function inputs(ctx: RecipeContext): { column: Column; from: string; to: string 
   const column = ctx.answers.columns?.[0];
   if (!column) throw new PlanError("change_column_type needs the column (with its current type) in columns[0]", "columns");
   const from = requireType(column);
-  const to = ctx.answers.details?.new_type;
+  const to = detailsOf(ctx, "change_column_type").new_type;
   if (!to) throw new PlanError("change_column_type needs the new type", "details.new_type");
   return { column, from, to };
 }
 
 function postgres(ctx: RecipeContext, column: Column, from: string, to: string): RecipeResult {
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   const cheap = pgBinaryCoercible(from, to, ctx.caps);
   if (cheap && !using) return pgCatalogOnly(ctx, column, from, to, cheap);
   if (mayBlockForScan(ctx)) return pgRewriteInPlace(ctx, column, from, to);
@@ -41,9 +41,16 @@ function postgres(ctx: RecipeContext, column: Column, from: string, to: string):
   return keyPlan ?? pgExpandContract(ctx, column, from, to);
 }
 
-export const changeColumnType: Recipe = (ctx) => {
+export const changeColumnType: OperationRecipes<"change_column_type"> = {
+  postgresql: (ctx) => {
+    const { column, from, to } = inputs(ctx);
+    return postgres(ctx, column, from, to);
+  },
+  mysql: (ctx) => mysql(ctx),
+};
+
+function mysql(ctx: RecipeContext): RecipeResult {
   const { column, from, to } = inputs(ctx);
-  if (ctx.engine !== "mysql") return postgres(ctx, column, from, to);
   const fks = mysqlColumnFks(ctx, column, from, to);
   // COPY blocks writes for the whole copy: acceptable only when the size and tolerance allow it.
   if (fks && !mayBlockForScan(ctx)) {
@@ -54,4 +61,4 @@ export const changeColumnType: Recipe = (ctx) => {
   }
   if (fks) return mysqlSingleStep(ctx, column, from, to, fks);
   return mysqlVarchar(ctx, column, from, to).inplace || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
-};
+}

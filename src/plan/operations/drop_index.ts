@@ -4,9 +4,10 @@
  * Rollback rebuilds it concurrently when its columns are known.
  */
 import { bareName } from "../encode.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
+import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
@@ -17,7 +18,6 @@ import {
   createIndexPlain,
   indexBuildEstimate,
   indexGoneCheck,
-  indexValidCheck,
   mysqlAddIndex,
   mysqlDropIndex,
   mysqlIndexCheck,
@@ -45,20 +45,27 @@ function pgUnusedChecks(spec: IndexSpec): Check[] {
   ];
 }
 
-export const dropIndex: Recipe = (ctx) => {
+type Ctx<D extends Dialect = Dialect> = RecipeContext<"drop_index", D>;
+
+/** The index to drop, with its definition when the answers give it (for the rollback). */
+function indexSpec(ctx: Ctx): IndexSpec {
   const { answers } = ctx;
   const d = answers.details ?? {};
   if (!d.index_name) throw new PlanError("drop_index needs the index name", "details.index_name");
   const columns = (answers.columns ?? []).map((c) => c.name);
-  const spec: IndexSpec = { table: answers.table, name: d.index_name, columns, unique: d.unique, method: d.method, where: d.where };
-  return ctx.engine === "mysql" ? mysqlPlan(ctx, spec) : pgPlan(ctx, spec);
+  return { table: answers.table, name: d.index_name, columns, unique: d.unique, method: d.method, where: d.where };
+}
+
+export const dropIndex: OperationRecipes<"drop_index"> = {
+  postgresql: (ctx) => pgPlan(ctx, indexSpec(ctx)),
+  mysql: (ctx) => mysqlPlan(ctx, indexSpec(ctx)),
 };
 
 const NO_DEFINITION =
   "The index definition is not in the answers (give its columns to get an automatic rollback): before dropping, " +
   "save the output of the definition query in the first phase, and to undo, run that CREATE INDEX with CONCURRENTLY added.";
 
-function pgPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
+function pgPlan(ctx: Ctx<"postgresql">, spec: IndexSpec): RecipeResult {
   const concurrently = useConcurrently(ctx);
   const known = spec.columns.length > 0;
   const definitionQuery = `SELECT pg_get_indexdef(${literal(qualifiedIndex("postgresql", spec))}::regclass);`;
@@ -103,7 +110,7 @@ function pgPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
   };
 }
 
-function mysqlPlan(ctx: RecipeContext, spec: IndexSpec): RecipeResult {
+function mysqlPlan(ctx: Ctx<"mysql">, spec: IndexSpec): RecipeResult {
   const known = spec.columns.length > 0;
   const table = quoteTable("mysql", spec.table);
   const name = quoteIdent("mysql", spec.name);

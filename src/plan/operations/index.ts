@@ -4,7 +4,7 @@
  * capability does not compile either (src/engines); recipes branch on the dialect, not the engine.
  */
 import type { Operation } from "../../answers/schema.js";
-import type { Recipe, RecipeResult } from "../recipe.js";
+import type { OperationRecipes, Recipe, RecipeResult } from "../recipe.js";
 import { addColumn } from "./add_column.js";
 import { renameColumn } from "./rename_column.js";
 import { dropColumn } from "./drop_column.js";
@@ -23,9 +23,10 @@ import { addPrimaryKey } from "./add_primary_key.js";
 import { addEnumValue } from "./add_enum_value.js";
 import { addExclusionConstraint } from "./add_exclusion_constraint.js";
 
-export type { Recipe, RecipeResult };
+export type { OperationRecipes, Recipe, RecipeResult };
 
-export const RECIPES: Record<Operation, Recipe> = {
+/** Each operation's recipes by dialect (the type makes a missing operation or dialect a compile error). */
+export const RECIPES: { readonly [O in Operation]: OperationRecipes<O> } = {
   add_column: addColumn,
   rename_column: renameColumn,
   drop_column: dropColumn,

@@ -9,9 +9,9 @@ import type { RecipeContext } from "../context.js";
 import { quoteIdent } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { notNullPhases } from "../recipes/not-null.js";
-import type { Recipe } from "../recipe.js";
+import type { OperationRecipes, RecipeResult } from "../recipe.js";
 
-export const setNotNull: Recipe = (ctx: RecipeContext) => {
+function plan(ctx: RecipeContext<"set_not_null">): RecipeResult {
   const column = ctx.answers.columns?.[0];
   if (!column) throw new PlanError("set_not_null needs the column in columns[0]", "columns");
   const table = ctx.answers.table;
@@ -64,4 +64,7 @@ export const setNotNull: Recipe = (ctx: RecipeContext) => {
     phases: [...backfill, ...phases],
     warnings,
   };
-};
+}
+
+/** One body for both dialects: they differ only in a few clauses. */
+export const setNotNull: OperationRecipes<"set_not_null"> = { postgresql: plan, mysql: plan };

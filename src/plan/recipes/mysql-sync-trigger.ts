@@ -4,6 +4,7 @@
  * command) is needed and any migration tool can send it as one statement.
  */
 import type { RecipeContext } from "../context.js";
+import type { Statement } from "../model.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { bareName, stmt } from "./statements.js";
 import { qualifyColumn, type SyncTrigger } from "./sync-trigger.js";
@@ -47,5 +48,33 @@ export function mysqlCopyTriggers(ctx: RecipeContext, table: string, target: str
       }),
     ],
     drop: [stmt(`DROP TRIGGER IF EXISTS ${ins};`, MYSQL_TRIGGER_LOCK, [table]), stmt(`DROP TRIGGER IF EXISTS ${upd};`, MYSQL_TRIGGER_LOCK, [table])],
+  };
+}
+
+/**
+ * The two-direction pair a column rename keeps while both names exist: inserts fill whichever column the
+ * writer left out, and an update's changed column wins.
+ */
+export function mysqlRenameSyncTriggers(table: string, oldName: string, newName: string): { create: Statement[]; drop: Statement[] } {
+  const t = quoteTable("mysql", table);
+  const o = quoteIdent("mysql", oldName);
+  const n = quoteIdent("mysql", newName);
+  const names = mysqlTriggerNames(table, newName);
+  const ins = quoteIdent("mysql", names.ins);
+  const upd = quoteIdent("mysql", names.upd);
+  const lock = MYSQL_TRIGGER_LOCK;
+  return {
+    create: [
+      stmt(`CREATE TRIGGER ${ins} BEFORE INSERT ON ${t} FOR EACH ROW\n  SET NEW.${n} = COALESCE(NEW.${n}, NEW.${o}), NEW.${o} = NEW.${n};`, lock, [table], {
+        why: "Inserts from old code (old name) fill the new column, and inserts from new code fill the old one.",
+      }),
+      stmt(
+        `CREATE TRIGGER ${upd} BEFORE UPDATE ON ${t} FOR EACH ROW\n  SET NEW.${o} = IF(NEW.${n} <=> OLD.${n}, NEW.${o}, NEW.${n}), NEW.${n} = NEW.${o};`,
+        lock,
+        [table],
+        { why: "Whichever column an update changed wins; the other follows." },
+      ),
+    ],
+    drop: [stmt(`DROP TRIGGER IF EXISTS ${ins};`, lock, [table]), stmt(`DROP TRIGGER IF EXISTS ${upd};`, lock, [table])],
   };
 }

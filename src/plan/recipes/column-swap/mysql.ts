@@ -4,7 +4,7 @@
  * keep the old column written while a rollback is still possible), and the old column dropped last.
  */
 import type { Column } from "../../../answers/schema.js";
-import type { RecipeContext } from "../../context.js";
+import { detailsOf, type RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
@@ -41,7 +41,7 @@ const ONLINE = "ALGORITHM=INPLACE, LOCK=NONE";
 function mysqlSwapNames(ctx: RecipeContext, column: Column, from: string, to: string): MysqlSwap {
   const names = swapNames(ctx, column, from, to);
   const { table, newName, oldName, c, n } = names;
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   // MySQL's CAST has no target for most column types (no CAST AS BIGINT): without USING, assignment converts,
   // and in strict mode a value that does not fit fails the statement instead of being silently truncated.
   const convert = using ? `(${using})` : c;
@@ -213,7 +213,7 @@ export function mysqlExpandContract(ctx: RecipeContext, column: Column, from: st
   const expand = mysqlAddNewColumnPhase(ctx, k);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
+    { table, primaryKey: detailsOf(ctx, "change_column_type").primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
   );
   const notNullPhase = k.notNull ? [mysqlNewColumnNotNullPhase(ctx, k)] : [];

@@ -1,6 +1,6 @@
 /** PostgreSQL type change in one ALTER: catalog only when binary-coercible, or a rewrite the size and tolerance allow. */
 import type { Column } from "../../../answers/schema.js";
-import type { RecipeContext } from "../../context.js";
+import { detailsOf, type RecipeContext } from "../../context.js";
 import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
 import { quoteIdent, quoteTable } from "../../sql.js";
@@ -41,7 +41,7 @@ export function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: strin
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
-  const using = ctx.answers.details?.using;
+  const using = detailsOf(ctx, "change_column_type").using;
   return {
     summary: `Change ${table}.${column.name} from ${from} to ${to} in one step that rewrites the table`,
     strategy:
