@@ -4,6 +4,7 @@ import type { Statement } from "./model.js";
 import { sqlIdent, sqlTable } from "./encode.js";
 import { deriveName } from "./names.js";
 import { isMysqlFamily } from "../engines/index.js";
+import { effect } from "./effects.js";
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
@@ -26,6 +27,7 @@ export function lockTimeout(engine: Engine, ms: number): Statement {
     lock: "none",
     rewrite: false,
     setting: true,
+    effect: effect.setting(isMysqlFamily(engine) ? "lock_wait_timeout" : "lock_timeout"),
     why: "A waiting lock request queues every later query on the table behind it; give up fast and retry instead.",
   };
 }
@@ -38,5 +40,6 @@ export function statementTimeout(engine: Engine, ms: number): Statement {
       : engine === "mariadb"
         ? `SET SESSION max_statement_time = ${ms / 1000};`
         : `SET statement_timeout = '${ms}ms';`;
-  return { sql, transaction: true, lock: "none", rewrite: false, setting: true };
+  const name = engine === "mysql" ? "max_execution_time" : engine === "mariadb" ? "max_statement_time" : "statement_timeout";
+  return { sql, transaction: true, lock: "none", rewrite: false, setting: true, effect: effect.setting(name) };
 }

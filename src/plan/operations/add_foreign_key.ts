@@ -10,6 +10,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
@@ -186,6 +187,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       statements: [
         stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
           scan: true,
+          effect: effect.validateConstraint(fk.table, "foreign_key", fk.name),
           why: "The full scan happens here, without blocking the application.",
         }),
       ],
@@ -238,9 +240,9 @@ function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResu
         "With foreign_key_checks=1 MySQL can only add a foreign key with ALGORITHM=COPY, rebuilding the table while writes are " +
         "blocked. With foreign_key_checks=0 (this session only) it is an in-place metadata change. New rows are checked from then on.",
       statements: [
-        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true }),
+        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true, effect: effect.setting("foreign_key_checks") }),
         stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable]),
-        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true }),
+        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true, effect: effect.setting("foreign_key_checks") }),
       ],
       rollback: [stmt(`ALTER TABLE ${t} DROP FOREIGN KEY ${quoteIdent("mysql", fk.name)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable])],
       checks: [

@@ -5,6 +5,7 @@
  */
 import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
@@ -74,6 +75,7 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
   const drop = pg
     ? [
         stmt(`ALTER TABLE ${t} DROP COLUMN ${c};`, "ACCESS EXCLUSIVE", [table], {
+          effect: effect.dropColumn(table, column.name),
           why: "Catalog only: the column is hidden at once and its space reclaimed by later updates and VACUUM FULL, not now.",
         }),
       ]

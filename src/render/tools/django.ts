@@ -92,14 +92,14 @@ export const django: ToolRenderer = {
     let usesConcurrently = false;
     const modelName = modelClassName(plan.answers.table ?? "table").toLowerCase();
 
-    const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[]) => {
+    const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[], concurrently = false) => {
       const path = `${dir}/${name}.py`;
       files.push({
         path,
         content: renderTemplate(template, {
           ...fileHeader(plan, phase, applies),
           transaction,
-          concurrently: operations.includes("AddIndexConcurrently("),
+          concurrently,
           dependencies: previous ? `(${JSON.stringify(APP)}, ${JSON.stringify(previous)})` : "",
           operations,
         }),
@@ -150,7 +150,7 @@ export const django: ToolRenderer = {
               separate(state.ops, runSql(step.up, step.down, phase.irreversible, I + "        ") + ",", I)
             : runSql(step.up, step.down, phase.irreversible, I) + ",";
         if (idiom) usesConcurrently = true;
-        paths.push(write(name, step.transaction, ops, phase, step.up?.statements ?? []));
+        paths.push(write(name, step.transaction, ops, phase, step.up?.statements ?? [], !!idiom));
       }
       phases[phase.id] = {
         files: paths,

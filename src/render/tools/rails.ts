@@ -5,6 +5,7 @@
 import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import { concurrentIndex, validatesForeignKey } from "./idioms.js";
+import { dropsColumn } from "../../plan/effects.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
@@ -21,7 +22,7 @@ export const RAILS_MIGRATION_VERSION = "7.1";
  * they produce exactly the statement, `execute` otherwise. An escaped string literal, never a heredoc: no line
  * of the SQL can end it, and `#` is escaped so nothing interpolates.
  */
-function statementCode(plan: Plan, s: Statement): string {
+function statementCode(s: Statement): string {
   const idx = concurrentIndex(s);
   // Rails reads a dot in a table name as the schema's: only plain names go through add_index.
   if (idx && ![idx.table, idx.schema ?? ""].some((n) => /[."]/.test(n))) {
@@ -29,13 +30,13 @@ function statementCode(plan: Plan, s: Statement): string {
     const columns = idx.columns.map((c) => rubyString(c)).join(", ");
     return `    add_index ${table}, [${columns}], name: ${rubyString(idx.name)}${idx.unique ? ", unique: true" : ""}, algorithm: :concurrently`;
   }
-  const fk = validatesForeignKey(plan, s);
+  const fk = validatesForeignKey(s);
   if (fk) return `    validate_foreign_key ${rubyString(fk.table)}, name: ${rubyString(fk.name)}`;
   return `    execute ${rubyString(s.sql.trimEnd(), "    ")}`;
 }
 
-const execute = (plan: Plan, seg: Segment | null, what: string) =>
-  seg ? seg.statements.map((s) => statementCode(plan, s)).join("\n") : `    # Nothing to ${what} in this file.`;
+const execute = (seg: Segment | null, what: string) =>
+  seg ? seg.statements.map(statementCode).join("\n") : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
   const files: RenderedFile[] = [];
@@ -59,7 +60,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
       const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
         ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
-        : execute(plan, step.down, "undo");
+        : execute(step.down, "undo");
       files.push({
         path,
         content: renderTemplate(template, {
@@ -67,7 +68,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
           className: camelize(step.slug),
           railsVersion,
           transaction: step.transaction,
-          up: execute(plan, step.up, "apply"),
+          up: execute(step.up, "apply"),
           down,
         }),
       });
@@ -76,7 +77,7 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
     }
     const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
     if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
-    if (plan.answers.operation === "drop_column" && phase.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql))) {
+    if (plan.answers.operation === "drop_column" && dropsColumn(phase)) {
       phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
     }
     phases[phase.id] = {

@@ -20,7 +20,8 @@ export interface Step {
   down: Segment | null;
 }
 
-const settingKey = (s: Statement) => s.sql.replace(/\s*(=|\bTO\b).*$/is, "").trim().toLowerCase();
+/** What a setting sets, from its effect; a setting without one is only ever the same as itself. */
+const settingKey = (s: Statement) => (s.effect?.kind === "setting" ? s.effect.name : s.sql);
 
 /**
  * Cut statements into segments by transaction mode. A setting (SET lock_timeout ...) joins the

@@ -7,6 +7,7 @@ import type { RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import { quoteTable } from "../../sql.js";
 import { stmt } from "../statements.js";
+import { effect } from "../../effects.js";
 import { dollarQuoted } from "../../encode.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
 import { all, copyName, inLockOrder, q, syncTriggerOf } from "./prepare.js";
@@ -106,10 +107,11 @@ export function swapRollback(ctx: RecipeContext, mm: BigintKeyMembers): Statemen
   const p = mm.parent;
   const pt = quoteTable(ctx.engine, p.tableName);
   const oldKey = `${p.newKeyIndex.slice(0, 55)}_rollback`;
-  const conc = (sql: string) => stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false });
+  const conc = (sql: string, name: string, column: string) =>
+    stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false, effect: effect.createIndex({ table: p.tableName, name, columns: [column], unique: true }, { concurrent: true, plain: true }) });
   const out: Statement[] = [
-    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, oldKey)} ON ${pt} (${q(ctx, p.oldName)});`),
-    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.column.name)});`),
+    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, oldKey)} ON ${pt} (${q(ctx, p.oldName)});`, oldKey, p.oldName),
+    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.column.name)});`, p.newKeyIndex, p.column.name),
     lockAll(ctx, mm),
   ];
   for (const m of all(mm)) {
