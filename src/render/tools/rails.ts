@@ -6,11 +6,12 @@ import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import { concurrentIndex, validatesForeignKey } from "./idioms.js";
 import { dropsColumn } from "../../plan/effects.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
-import { camelize, fileHeader, phaseSlug, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { camelize, fileHeader, renderTemplate } from "./common.js";
+import { splitNotes, type Segment } from "./steps.js";
+import { renderPhaseSteps } from "./phase-loop.js";
 import { modelChanges } from "../models/changes.js";
 import { railsSnippet, snippetsBy } from "../models/snippets.js";
 
@@ -39,8 +40,6 @@ const execute = (seg: Segment | null, what: string) =>
   seg ? seg.statements.map(statementCode).join("\n") : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
-  const files: RenderedFile[] = [];
-  const phases: Record<string, PhaseFiles> = {};
   // After the project's newest migration in db/migrate (--project).
   const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
   const column = plan.answers.columns?.[0]?.name ?? "column";
@@ -51,44 +50,41 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
         "selecting it (its cached column list would otherwise break every query once the column is gone).",
     );
   }
-  for (const phase of sqlPhases(plan.phases)) {
-    const { steps } = phaseSteps(phase);
-    const versions: string[] = [];
-    const paths: string[] = [];
-    for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+  const { files, phases } = renderPhaseSteps(
+    plan,
+    ctx,
+    {},
+    (phase, step) => {
       const version = clock.next();
-      const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
         ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
         : execute(step.down, "undo");
-      files.push({
-        path,
-        content: renderTemplate(template, {
-          ...fileHeader(plan, phase, step.up?.statements ?? []),
-          className: camelize(step.slug),
-          railsVersion,
-          transaction: step.transaction,
-          up: execute(step.up, "apply"),
-          down,
-        }),
+      const content = renderTemplate(template, {
+        ...fileHeader(plan, phase, step.up?.statements ?? []),
+        className: camelize(step.slug),
+        railsVersion,
+        transaction: step.transaction,
+        up: execute(step.up, "apply"),
+        down,
       });
-      versions.push(version);
-      paths.push(path);
-    }
-    const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
-    if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
-    if (plan.answers.operation === "drop_column" && dropsColumn(phase)) {
-      phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
-    }
-    phases[phase.id] = {
-      files: paths,
-      command: versions.map((v) => `bin/rails db:migrate:up VERSION=${v}`).join(" && "),
-      rollbackCommand: phase.irreversible
-        ? undefined
-        : [...versions].reverse().map((v) => `bin/rails db:migrate:down VERSION=${v}`).join(" && "),
-      notes: phaseNotes,
-    };
-  }
+      return { files: [{ path: `db/migrate/${version}_${step.slug}.rb`, content }], ref: version };
+    },
+    ({ phase, steps, paths, refs: versions }) => {
+      const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
+      if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
+      if (plan.answers.operation === "drop_column" && dropsColumn(phase)) {
+        phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
+      }
+      return {
+        files: paths,
+        command: versions.map((v) => `bin/rails db:migrate:up VERSION=${v}`).join(" && "),
+        rollbackCommand: phase.irreversible
+          ? undefined
+          : [...versions].reverse().map((v) => `bin/rails db:migrate:down VERSION=${v}`).join(" && "),
+        notes: phaseNotes,
+      };
+    },
+  );
   notes.push(`Files declare ActiveRecord::Migration[${railsVersion}]: change it to your Rails version if older.`);
   return { tool: "rails", files, phases, notes, models: snippetsBy(modelChanges(plan), railsSnippet) };
 }
