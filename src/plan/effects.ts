@@ -1,5 +1,5 @@
 /**
- * What statements do, as data (`Statement.effect`): built here where recipes build statements, read
+ * What statements do, as data (`Statement.effects`): built here where recipes build statements, read
  * here by renderers, which never parse SQL text. Phase-level facts (drops a column, validates a
  * foreign key) are derived from the statements' effects by the readers below.
  */
@@ -50,14 +50,20 @@ export const effect = {
   setting: (name: string): Of<"setting"> => ({ kind: "setting", name: name.toLowerCase() }),
 };
 
-/** The statement's effect when it is of `kind`. */
-export function effectOf<K extends StatementEffect["kind"]>(s: Statement | undefined, kind: K): Of<K> | undefined {
-  return s?.effect?.kind === kind ? (s.effect as Of<K>) : undefined;
+const isKind =
+  <K extends StatementEffect["kind"]>(kind: K) =>
+  (e: StatementEffect): e is Of<K> =>
+    e.kind === kind;
+
+/** The statement's effect when it does exactly one thing and that is of `kind` (what a tool's helper can stand for). */
+export function soleEffect<K extends StatementEffect["kind"]>(s: Statement | undefined, kind: K): Of<K> | undefined {
+  const [only, more] = s?.effects ?? [];
+  return only && !more && isKind(kind)(only) ? only : undefined;
 }
 
 /** Every effect of `kind` among the statements, in order. */
 export function effectsOf<K extends StatementEffect["kind"]>(statements: Statement[], kind: K): Of<K>[] {
-  return statements.flatMap((s) => effectOf(s, kind) ?? []);
+  return statements.flatMap((s) => (s.effects ?? []).filter(isKind(kind)));
 }
 
 /** The first phase (in order) whose statements have an effect of `kind` that passes `test`, with that effect. */

@@ -38,9 +38,10 @@ export interface Statement {
   batched?: { table: string; batchSize: number; pauseMs: number };
   /**
    * What the statement does, as data, set where it is built: renderers read this (a tool's own helper for
-   * it, a model change), never the SQL text. Absent: the statement is opaque SQL to every renderer.
+   * it, a model change), never the SQL text. Absent: the statement is opaque SQL to every renderer. Several
+   * when one statement does several things (a retry block around an ALTER and its LOCK TABLE...).
    */
-  effect?: StatementEffect;
+  effects?: StatementEffect[];
 }
 
 /** A table as effects name it: unqualified, with its schema apart. */
@@ -71,6 +72,8 @@ export type StatementEffect =
   | (TableRef & { kind: "set_not_null"; column: string })
   | (TableRef & { kind: "add_constraint"; constraint: ConstraintKind; name: string; validated: boolean })
   | (TableRef & { kind: "validate_constraint"; constraint: ConstraintKind; name: string })
+  /** A DO block that retries the statements it wraps on lock timeout or deadlock (their effects follow this one). */
+  | { kind: "lock_retry" }
   /** A session setting (SET lock_timeout ...): `name` is what it sets, lower-case. */
   | { kind: "setting"; name: string };
 

@@ -27,7 +27,7 @@ export function lockTimeout(engine: Engine, ms: number): Statement {
     lock: "none",
     rewrite: false,
     setting: true,
-    effect: effect.setting(isMysqlFamily(engine) ? "lock_wait_timeout" : "lock_timeout"),
+    effects: [effect.setting(isMysqlFamily(engine) ? "lock_wait_timeout" : "lock_timeout")],
     why: "A waiting lock request queues every later query on the table behind it; give up fast and retry instead.",
   };
 }
@@ -41,5 +41,5 @@ export function statementTimeout(engine: Engine, ms: number): Statement {
         ? `SET SESSION max_statement_time = ${ms / 1000};`
         : `SET statement_timeout = '${ms}ms';`;
   const name = engine === "mysql" ? "max_execution_time" : engine === "mariadb" ? "max_statement_time" : "statement_timeout";
-  return { sql, transaction: true, lock: "none", rewrite: false, setting: true, effect: effect.setting(name) };
+  return { sql, transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting(name)] };
 }

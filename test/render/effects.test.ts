@@ -21,10 +21,10 @@ const text = (plan: Plan, tool: Tool) => render(plan, tool).files.map((f) => f.c
 
 /** The plan with the effect of every statement matching `sql` removed; the SQL text stays as it was. */
 function withoutEffect(plan: Plan, sql: RegExp): Plan {
-  const strip = (list?: Statement[]) => list?.map(({ effect, ...s }) => (sql.test(s.sql) ? s : { ...s, effect }));
+  const strip = (list?: Statement[]) => list?.map(({ effects, ...s }) => (sql.test(s.sql) ? s : { ...s, effects }));
   const phases = plan.phases.map((p) => ({ ...p, statements: strip(p.statements)!, ...(p.rollback ? { rollback: strip(p.rollback) } : {}) }));
   const stripped = { ...plan, phases };
-  const count = (pl: Plan) => pl.phases.flatMap((p) => [...p.statements, ...(p.rollback ?? [])]).filter((s) => s.effect && sql.test(s.sql)).length;
+  const count = (pl: Plan) => pl.phases.flatMap((p) => [...p.statements, ...(p.rollback ?? [])]).filter((s) => s.effects && sql.test(s.sql)).length;
   expect(count(plan)).toBeGreaterThan(0);
   expect(count(stripped)).toBe(0);
   return stripped;
@@ -54,7 +54,7 @@ describe("create_index (plain, concurrent)", () => {
 
   it("a build that is not plain (a method) stays raw SQL although it is concurrent", () => {
     const hash = buildPlan(answers({ operation: "add_index", table: "orders", columns: [{ name: "customer_id" }], details: { method: "hash" } }));
-    expect(hash.phases[0].statements[0].effect).toMatchObject({ kind: "create_index", concurrent: true, plain: false });
+    expect(hash.phases[0].statements[0].effects).toMatchObject([{ kind: "create_index", concurrent: true, plain: false }]);
     expect(text(hash, "alembic")).not.toContain("op.create_index(");
   });
 });
@@ -103,8 +103,18 @@ describe("drop_column", () => {
   it("a MySQL drop carries the effect on the statement that drops (the CALL), not on the procedure text", () => {
     for (const engine_version of ["8.0.28", "8.4"]) {
       const mysql = buildPlan(answers({ operation: "drop_column", engine: "mysql", engine_version, table: "orders", columns: [{ name: "legacy_status" }] }));
-      const drops = mysql.phases.flatMap((p) => p.statements).filter((s) => s.effect?.kind === "drop_column");
+      const drops = mysql.phases.flatMap((p) => p.statements).filter((s) => s.effects?.some((e) => e.kind === "drop_column"));
       expect(drops.map((s) => s.sql)).toEqual([expect.stringMatching(/^(CALL |ALTER TABLE orders DROP COLUMN legacy_status)/)]);
     }
+  });
+});
+
+describe("statements that do several things", () => {
+  it("a lock-retry block carries the loop and what it wraps, so no tool helper stands for it", () => {
+    const small = buildPlan(
+      answers({ operation: "add_foreign_key", table: "orders", approx_rows: 5000, downtime_tolerance: "minutes", columns: [{ name: "customer_id" }], details: { ref_table: "customers", ref_column: "id" } }),
+    );
+    const block = small.phases.flatMap((p) => p.statements).find((s) => s.effects?.[0]?.kind === "lock_retry");
+    expect(block?.effects?.map((e) => e.kind)).toEqual(["lock_retry", "create_index", "add_constraint"]);
   });
 });

@@ -130,10 +130,12 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
             lockBoth("SHARE ROW EXCLUSIVE"),
             stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
               scan: true,
+              effects: [effect.createIndex({ table: fk.table, name: index.name, columns: [fk.column] }, { concurrent: false, plain: false })],
               why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
             }),
             stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)};`, "SHARE ROW EXCLUSIVE", both, {
               scan: true,
+              effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, true)],
               why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
             }),
           ],
@@ -170,6 +172,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       statements: [
         lockBoth("SHARE ROW EXCLUSIVE"),
         stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
+          effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, false)],
           why: "Catalog change plus the constraint triggers; no scan.",
         }),
       ],
@@ -187,7 +190,7 @@ function pgPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResult 
       statements: [
         stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
           scan: true,
-          effect: effect.validateConstraint(fk.table, "foreign_key", fk.name),
+          effects: [effect.validateConstraint(fk.table, "foreign_key", fk.name)],
           why: "The full scan happens here, without blocking the application.",
         }),
       ],
@@ -240,9 +243,9 @@ function mysqlPlan(ctx: RecipeContext, fk: FkSpec, index: IndexSpec): RecipeResu
         "With foreign_key_checks=1 MySQL can only add a foreign key with ALGORITHM=COPY, rebuilding the table while writes are " +
         "blocked. With foreign_key_checks=0 (this session only) it is an in-place metadata change. New rows are checked from then on.",
       statements: [
-        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true, effect: effect.setting("foreign_key_checks") }),
-        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable]),
-        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true, effect: effect.setting("foreign_key_checks") }),
+        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true, effects: [effect.setting("foreign_key_checks")] }),
+        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable], { effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, true)] }),
+        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true, effects: [effect.setting("foreign_key_checks")] }),
       ],
       rollback: [stmt(`ALTER TABLE ${t} DROP FOREIGN KEY ${quoteIdent("mysql", fk.name)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable])],
       checks: [

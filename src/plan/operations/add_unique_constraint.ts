@@ -9,6 +9,7 @@ import type { Recipe, RecipeResult } from "../recipe.js";
 import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
@@ -165,6 +166,7 @@ function pgUniqueConstraint(ctx: RecipeContext, u: Unique, phases: PhaseDraft[])
         statements: [
           createIndexConcurrently(index),
           stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE USING INDEX ${qname};`, "ACCESS EXCLUSIVE", [answers.table], {
+            effects: [effect.addConstraint(answers.table, "unique", name, true)],
             why: "Attaching an existing valid unique index is a catalog change: no scan, no build.",
           }),
         ],
@@ -184,6 +186,7 @@ function pgUniqueConstraint(ctx: RecipeContext, u: Unique, phases: PhaseDraft[])
         "same statement, in milliseconds, and is atomic.",
       statements: [
         stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE (${u.columns.map((c) => quoteIdent("postgresql", c)).join(", ")});`, "ACCESS EXCLUSIVE", [answers.table], {
+          effects: [effect.addConstraint(answers.table, "unique", name, true)],
           scan: true,
         }),
       ],

@@ -475,7 +475,7 @@ function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, to: str
         kind: "expand",
         why: cheap,
         statements: [
-          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, effect: effect.setting("TimeZone"), why: "The no-rewrite path only applies in UTC." }] : []),
+          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting("TimeZone")], why: "The no-rewrite path only applies in UTC." }] : []),
           stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
         ],
         rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],

@@ -75,7 +75,7 @@ export const dropColumn: Recipe = (ctx: RecipeContext) => {
   const drop = pg
     ? [
         stmt(`ALTER TABLE ${t} DROP COLUMN ${c};`, "ACCESS EXCLUSIVE", [table], {
-          effect: effect.dropColumn(table, column.name),
+          effects: [effect.dropColumn(table, column.name)],
           why: "Catalog only: the column is hidden at once and its space reclaimed by later updates and VACUUM FULL, not now.",
         }),
       ]

@@ -10,6 +10,7 @@ import { columnObjects } from "../recipes/column-objects.js";
 import type { RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
+import { effect } from "../effects.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { columnDefinition, defaultClause, defaultSql, mysqlRestatedDefinition, requireType } from "../recipes/column-defaults.js";
 import * as estimate from "../recipes/estimate.js";
@@ -187,7 +188,7 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
         ]
       : [];
   const dropOld = pg
-    ? [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column." })]
+    ? [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column.", effects: [effect.dropColumn(table, column.name)] })]
     : mysqlDropColumn(ctx, table, column.name);
   const contract = finishPhase(ctx, {
     title: `Drop the trigger and ${column.name}`,

@@ -4,6 +4,7 @@
  * non-transactional statements becomes several files; these helpers do that cut once for all.
  */
 import type { Phase, Statement } from "../../plan/model.js";
+import { soleEffect } from "../../plan/effects.js";
 
 /** Consecutive statements that run in the same transaction mode. */
 export interface Segment {
@@ -21,7 +22,7 @@ export interface Step {
 }
 
 /** What a setting sets, from its effect; a setting without one is only ever the same as itself. */
-const settingKey = (s: Statement) => (s.effect?.kind === "setting" ? s.effect.name : s.sql);
+const settingKey = (s: Statement) => soleEffect(s, "setting")?.name ?? s.sql;
 
 /**
  * Cut statements into segments by transaction mode. A setting (SET lock_timeout ...) joins the

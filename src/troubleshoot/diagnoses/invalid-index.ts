@@ -52,10 +52,10 @@ export const invalidIndex: Diagnosis = {
         kind: "expand",
         why: "An INVALID index cannot be repaired in place by re-running the migration; it must be dropped and built again. Both statements avoid blocking writes and cannot run in a transaction.",
         statements: [
-          { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effect: effect.dropIndex({ table: names.table, name: names.indexName }, true) },
-          { sql: create, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effect: effect.createIndex({ table: names.table, name: names.indexName, columns: names.columns, unique }, { concurrent: true, plain: true }) },
+          { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effects: [effect.dropIndex({ table: names.table, name: names.indexName }, true)] },
+          { sql: create, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effects: [effect.createIndex({ table: names.table, name: names.indexName, columns: names.columns, unique }, { concurrent: true, plain: true })] },
         ],
-        rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false, effect: effect.dropIndex({ table: names.table, name: names.indexName }, true) }],
+        rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false, effects: [effect.dropIndex({ table: names.table, name: names.indexName }, true)] }],
         checks: [{ description: "The index is valid", sql: validSql }],
       },
     ];

@@ -83,7 +83,7 @@ export function buildPhase(ctx: RecipeContext, mm: BigintKeyMembers): PhaseDraft
   const pt = quoteTable(ctx.engine, p.tableName);
   const conc = (sql: string, table: string, extra: Partial<Statement> = {}) => stmt(sql, "SHARE UPDATE EXCLUSIVE", [table], { transaction: false, why: "Built without blocking writes; cannot run in a transaction block.", ...extra });
   const statements: Statement[] = [conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.newName)});`, p.tableName, {
-    effect: effect.createIndex({ table: p.tableName, name: p.newKeyIndex, columns: [p.newName], unique: true }, { concurrent: true, plain: true }),
+    effects: [effect.createIndex({ table: p.tableName, name: p.newKeyIndex, columns: [p.newName], unique: true }, { concurrent: true, plain: true })],
   })];
   const rollback: Statement[] = [];
   for (const m of all(mm)) {
@@ -105,7 +105,7 @@ export function buildPhase(ctx: RecipeContext, mm: BigintKeyMembers): PhaseDraft
       stmt(`ALTER TABLE ${ct} ADD CONSTRAINT ${q(ctx, c.newFkName)} FOREIGN KEY (${q(ctx, c.newName)}) REFERENCES ${pt} (${q(ctx, p.newName)}) ${actions} NOT VALID;`, "SHARE ROW EXCLUSIVE", [c.tableName, p.tableName], {
         why: "NOT VALID: enforced for new writes at once, no scan while the strong lock is held.",
       }),
-      stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${q(ctx, c.newFkName)};`, "SHARE UPDATE EXCLUSIVE", [c.tableName], { scan: true, why: "Checks the existing rows without blocking writes.", effect: effect.validateConstraint(c.tableName, "foreign_key", c.newFkName) }),
+      stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${q(ctx, c.newFkName)};`, "SHARE UPDATE EXCLUSIVE", [c.tableName], { scan: true, why: "Checks the existing rows without blocking writes.", effects: [effect.validateConstraint(c.tableName, "foreign_key", c.newFkName)] }),
     );
     rollback.push(stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${q(ctx, c.newFkName)};`, "ACCESS EXCLUSIVE", [c.tableName, p.tableName]));
   }

@@ -108,7 +108,7 @@ export function swapRollback(ctx: RecipeContext, mm: BigintKeyMembers): Statemen
   const pt = quoteTable(ctx.engine, p.tableName);
   const oldKey = `${p.newKeyIndex.slice(0, 55)}_rollback`;
   const conc = (sql: string, name: string, column: string) =>
-    stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false, effect: effect.createIndex({ table: p.tableName, name, columns: [column], unique: true }, { concurrent: true, plain: true }) });
+    stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false, effects: [effect.createIndex({ table: p.tableName, name, columns: [column], unique: true }, { concurrent: true, plain: true })] });
   const out: Statement[] = [
     conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, oldKey)} ON ${pt} (${q(ctx, p.oldName)});`, oldKey, p.oldName),
     conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.column.name)});`, p.newKeyIndex, p.column.name),
