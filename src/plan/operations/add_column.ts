@@ -6,6 +6,7 @@
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import type { RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
@@ -65,7 +66,7 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
   const fastDefaults = ctx.caps.has("fastColumnDefault");
   const slow = cols.filter((c) => defaultSql(c.default) !== undefined && (isVolatileDefault(c) || !fastDefaults));
   const warnings = jsonWarnings(cols);
-  const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table]);
+  const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table], { effects: cols.map((c) => effect.addColumn(table, c.name)) });
   const rollback = [dropColumns(ctx, cols)];
 
   if (slow.length === 0) {
@@ -135,7 +136,7 @@ function postgres(ctx: RecipeContext, cols: Column[]): RecipeResult {
     why:
       `Adding the column with its default would rewrite the table under ACCESS EXCLUSIVE because ${reason}. Added nullable and without ` +
       "a default it is catalog only; the default is then set for new rows only.",
-    statements: [stmt(`ALTER TABLE ${t} ${clauses.join(", ")};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable and no default." }), ...setDefaults],
+    statements: [stmt(`ALTER TABLE ${t} ${clauses.join(", ")};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable and no default.", effects: cols.map((c) => effect.addColumn(table, c.name)) }), ...setDefaults],
     rollback,
     checks: [existsCheck(ctx, cols)],
     estimate: estimate.catalogOnly(ctx),
@@ -223,6 +224,7 @@ function mysql(ctx: RecipeContext, cols: Column[]): RecipeResult {
         why: "Additive: old code ignores the new column. MySQL DDL commits implicitly, so this phase is one statement.",
         statements: [
           stmt(`ALTER TABLE ${t} ${adds}, ${algo};`, lock, [table], {
+            effects: cols.map((c) => effect.addColumn(table, c.name)),
             rewrite: !instant,
             why: instant ? "Metadata only; needs a brief exclusive metadata lock." : "Rebuilds the table in place with concurrent DML allowed.",
           }),

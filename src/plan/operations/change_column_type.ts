@@ -150,7 +150,7 @@ function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: string, to: 
         why: inplace
           ? "The new length needs the same number of length bytes, so InnoDB only updates metadata; reads and writes continue."
           : "MySQL has no online path for this type change: the explicit ALGORITHM makes the cost visible.",
-        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(to)}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
+        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(to)}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace, effects: [effect.alterColumnType(table, column.name)] })],
         rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(from)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
         checks: [
           mysqlTypeCheck(table, column.name, to),
@@ -173,7 +173,7 @@ function mysqlWithForeignKeys(ctx: RecipeContext, column: Column, from: string, 
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
   const modify = (type: string) =>
-    stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(type)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true });
+    stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(type)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true, effects: [effect.alterColumnType(table, column.name)] });
   const list = fks.names.join(", ");
   const dropPhase = finishPhase(ctx, {
     title: `Drop the foreign keys on ${column.name}`,
@@ -369,13 +369,14 @@ function mysqlVerifyPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
  * The swap keeps the old column's definition as it is (only renamed), so it stays metadata-only;
  * on 5.7 CHANGE COLUMN must restate each definition exactly or it changes (and may rebuild) the column.
  */
-function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, string], b: [string, string, string]): Statement {
+function mysqlSwapAlter(ctx: RecipeContext, k: MysqlSwap, a: [string, string, string], b: [string, string, string], renames: Statement["effects"] = []): Statement {
   const [aName, aTo, aType] = a;
   const [bName, bTo, bType] = b;
   if (ctx.caps.has("renameColumnSyntax")) {
     const instantRename = ctx.caps.has("instantRenameColumn");
     const algo = instantRename ? "ALGORITHM=INSTANT" : ONLINE;
     return stmt(`ALTER TABLE ${k.t} RENAME COLUMN ${aName} TO ${aTo}, RENAME COLUMN ${bName} TO ${bTo}, ${algo};`, instantRename ? "INSTANT" : "INPLACE, LOCK=NONE", [k.table], {
+      effects: renames,
       why: "Both renames in one statement: there is no moment where the application's column name is missing. Metadata only.",
     });
   }
@@ -398,8 +399,8 @@ function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
       `One ALTER TABLE renames ${column.name} to ${oldName} and ${newName} to ${column.name}, so the application reads and writes the new type from the next query. ` +
       `The triggers are replaced right after it: the old ones name ${newName}, which no longer exists, and new ones keep ${oldName} written so a swap back loses nothing. ` +
       MYSQL_SWAP_RACE,
-    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to]), ...k.forward.drop, ...k.reverse.create],
-    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from]), ...k.reverse.drop, ...k.forward.create],
+    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], [effect.renameColumn(k.table, k.column.name, k.oldName), effect.renameColumn(k.table, k.newName, k.column.name)]), ...k.forward.drop, ...k.reverse.create],
+    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], [effect.renameColumn(k.table, k.column.name, k.newName), effect.renameColumn(k.table, k.oldName, k.column.name)]), ...k.reverse.drop, ...k.forward.create],
     checks: [mysqlTypeCheck(table, column.name, to), mysqlColumnCheck(table, oldName, true), mysqlTriggerCheck(table, k.reverseNames, true)],
     estimate: estimate.catalogOnly(ctx),
     deploy: `Watch errors for a while: code that relied on the old type may need a restart (ORMs cache column types). When satisfied, the old column ${oldName} can go.`,
@@ -476,7 +477,7 @@ function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, to: str
         why: cheap,
         statements: [
           ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting("TimeZone")], why: "The no-rewrite path only applies in UTC." }] : []),
-          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept.", effects: [effect.alterColumnType(table, column.name)] }),
         ],
         rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
         checks: [typeCheck(ctx, column.name, to)],
@@ -503,7 +504,7 @@ function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: string, to: 
         title: `Change ${column.name} to ${to} (rewrites the table)`,
         kind: "expand",
         why: "Reads and writes wait for the whole rewrite.",
-        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
+        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index.", effects: [effect.alterColumnType(table, column.name)] })],
         rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
         checks: [typeCheck(ctx, column.name, to)],
         estimate: estimate.rewrite(ctx.answers.approx_rows),
@@ -555,8 +556,8 @@ function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, l
   return [
     lockFirst,
     ...k.trigger.drop,
-    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
-    stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only.", effects: [effect.renameColumn(table, column.name, k.oldName)] }),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name.", effects: [effect.renameColumn(table, k.newName, column.name)] }),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),
     ...(defaultSql(column.default) !== undefined
       ? [

@@ -54,12 +54,12 @@ function oneStep(ctx: RecipeContext, column: Column, newName: string): RecipeRes
   let forward: Statement;
   let back: Statement;
   if (ctx.engine === "postgresql") {
-    forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." });
+    forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only.", effects: [effect.renameColumn(table, column.name, newName)] });
     back = stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o};`, "ACCESS EXCLUSIVE", [table]);
   } else if (ctx.caps.has("renameColumnSyntax")) {
     const algo = ctx.caps.has("instantRenameColumn") ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE";
     const lock = ctx.caps.has("instantRenameColumn") ? "INSTANT" : "INPLACE, LOCK=NONE";
-    forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n}, ${algo};`, lock, [table], { why: "Metadata only." });
+    forward = stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n}, ${algo};`, lock, [table], { why: "Metadata only.", effects: [effect.renameColumn(table, column.name, newName)] });
     back = stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o}, ${algo};`, lock, [table]);
   } else {
     // 5.7 has no RENAME COLUMN: CHANGE restates the whole definition.
@@ -125,8 +125,8 @@ function expandContract(ctx: RecipeContext, column: Column, newName: string): Re
   const newColumn: Column = { ...column, name: newName, default: undefined, nullable: true };
   const mysqlAdd = ctx.caps.has("instantAddColumn") ? { algo: ", ALGORITHM=INSTANT", lock: "INSTANT", rewrite: false } : { algo: ", ALGORITHM=INPLACE, LOCK=NONE", lock: "INPLACE, LOCK=NONE", rewrite: true };
   const addNew = pg
-    ? stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." })
-    : stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)}${mysqlAdd.algo};`, mysqlAdd.lock, [table], { rewrite: mysqlAdd.rewrite });
+    ? stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default.", effects: [effect.addColumn(table, newName)] })
+    : stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition(ctx.engine, newColumn)}${mysqlAdd.algo};`, mysqlAdd.lock, [table], { rewrite: mysqlAdd.rewrite, effects: [effect.addColumn(table, newName)] });
   const dropNew = pg ? [stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])] : mysqlDropColumn(ctx, table, newName);
   const trigger = pg ? renameSyncTrigger(ctx, table, column.name, newName) : mysqlTriggers(ctx, table, column.name, newName);
 

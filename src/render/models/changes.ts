@@ -1,15 +1,15 @@
 /**
  * The model change each phase asks for: what an ORM's model (Django state, Prisma schema, Drizzle
  * table, Rails' ignored columns) must say after the phase for the ORM to agree with the database.
- * Pure: read from the plan's answers and the names its SQL uses, so the names in the model are the
- * names in the database.
+ * Pure: read from the plan's answers and its statements' effects (never their SQL text), so the names
+ * in the model are the names in the database.
  *
  * Objects the model describes are tracked: the columns the application uses, indexes, unique
  * constraints and foreign keys the answers asked for. Helpers the plan adds and removes on its own
  * (the `_new`/`_old` copies behind a type change, sync triggers, the temporary NOT NULL check) are
  * not: no ORM reads them, and the plan's own files drop them again.
  */
-import type { ConstraintKind, Phase, Plan } from "../../plan/model.js";
+import type { ConstraintKind, Phase, Plan, StatementEffect } from "../../plan/model.js";
 import { bareName } from "../../plan/encode.js";
 import { dropsColumn, effectsOf, findEffect } from "../../plan/effects.js";
 import { isMysqlFamily } from "../../engines/index.js";
@@ -49,13 +49,6 @@ export interface PhaseModel {
   changes: ModelChange[];
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-/** A column name as SQL may write it: bare or double-quoted. */
-const colRe = (name: string) => `(?:${escapeRe(name)}|"${escapeRe(name.replace(/"/g, '""'))}")`;
-
-const sqlOf = (phase: Phase) => phase.statements.map((s) => s.sql).join("\n");
-const has = (phase: Phase, re: RegExp) => re.test(sqlOf(phase));
-
 /**
  * The index a phase creates. MySQL's online builds (ALTER TABLE ... ADD INDEX) have never been followed by the
  * model; that stays so here (the files are byte-identical to before), a known gap.
@@ -87,8 +80,9 @@ class Changes {
     entry.changes.push(change);
     this.out.set(phase.id, entry);
   }
-  first(re: RegExp): Phase | undefined {
-    return this.plan.phases.find((p) => has(p, re));
+  /** The first phase with an effect of `kind` that passes `test`. */
+  first<K extends StatementEffect["kind"]>(kind: K, test: (e: Extract<StatementEffect, { kind: K }>) => boolean): Phase | undefined {
+    return findEffect(this.plan.phases, kind, test)?.phase;
   }
   /** The model forgets the field before the phase that drops its column. */
   forget(f: FieldSpec): void {
@@ -121,7 +115,7 @@ export function modelChanges(plan: Plan): Map<string, PhaseModel> {
       if (field && d.new_type) changeColumnType(c, field, d.new_type);
       break;
     case "set_not_null":
-      if (field) c.at(c.first(new RegExp(String.raw`ALTER\s+COLUMN\s+${colRe(field.column)}\s+SET\s+NOT\s+NULL|MODIFY\s+(?:COLUMN\s+)?${colRe(field.column)}\s`, "i")), { kind: "alter_field", field: { ...field, nullable: false } });
+      if (field) c.at(c.first("set_not_null", (e) => e.column === field.column), { kind: "alter_field", field: { ...field, nullable: false } });
       break;
     case "add_index":
     case "add_unique_constraint":
@@ -140,9 +134,9 @@ export function modelChanges(plan: Plan): Map<string, PhaseModel> {
 }
 
 function addColumn(c: Changes, field: FieldSpec): void {
-  const added = c.first(new RegExp(String.raw`ADD\s+(?:COLUMN\s+)?(?:IF\s+NOT\s+EXISTS\s+)?${colRe(field.column)}\s`, "i"));
+  const added = c.first("add_column", (e) => e.column === field.column);
   // Added nullable and made NOT NULL in a later phase: the model follows, phase by phase.
-  const notNull = field.nullable ? undefined : c.first(new RegExp(String.raw`ALTER\s+COLUMN\s+${colRe(field.column)}\s+SET\s+NOT\s+NULL`, "i"));
+  const notNull = field.nullable ? undefined : c.first("set_not_null", (e) => e.column === field.column);
   const later = !!notNull && notNull !== added;
   c.at(added, { kind: "add_field", field: later ? { ...field, nullable: true } : field });
   if (later) c.at(notNull, { kind: "alter_field", field });
@@ -150,24 +144,23 @@ function addColumn(c: Changes, field: FieldSpec): void {
 
 function renameColumn(c: Changes, field: FieldSpec, to: string): void {
   const renamed = { ...field, column: to };
-  const inPlace = c.first(new RegExp(String.raw`RENAME\s+COLUMN\s+${colRe(field.column)}\s+TO\s+${colRe(to)}`, "i"));
+  const inPlace = c.first("rename_column", (e) => e.from === field.column && e.to === to);
   if (inPlace) {
     c.at(inPlace, { kind: "rename_field", from: field.column, field: renamed });
     return;
   }
   // Expand/contract: the new column joins the model when it is added, the old one leaves before its drop.
-  c.at(c.first(new RegExp(String.raw`ADD\s+(?:COLUMN\s+)?${colRe(to)}\s`, "i")), { kind: "add_field", field: { ...renamed, nullable: true, default: undefined } });
+  c.at(c.first("add_column", (e) => e.column === to), { kind: "add_field", field: { ...renamed, nullable: true, default: undefined } });
   c.forget(field);
-  const notNull = c.first(new RegExp(String.raw`ALTER\s+COLUMN\s+${colRe(to)}\s+SET\s+NOT\s+NULL`, "i"));
+  const notNull = c.first("set_not_null", (e) => e.column === to);
   if (notNull) c.at(notNull, { kind: "alter_field", field: { ...renamed, nullable: false } });
 }
 
 function changeColumnType(c: Changes, field: FieldSpec, type: string): void {
   // In place (ALTER COLUMN ... TYPE) or by swapping in the copy: the field's type changes in that phase.
   const swap =
-    c.first(new RegExp(String.raw`RENAME\s+COLUMN\s+${colRe(field.column + "_new")}\s+TO\s+${colRe(field.column)}`, "i")) ??
-    c.first(new RegExp(String.raw`ALTER\s+COLUMN\s+${colRe(field.column)}\s+(?:SET\s+DATA\s+)?TYPE`, "i")) ??
-    c.first(new RegExp(String.raw`MODIFY\s+(?:COLUMN\s+)?${colRe(field.column)}\s`, "i"));
+    c.first("rename_column", (e) => e.from === field.column + "_new" && e.to === field.column) ??
+    c.first("alter_column_type", (e) => e.column === field.column);
   c.at(swap, { kind: "alter_field", field: { ...field, type } });
 }
 

@@ -91,7 +91,7 @@ export function swapStatements(ctx: RecipeContext, mm: BigintKeyMembers): Statem
     if (m !== p && m.column.default !== null) out.push(...moveSequence(ctx, m, m.column.name, m.newName, "bigint"));
     out.push(
       stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.column.name)} TO ${q(ctx, m.oldName)};`, AE, [m.tableName]),
-      stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.newName)} TO ${q(ctx, m.column.name)};`, AE, [m.tableName], { why: "The application sees bigint under the same name." }),
+      stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.newName)} TO ${q(ctx, m.column.name)};`, AE, [m.tableName], { effects: [effect.renameColumn(m.tableName, m.newName, m.column.name)], why: "The application sees bigint under the same name." }),
     );
     if (!m.column.nullable) out.push(stmt(`ALTER TABLE ${t} ALTER COLUMN ${q(ctx, m.oldName)} DROP NOT NULL;`, AE, [m.tableName], { why: "Nothing writes the old column any more." }));
     for (const i of m.indexes) out.push(renameIndex(ctx, m, i.name, oldIndexName(i.name)), renameIndex(ctx, m, copyName(i.name), i.name));
