@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { PlanAnswers, Tool } from "../../src/answers/schema.js";
 import { buildPlan } from "../../src/plan/build.js";
 import { dropsColumn } from "../../src/plan/effects.js";
+import { modelChanges } from "../../src/render/models/changes.js";
 import type { Plan, Statement } from "../../src/plan/model.js";
 import { renderToolFiles } from "../../src/render/tools/index.js";
 import { fixturePlan } from "../tools/fixture.js";
@@ -117,4 +118,48 @@ describe("statements that do several things", () => {
     const block = small.phases.flatMap((p) => p.statements).find((s) => s.effects?.[0]?.kind === "lock_retry");
     expect(block?.effects?.map((e) => e.kind)).toEqual(["lock_retry", "create_index", "add_constraint"]);
   });
+});
+
+describe("model changes follow effects", () => {
+  const kinds = (plan: Plan) => [...modelChanges(plan).values()].flatMap((m) => m.changes.map((c) => c.kind));
+  const cases: { name: string; answers: PlanAnswers; sql: RegExp; kind: string }[] = [
+    { name: "add_column", answers: answers({ operation: "add_column", table: "orders", columns: [{ name: "status", type: "text" }] }), sql: /ADD COLUMN status/, kind: "add_field" },
+    {
+      name: "set_not_null (PostgreSQL)",
+      answers: answers({ operation: "set_not_null", table: "orders", columns: [{ name: "status", type: "text" }] }),
+      sql: /SET NOT NULL/,
+      kind: "alter_field",
+    },
+    {
+      name: "set_not_null (MySQL MODIFY)",
+      answers: answers({ operation: "set_not_null", engine: "mysql", engine_version: "8.4", table: "orders", columns: [{ name: "status", type: "varchar(20)" }] }),
+      sql: /MODIFY COLUMN status/,
+      kind: "alter_field",
+    },
+    {
+      name: "rename_column (in place)",
+      answers: answers({ operation: "rename_column", table: "orders", downtime_tolerance: "minutes", approx_rows: 5000, columns: [{ name: "status", type: "text" }], details: { new_name: "state" } }),
+      sql: /RENAME COLUMN status TO state/,
+      kind: "rename_field",
+    },
+    {
+      name: "change_column_type (in place)",
+      answers: answers({ operation: "change_column_type", table: "orders", columns: [{ name: "note", type: "varchar(100)" }], details: { new_type: "text" } }),
+      sql: /ALTER COLUMN note TYPE/,
+      kind: "alter_field",
+    },
+    {
+      name: "add_unique_constraint",
+      answers: answers({ operation: "add_unique_constraint", table: "orders", columns: [{ name: "code" }] }),
+      sql: /^CREATE UNIQUE INDEX/,
+      kind: "add_index",
+    },
+  ];
+  for (const t of cases) {
+    it(`${t.name}: a ${t.kind} where the effect is; none once the same SQL has no effect`, () => {
+      const plan = buildPlan(t.answers);
+      expect(kinds(plan)).toContain(t.kind);
+      expect(kinds(withoutEffect(plan, t.sql))).not.toContain(t.kind);
+    });
+  }
 });
