@@ -34,12 +34,11 @@ export function lockTimeout(engine: Engine, ms: number): Statement {
 
 /** The statement that caps how long one statement may run. */
 export function statementTimeout(engine: Engine, ms: number): Statement {
-  const sql =
+  const [name, sql] =
     engine === "mysql"
-      ? `SET SESSION max_execution_time = ${ms};`
+      ? ["max_execution_time", `SET SESSION max_execution_time = ${ms};`]
       : engine === "mariadb"
-        ? `SET SESSION max_statement_time = ${ms / 1000};`
-        : `SET statement_timeout = '${ms}ms';`;
-  const name = engine === "mysql" ? "max_execution_time" : engine === "mariadb" ? "max_statement_time" : "statement_timeout";
+        ? ["max_statement_time", `SET SESSION max_statement_time = ${ms / 1000};`]
+        : ["statement_timeout", `SET statement_timeout = '${ms}ms';`];
   return { sql, transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting(name)] };
 }

@@ -115,7 +115,11 @@ export function phaseSteps(phase: Phase, opts: { isolate?: boolean } = {}): { st
 /** Phases that carry SQL, in order; deploy-only phases produce no file. */
 export const sqlPhases = (phases: Phase[]) => phases.filter((p) => p.statements.length > 0);
 
-/** A statement with its own semicolons inside (DO block, function body) that a naive splitter would cut. */
+/**
+ * A statement with its own semicolons inside (DO block, function body) that a naive splitter would cut. This reads
+ * the text on purpose: it predicts what the tool's own splitter (goose, the mysql client) does with that text, a
+ * lexical fact about the SQL, not what the statement does (that is `Statement.effects`).
+ */
 export const isBlock = (sql: string) => /\$[A-Za-z_]*\$/.test(sql) || sql.replace(/;\s*$/, "").includes(";");
 
 /** Ensure one trailing semicolon. */
