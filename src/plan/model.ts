@@ -36,7 +36,46 @@ export interface Statement {
   guard?: boolean;
   /** A batched data change: repeat until no rows are left (the SQL is one complete, resumable run). */
   batched?: { table: string; batchSize: number; pauseMs: number };
+  /**
+   * What the statement does, as data, set where it is built: renderers read this (a tool's own helper for
+   * it, a model change), never the SQL text. Absent: the statement is opaque SQL to every renderer. Several
+   * when one statement does several things (a retry block around an ALTER and its LOCK TABLE...).
+   */
+  effects?: StatementEffect[];
 }
+
+/** A table as effects name it: unqualified, with its schema apart. */
+export interface TableRef {
+  table: string;
+  schema?: string;
+}
+
+export type ConstraintKind = "foreign_key" | "unique" | "check" | "not_null" | "primary_key" | "exclusion";
+
+export type StatementEffect =
+  | (TableRef & {
+      kind: "create_index";
+      name: string;
+      columns: string[];
+      unique: boolean;
+      concurrent: boolean;
+      /** Columns only: no expression, method, predicate, INCLUDE or IF NOT EXISTS (what tool helpers express exactly). */
+      plain: boolean;
+    })
+  | (TableRef & { kind: "drop_index"; name: string; concurrent: boolean })
+  | (TableRef & { kind: "add_column"; column: string })
+  | (TableRef & { kind: "drop_column"; column: string })
+  | (TableRef & { kind: "rename_column"; from: string; to: string })
+  /** The column's type changes in place (ALTER COLUMN ... TYPE, MODIFY). */
+  | (TableRef & { kind: "alter_column_type"; column: string })
+  /** The column becomes NOT NULL (SET NOT NULL, MODIFY ... NOT NULL). */
+  | (TableRef & { kind: "set_not_null"; column: string })
+  | (TableRef & { kind: "add_constraint"; constraint: ConstraintKind; name: string; validated: boolean })
+  | (TableRef & { kind: "validate_constraint"; constraint: ConstraintKind; name: string })
+  /** A DO block that retries the statements it wraps on lock timeout or deadlock (their effects follow this one). */
+  | { kind: "lock_retry" }
+  /** A session setting (SET lock_timeout ...): `name` is what it sets, lower-case. */
+  | { kind: "setting"; name: string };
 
 export interface Check {
   /** What the check proves, in words. */

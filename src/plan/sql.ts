@@ -4,6 +4,7 @@ import type { Statement } from "./model.js";
 import { sqlIdent, sqlTable } from "./encode.js";
 import { deriveName } from "./names.js";
 import { isMysqlFamily } from "../engines/index.js";
+import { effect } from "./effects.js";
 
 /** Quote a name for the engine when it needs it: `"order"`, `"createdAt"`, `` `rank` `` (encode.ts). */
 export const quoteIdent = (engine: Engine, name: string): string => sqlIdent(engine, name);
@@ -26,17 +27,18 @@ export function lockTimeout(engine: Engine, ms: number): Statement {
     lock: "none",
     rewrite: false,
     setting: true,
+    effects: [effect.setting(isMysqlFamily(engine) ? "lock_wait_timeout" : "lock_timeout")],
     why: "A waiting lock request queues every later query on the table behind it; give up fast and retry instead.",
   };
 }
 
 /** The statement that caps how long one statement may run. */
 export function statementTimeout(engine: Engine, ms: number): Statement {
-  const sql =
+  const [name, sql] =
     engine === "mysql"
-      ? `SET SESSION max_execution_time = ${ms};`
+      ? ["max_execution_time", `SET SESSION max_execution_time = ${ms};`]
       : engine === "mariadb"
-        ? `SET SESSION max_statement_time = ${ms / 1000};`
-        : `SET statement_timeout = '${ms}ms';`;
-  return { sql, transaction: true, lock: "none", rewrite: false, setting: true };
+        ? ["max_statement_time", `SET SESSION max_statement_time = ${ms / 1000};`]
+        : ["statement_timeout", `SET statement_timeout = '${ms}ms';`];
+  return { sql, transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting(name)] };
 }

@@ -3,29 +3,11 @@
  * relative to the project root, with `/`, a few levels deep.
  */
 import type { Tool } from "../answers/schema.js";
-
-const has = (files: string[], re: RegExp) => files.some((f) => re.test(f));
-
-/** In order of how specific the evidence is: a framework's own file beats a generic folder. */
-const RULES: [Tool, (files: string[]) => boolean][] = [
-  ["alembic", (f) => has(f, /^alembic\.ini$/) || (has(f, /^[^/]+\/env\.py$/) && has(f, /^[^/]+\/versions\//))],
-  ["django", (f) => has(f, /^manage\.py$/) && has(f, /(^|\/)migrations\/__init__\.py$/)],
-  ["rails", (f) => has(f, /^Gemfile$/) && has(f, /^db\/migrate\//)],
-  ["knex", (f) => has(f, /^knexfile\.(js|cjs|mjs|ts)$/)],
-  ["prisma", (f) => has(f, /^prisma\/schema\.prisma$/)],
-  ["drizzle", (f) => has(f, /^drizzle\.config\.(js|cjs|mjs|ts|json)$/)],
-  ["flyway", (f) => has(f, /^(conf\/)?flyway\.(conf|toml)$/)],
-  ["liquibase", (f) => has(f, /^liquibase\.properties$/) || has(f, /^([^/]+\/)*?(db\.)?changelog(-master)?\.(xml|ya?ml|json)$/)],
-  ["sqitch", (f) => has(f, /^sqitch\.plan$/)],
-  ["node-pg-migrate", (f) => has(f, /^migrations\/\d+_[^/]+\.(js|cjs|mjs|ts)$/)],
-  ["dbmate", (f) => has(f, /^db\/migrations\/\d+_[^/]+\.sql$/)],
-  ["goose", (f) => has(f, /^(db\/)?migrations\/\d+_[^/]+\.sql$/) && !has(f, /\.(up|down)\.sql$/)],
-  ["golang-migrate", (f) => has(f, /^(db\/)?migrations\/\d+_[^/]+\.(up|down)\.sql$/)],
-];
+import { DETECTION_ORDER, TOOL_MODULES } from "../tools/index.js";
 
 /** The tool the project's files point to, or null when none does. */
 export function detectTool(files: string[]): Tool | null {
-  for (const [tool, test] of RULES) if (test(files)) return tool;
+  for (const tool of DETECTION_ORDER) if (TOOL_MODULES[tool].detect?.(files)) return tool;
   return null;
 }
 

@@ -4,7 +4,7 @@
  */
 import { mdCode, mdFence, mdText, oneLine } from "../plan/encode.js";
 import type { Phase, Plan, Statement } from "../plan/model.js";
-import type { ToolOutput } from "./types.js";
+import type { ModelSnippet, PhaseFiles, ToolOutput } from "./types.js";
 import { thousands } from "../plan/format.js";
 import { DEADLOCK_RUNBOOK } from "../plan/recipes/statements.js";
 import { guardedBy } from "../plan/guards.js";
@@ -109,44 +109,7 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
     for (const s of phase.statements) out.push(fence(s.sql), statementNote(s));
   }
   if (phase.estimate) out.push("### How long it may take", phase.estimate);
-
-  // A deploy phase has files too when the tool's model state moves with it (a Django state-only migration).
-  if (phase.statements.length || files) {
-    out.push("### How to run it");
-    if (files) {
-      const lines = [`- Files: ${files.files.map((f) => `\`${f}\``).join(", ")}`, `- Command: \`${files.command}\``];
-      const guard = guardedBy(plan.phases, phase, plan.engine);
-      if (guard)
-        lines.push(
-          `- The file starts with a guard: it re-runs the checks of phase ${guard.id} and stops with the failing check's description, before any change, if that phase is not complete.`,
-        );
-      for (const note of files.notes ?? []) lines.push(`- ${note}`);
-      out.push(lines.join("\n"));
-    } else {
-      out.push(
-        "Run the statements in order. Statements marked _outside a transaction block_ must run on their own in autocommit mode " +
-          "(not wrapped in BEGIN/COMMIT); the others can run together in one transaction.",
-      );
-    }
-    if (phase.statements.some((s) => s.batched)) {
-      out.push("Batched statements are safe to re-run: each batch only touches rows that still need it.");
-    }
-  }
-
-  if (phase.external) {
-    const x = phase.external;
-    out.push(
-      `### How to run it (with ${x.tool})`,
-      [
-        "Set MYSQL_HOST, MYSQL_USER" + (x.rehearse.includes("$MYSQL_DATABASE") ? " and MYSQL_DATABASE" : "") + " first. The rehearsal changes nothing:",
-        fence(x.rehearse, "sh"),
-        "Only when it succeeded, the real run:",
-        fence(x.execute, "sh"),
-      ].join("\n\n"),
-      "### Cut-over",
-      mdText(x.cutOver),
-    );
-  }
+  out.push(...howToRun(plan, phase, files), ...externalRun(phase));
 
   if (phase.checks.length) {
     out.push("### Checks", "Run each query after the phase; every one must return `ok = true` before you go on.");
@@ -154,19 +117,67 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
   }
   if (phase.onLockTimeout) out.push("### If the lock timeout fires", phase.onLockTimeout);
   if (phase.deploy) out.push("### Deploy before the next phase", oneLine(phase.deploy));
-  const model = tool?.models?.[phase.id];
-  if (model) {
+  out.push(...modelChange(phase, tool?.models?.[phase.id]), ...rollbackSection(phase, files));
+  return out.join("\n\n");
+}
+
+/** How to run the phase: the tool's files and command, or the statements by hand. */
+function howToRun(plan: Plan, phase: Phase, files: PhaseFiles | undefined): string[] {
+  // A deploy phase has files too when the tool's model state moves with it (a Django state-only migration).
+  if (!phase.statements.length && !files) return [];
+  const out = ["### How to run it"];
+  if (files) {
+    const lines = [`- Files: ${files.files.map((f) => `\`${f}\``).join(", ")}`, `- Command: \`${files.command}\``];
+    const guard = guardedBy(plan.phases, phase, plan.engine);
+    if (guard)
+      lines.push(
+        `- The file starts with a guard: it re-runs the checks of phase ${guard.id} and stops with the failing check's description, before any change, if that phase is not complete.`,
+      );
+    for (const note of files.notes ?? []) lines.push(`- ${note}`);
+    out.push(lines.join("\n"));
+  } else {
     out.push(
-      "### Change the model",
-      (phase.statements.length
-        ? `Once this phase has run, change ${mdCode(model.file)} to match the database (ship it with the next deploy):`
-        : `Make this change in ${mdCode(model.file)} and ship it with this deploy:`) +
-        (model.lang === "diff" ? " lines with `+` are added, lines with `-` removed; the others show where." : ""),
-      mdFence(model.text, model.lang),
+      "Run the statements in order. Statements marked _outside a transaction block_ must run on their own in autocommit mode " +
+        "(not wrapped in BEGIN/COMMIT); the others can run together in one transaction.",
     );
   }
+  if (phase.statements.some((s) => s.batched)) {
+    out.push("Batched statements are safe to re-run: each batch only touches rows that still need it.");
+  }
+  return out;
+}
 
-  out.push("### Rollback");
+/** A rebuild run by gh-ost or pt-online-schema-change: rehearsal, real run, cut-over. */
+function externalRun(phase: Phase): string[] {
+  const x = phase.external;
+  if (!x) return [];
+  return [
+    `### How to run it (with ${x.tool})`,
+    [
+      "Set MYSQL_HOST, MYSQL_USER" + (x.rehearse.includes("$MYSQL_DATABASE") ? " and MYSQL_DATABASE" : "") + " first. The rehearsal changes nothing:",
+      fence(x.rehearse, "sh"),
+      "Only when it succeeded, the real run:",
+      fence(x.execute, "sh"),
+    ].join("\n\n"),
+    "### Cut-over",
+    mdText(x.cutOver),
+  ];
+}
+
+function modelChange(phase: Phase, model: ModelSnippet | undefined): string[] {
+  if (!model) return [];
+  return [
+    "### Change the model",
+    (phase.statements.length
+      ? `Once this phase has run, change ${mdCode(model.file)} to match the database (ship it with the next deploy):`
+      : `Make this change in ${mdCode(model.file)} and ship it with this deploy:`) +
+      (model.lang === "diff" ? " lines with `+` are added, lines with `-` removed; the others show where." : ""),
+    mdFence(model.text, model.lang),
+  ];
+}
+
+function rollbackSection(phase: Phase, files: PhaseFiles | undefined): string[] {
+  const out = ["### Rollback"];
   if (phase.irreversible) {
     out.push(`**Irreversible:** ${oneLine(phase.irreversible)}`);
   } else if (phase.external) {
@@ -188,7 +199,7 @@ function phaseSection(plan: Plan, phase: Phase, index: number, tool?: ToolOutput
       );
     }
   }
-  return out.join("\n\n");
+  return out;
 }
 
 function glossary(plan: Plan): string {

@@ -5,8 +5,9 @@
  */
 import type { PlanAnswers, Tool } from "../../src/answers/schema.js";
 import type { Plan, Statement } from "../../src/plan/model.js";
+import { effect } from "../../src/plan/effects.js";
 
-const lockTimeout: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true };
+const lockTimeout: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting("lock_timeout")] };
 
 export const SETUP_SQL = `
 CREATE TABLE orders (id bigserial PRIMARY KEY, customer_id bigint, legacy_status text);
@@ -43,7 +44,7 @@ export function fixturePlan(tool: Tool = "raw-sql", operation: PlanAnswers["oper
         kind: "expand",
         why: "A nullable column without a default is a catalog change.",
         statements: [lockTimeout, { sql: "ALTER TABLE orders ADD COLUMN status text;", transaction: true, lock: "ACCESS EXCLUSIVE", lockedTables: ["orders"], rewrite: false }],
-        rollback: [lockTimeout, { sql: "ALTER TABLE orders DROP COLUMN status;", transaction: true, lock: "ACCESS EXCLUSIVE", lockedTables: ["orders"], rewrite: false }],
+        rollback: [lockTimeout, { sql: "ALTER TABLE orders DROP COLUMN status;", transaction: true, lock: "ACCESS EXCLUSIVE", lockedTables: ["orders"], rewrite: false, effects: [effect.dropColumn("orders", "status")] }],
         checks: [
           {
             description: "status exists",
@@ -58,9 +59,9 @@ export function fixturePlan(tool: Tool = "raw-sql", operation: PlanAnswers["oper
         why: "CONCURRENTLY does not block writes but cannot run in a transaction.",
         statements: [
           lockTimeout,
-          { sql: "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);", transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: ["orders"], rewrite: false },
+          { sql: "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_status_idx ON orders (status);", transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: ["orders"], rewrite: false, effects: [effect.createIndex({ table: "orders", name: "orders_status_idx", columns: ["status"] }, { concurrent: true, plain: false })] },
         ],
-        rollback: [lockTimeout, { sql: "DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;", transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: ["orders"], rewrite: false }],
+        rollback: [lockTimeout, { sql: "DROP INDEX CONCURRENTLY IF EXISTS orders_status_idx;", transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: ["orders"], rewrite: false, effects: [effect.dropIndex({ table: "orders", name: "orders_status_idx" }, true)] }],
         checks: [
           {
             description: "the index is valid",
@@ -116,7 +117,7 @@ export function fixturePlan(tool: Tool = "raw-sql", operation: PlanAnswers["oper
         title: "Drop legacy_status",
         kind: "contract",
         why: "Nothing reads it any more.",
-        statements: [lockTimeout, { sql: "ALTER TABLE orders DROP COLUMN legacy_status;", transaction: true, lock: "ACCESS EXCLUSIVE", lockedTables: ["orders"], rewrite: false }],
+        statements: [lockTimeout, { sql: "ALTER TABLE orders DROP COLUMN legacy_status;", transaction: true, lock: "ACCESS EXCLUSIVE", lockedTables: ["orders"], rewrite: false, effects: [effect.dropColumn("orders", "legacy_status")] }],
         irreversible: "the data in legacy_status is gone once the column is dropped",
         checks: [
           {

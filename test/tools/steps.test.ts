@@ -1,9 +1,10 @@
 /** Cutting a phase into files: modes, settings carried along, and downs that replay in order. */
 import { describe, expect, it } from "vitest";
 import type { Phase, Statement } from "../../src/plan/model.js";
+import { effect } from "../../src/plan/effects.js";
 import { isBlock, isolateNonTransactional, pairSteps, phaseSteps, segments } from "../../src/render/tools/steps.js";
 
-const set: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true };
+const set: Statement = { sql: "SET lock_timeout = '200ms';", transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting("lock_timeout")] };
 const tx = (sql: string): Statement => ({ sql, transaction: true, lock: "ACCESS EXCLUSIVE", rewrite: false });
 const noTx = (sql: string): Statement => ({ sql, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false });
 const sqls = (seg: { statements: Statement[] } | null) => seg?.statements.map((s) => s.sql) ?? null;
@@ -21,6 +22,13 @@ describe("segments", () => {
     const longer: Statement = { ...set, sql: "SET lock_timeout = '5s';" };
     const segs = segments([set, tx("ALTER A;"), longer, noTx("CREATE INDEX CONCURRENTLY i;")]);
     expect(sqls(segs[1])).toEqual(["SET lock_timeout = '5s';", "CREATE INDEX CONCURRENTLY i;"]);
+  });
+
+  it("knows a setting by its effect, not its text: without one, a new value does not replace the carried one", () => {
+    const { effects: _, ...bare } = set;
+    const longer: Statement = { ...bare, sql: "SET lock_timeout = '5s';" };
+    const segs = segments([set, tx("ALTER A;"), longer, noTx("CREATE INDEX CONCURRENTLY i;")]);
+    expect(sqls(segs[1])).toEqual([set.sql, "SET lock_timeout = '5s';", "CREATE INDEX CONCURRENTLY i;"]);
   });
 
   it("isolating puts each non-transactional statement alone and reports the settings it dropped", () => {

@@ -18,6 +18,7 @@ import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import type { Statement } from "../model.js";
 import type { Dialect } from "../../engines/index.js";
 import { thousands } from "../format.js";
+import { effect } from "../effects.js";
 
 type Ctx<D extends Dialect = Dialect> = RecipeContext<"add_column", D>;
 
@@ -79,7 +80,7 @@ function postgres(ctx: Ctx<"postgresql">, cols: Column[]): RecipeResult {
   const fastDefaults = ctx.caps.has("fastColumnDefault");
   const slow = cols.filter((c) => defaultSql(c.default) !== undefined && (isVolatileDefault(c) || !fastDefaults));
   const warnings = jsonWarnings(cols);
-  const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table]);
+  const addAll = stmt(`ALTER TABLE ${t} ${cols.map((c, i) => `ADD COLUMN ${columnDefinition(ctx.engine, c, { index: i })}`).join(", ")};`, "ACCESS EXCLUSIVE", [table], { effects: cols.map((c) => effect.addColumn(table, c.name)) });
   const add: PgAdd = { table, t, cols, addAll, rollback: [dropColumns(ctx, cols)], warnings };
   if (slow.length === 0) return pgCatalogOnly(ctx, add);
   const reason = slow.some((c) => isVolatileDefault(c))
@@ -154,7 +155,7 @@ function pgExpandBackfill(ctx: Ctx<"postgresql">, { table, t, cols, rollback, wa
     why:
       `Adding the column with its default would rewrite the table under ACCESS EXCLUSIVE because ${reason}. Added nullable and without ` +
       "a default it is catalog only; the default is then set for new rows only.",
-    statements: [stmt(`ALTER TABLE ${t} ${clauses.join(", ")};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable and no default." }), ...setDefaults],
+    statements: [stmt(`ALTER TABLE ${t} ${clauses.join(", ")};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable and no default.", effects: cols.map((c) => effect.addColumn(table, c.name)) }), ...setDefaults],
     rollback,
     checks: [existsCheck(ctx, cols)],
     estimate: estimate.catalogOnly(ctx),
@@ -242,6 +243,7 @@ function mysql(ctx: Ctx<"mysql">, cols: Column[]): RecipeResult {
         why: "Additive: old code ignores the new column. MySQL DDL commits implicitly, so this phase is one statement.",
         statements: [
           stmt(`ALTER TABLE ${t} ${adds}, ${algo};`, lock, [table], {
+            effects: cols.map((c) => effect.addColumn(table, c.name)),
             rewrite: !instant,
             why: instant ? "Metadata only; needs a brief exclusive metadata lock." : "Rebuilds the table in place with concurrent DML allowed.",
           }),

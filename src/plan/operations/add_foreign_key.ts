@@ -11,6 +11,7 @@ import type { RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
@@ -164,10 +165,12 @@ function pgOneStep(ctx: Ctx<"postgresql">, { fk, index, t, both, lockBoth, drop,
           lockBoth("SHARE ROW EXCLUSIVE"),
           stmt(`CREATE INDEX IF NOT EXISTS ${quoteIdent("postgresql", index.name)} ON ${t} (${quoteIdent("postgresql", fk.column)});`, "SHARE", [fk.table], {
             scan: true,
+            effects: [effect.createIndex({ table: fk.table, name: index.name, columns: [fk.column] }, { concurrent: false, plain: false })],
             why: "A plain build (SHARE, writes wait briefly); IF NOT EXISTS because a plain build cannot leave an INVALID index.",
           }),
           stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)};`, "SHARE ROW EXCLUSIVE", both, {
             scan: true,
+            effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, true)],
             why: "Validates every row while holding SHARE ROW EXCLUSIVE on both tables.",
           }),
         ],
@@ -207,6 +210,7 @@ function pgNotValidPhase(ctx: Ctx<"postgresql">, { fk, t, both, lockBoth, drop }
     statements: [
       lockBoth("SHARE ROW EXCLUSIVE"),
       stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)} NOT VALID;`, "SHARE ROW EXCLUSIVE", both, {
+        effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, false)],
         why: "Catalog change plus the constraint triggers; no scan.",
       }),
     ],
@@ -227,6 +231,7 @@ function pgValidatePhase(ctx: Ctx<"postgresql">, { fk, t, exists }: PgKey): Phas
     statements: [
       stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent("postgresql", fk.name)};`, "SHARE UPDATE EXCLUSIVE", [fk.table], {
         scan: true,
+        effects: [effect.validateConstraint(fk.table, "foreign_key", fk.name)],
         why: "The full scan happens here, without blocking the application.",
       }),
     ],
@@ -270,9 +275,9 @@ function mysqlPlan(ctx: Ctx<"mysql">, { fk, index }: { fk: FkSpec; index: IndexS
         "With foreign_key_checks=1 MySQL can only add a foreign key with ALGORITHM=COPY, rebuilding the table while writes are " +
         "blocked. With foreign_key_checks=0 (this session only) it is an in-place metadata change. New rows are checked from then on.",
       statements: [
-        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true }),
-        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable]),
-        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true }),
+        stmt("SET SESSION foreign_key_checks = 0;", "none", [], { setting: true, effects: [effect.setting("foreign_key_checks")] }),
+        stmt(`ALTER TABLE ${t} ADD ${fkClause(ctx, fk)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable], { effects: [effect.addConstraint(fk.table, "foreign_key", fk.name, true)] }),
+        stmt("SET SESSION foreign_key_checks = 1;", "none", [], { setting: true, effects: [effect.setting("foreign_key_checks")] }),
       ],
       rollback: [stmt(`ALTER TABLE ${t} DROP FOREIGN KEY ${quoteIdent("mysql", fk.name)}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [fk.table, fk.refTable])],
       checks: [

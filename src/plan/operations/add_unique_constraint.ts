@@ -10,6 +10,7 @@ import type { RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
+import { effect } from "../effects.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import {
   concurrentIndexWarnings,
@@ -168,6 +169,7 @@ function pgUniqueConstraint(ctx: Ctx<"postgresql">, u: Unique, phases: PhaseDraf
         statements: [
           createIndexConcurrently(index),
           stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE USING INDEX ${qname};`, "ACCESS EXCLUSIVE", [answers.table], {
+            effects: [effect.addConstraint(answers.table, "unique", name, true)],
             why: "Attaching an existing valid unique index is a catalog change: no scan, no build.",
           }),
         ],
@@ -187,6 +189,7 @@ function pgUniqueConstraint(ctx: Ctx<"postgresql">, u: Unique, phases: PhaseDraf
         "same statement, in milliseconds, and is atomic.",
       statements: [
         stmt(`ALTER TABLE ${table} ADD CONSTRAINT ${qname} UNIQUE (${u.columns.map((c) => quoteIdent("postgresql", c)).join(", ")});`, "ACCESS EXCLUSIVE", [answers.table], {
+          effects: [effect.addConstraint(answers.table, "unique", name, true)],
           scan: true,
         }),
       ],

@@ -13,6 +13,7 @@ import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
+import { effect } from "../effects.js";
 
 export function archiveName(table: string, column: string): string {
   const name = constraintName(bareName(table), column, "archive");
@@ -49,8 +50,9 @@ interface DropDialect {
 const POSTGRESQL: DropDialect = {
   copyLock: "ACCESS SHARE",
   copyDropLock: "ACCESS EXCLUSIVE",
-  drop: (_ctx, { t, c, table }) => [
+  drop: (_ctx, { t, c, table, column }) => [
     stmt(`ALTER TABLE ${t} DROP COLUMN ${c};`, "ACCESS EXCLUSIVE", [table], {
+      effects: [effect.dropColumn(table, column.name)],
       why: "Catalog only: the column is hidden at once and its space reclaimed by later updates and VACUUM FULL, not now.",
     }),
   ],

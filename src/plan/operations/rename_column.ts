@@ -20,6 +20,7 @@ import { mysqlRenameSyncTriggers } from "../recipes/mysql-sync-trigger.js";
 import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../recipes/statements.js";
 import type { Statement } from "../model.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
+import { effect } from "../effects.js";
 
 type Ctx = RecipeContext<"rename_column">;
 
@@ -84,12 +85,12 @@ interface RenameDialect {
 const POSTGRESQL: RenameDialect = {
   columnExistsSql: (table, name, exists) =>
     `SELECT count(*) = ${exists ? 1 : 0} AS ok FROM pg_attribute WHERE attrelid = ${regclass("postgresql", table)} AND attname = ${literal(name)} AND NOT attisdropped;`,
-  renameInPlace: (_ctx, { t, o, n, table }) => ({
-    forward: stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
+  renameInPlace: (_ctx, { t, o, n, table, column, newName }) => ({
+    forward: stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only.", effects: [effect.renameColumn(table, column.name, newName)] }),
     back: stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o};`, "ACCESS EXCLUSIVE", [table]),
   }),
   addNew: (_ctx, { t, table, newColumn }) =>
-    stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition("postgresql", newColumn)};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default." }),
+    stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition("postgresql", newColumn)};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only: nullable, no default.", effects: [effect.addColumn(table, newColumn.name)] }),
   dropNew: (_ctx, { t, n, table }) => [stmt(`ALTER TABLE ${t} DROP COLUMN IF EXISTS ${n};`, "ACCESS EXCLUSIVE", [table])],
   syncTrigger: (ctx, { table, column, newName }) => renameSyncTrigger(ctx, table, column.name, newName),
   differs: ({ n, o }) => `${n} IS DISTINCT FROM ${o}`,
@@ -97,7 +98,7 @@ const POSTGRESQL: RenameDialect = {
     stmt(`ALTER TABLE ${t} ALTER COLUMN ${n} SET DEFAULT ${defaultClause("postgresql", column)};`, "ACCESS EXCLUSIVE", [table], {
       why: "The old column's default moves to the new one now that nothing writes the old name.",
     }),
-  dropOld: (_ctx, { t, o, table }) => [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column." })],
+  dropOld: (_ctx, { t, o, table, column }) => [stmt(`ALTER TABLE ${t} DROP COLUMN ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only; the data is a copy of the new column.", effects: [effect.dropColumn(table, column.name)] })],
   objects: (ctx, { table, column, newName }) => (ctx.snapshot ? columnObjects(ctx, table, column.name, newName) : undefined),
   warnings: [],
 };
@@ -108,7 +109,7 @@ const MYSQL: RenameDialect = {
   renameInPlace: mysqlRenameInPlace,
   addNew: (ctx, { t, table, newColumn }) => {
     const add = ctx.caps.has("instantAddColumn") ? { algo: ", ALGORITHM=INSTANT", lock: "INSTANT", rewrite: false } : { algo: ", ALGORITHM=INPLACE, LOCK=NONE", lock: "INPLACE, LOCK=NONE", rewrite: true };
-    return stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition("mysql", newColumn)}${add.algo};`, add.lock, [table], { rewrite: add.rewrite });
+    return stmt(`ALTER TABLE ${t} ADD COLUMN ${columnDefinition("mysql", newColumn)}${add.algo};`, add.lock, [table], { rewrite: add.rewrite, effects: [effect.addColumn(table, newColumn.name)] });
   },
   dropNew: (ctx, { table, newName }) => mysqlDropColumn(ctx, table, newName),
   syncTrigger: (_ctx, { table, column, newName }) => mysqlRenameSyncTriggers(table, column.name, newName),
@@ -128,12 +129,12 @@ function columnExists(dialect: RenameDialect, table: string, name: string, exist
 }
 
 /** MySQL 8: RENAME COLUMN (instant where the version allows); 5.7 has none, and CHANGE restates the whole definition. */
-function mysqlRenameInPlace(ctx: Ctx, { t, o, n, table, column }: Rename): { forward: Statement; back: Statement } {
+function mysqlRenameInPlace(ctx: Ctx, { t, o, n, table, column, newName }: Rename): { forward: Statement; back: Statement } {
   if (ctx.caps.has("renameColumnSyntax")) {
     const algo = ctx.caps.has("instantRenameColumn") ? "ALGORITHM=INSTANT" : "ALGORITHM=INPLACE, LOCK=NONE";
     const lock = ctx.caps.has("instantRenameColumn") ? "INSTANT" : "INPLACE, LOCK=NONE";
     return {
-      forward: stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n}, ${algo};`, lock, [table], { why: "Metadata only." }),
+      forward: stmt(`ALTER TABLE ${t} RENAME COLUMN ${o} TO ${n}, ${algo};`, lock, [table], { why: "Metadata only.", effects: [effect.renameColumn(table, column.name, newName)] }),
       back: stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${o}, ${algo};`, lock, [table]),
     };
   }

@@ -12,6 +12,7 @@ import { derived, renameRefs } from "./column-swap/refs.js";
 import { findTable, type TableInfo } from "../../schema/model.js";
 import * as estimate from "./estimate.js";
 import { finishPhase, literal, stmt, type PhaseDraft } from "./statements.js";
+import { effect } from "../effects.js";
 
 export interface ColumnObjects {
   /** The build phase (absent when nothing hangs on the column). */
@@ -64,7 +65,7 @@ function copyObjects(ctx: RecipeContext, table: TableInfo, tableName: string, co
     const body = k.kind === "check" ? renameRefs(def, column, n) : def.replace(/^FOREIGN KEY \(([^)]*)\)/, (_, cols: string) => `FOREIGN KEY (${renameRefs(cols, column, n)})`);
     statements.push(
       stmt(`ALTER TABLE ${t} ADD CONSTRAINT ${q(name)} ${body} NOT VALID;`, k.kind === "check" ? "ACCESS EXCLUSIVE" : "SHARE ROW EXCLUSIVE", [tableName], { why: "NOT VALID: no scan under the lock." }),
-      stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(name)};`, "SHARE UPDATE EXCLUSIVE", [tableName], { scan: true, why: "Checks existing rows without blocking writes." }),
+      stmt(`ALTER TABLE ${t} VALIDATE CONSTRAINT ${q(name)};`, "SHARE UPDATE EXCLUSIVE", [tableName], { scan: true, why: "Checks existing rows without blocking writes.", effects: [effect.validateConstraint(tableName, k.kind, name)] }),
     );
     rollback.unshift(stmt(`ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${q(name)};`, "ACCESS EXCLUSIVE", [tableName]));
     copied.push({ table: tableName, original: k.name, copy: name, index: false });
@@ -156,7 +157,7 @@ export function swappedColumnObjects(ctx: RecipeContext, k: { table: string; col
     const child = quoteTable(ctx.engine, f.table);
     copies.statements.push(
       stmt(`ALTER TABLE ${child} ADD CONSTRAINT ${q(name)} ${body} NOT VALID;`, "SHARE ROW EXCLUSIVE", [f.table, tableName], { why: `A copy of ${f.name} that references ${newColumn}; NOT VALID: no scan under the lock.` }),
-      stmt(`ALTER TABLE ${child} VALIDATE CONSTRAINT ${q(name)};`, "SHARE UPDATE EXCLUSIVE", [f.table], { scan: true, why: "Checks existing rows without blocking writes." }),
+      stmt(`ALTER TABLE ${child} VALIDATE CONSTRAINT ${q(name)};`, "SHARE UPDATE EXCLUSIVE", [f.table], { scan: true, why: "Checks existing rows without blocking writes.", effects: [effect.validateConstraint(f.table, "foreign_key", name)] }),
     );
     copies.rollback.unshift(stmt(`ALTER TABLE ${child} DROP CONSTRAINT IF EXISTS ${q(name)};`, "ACCESS EXCLUSIVE", [f.table, tableName]));
     copies.copied.push({ table: f.table, original: f.name, copy: name, index: false });

@@ -12,6 +12,7 @@ import { PlanError } from "../errors.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { objectName } from "../names.js";
 import { bareName, literal } from "./statements.js";
+import { effect } from "../effects.js";
 import * as estimate from "./estimate.js";
 
 export interface IndexSpec {
@@ -55,6 +56,9 @@ function columnList(engine: Engine, columns: string[]): string {
   return columns.map((c) => quoteIdent(engine, c)).join(", ");
 }
 
+/** Columns only: no method other than the default B-tree and no predicate. */
+const plainSpec = (spec: IndexSpec) => (!spec.method || spec.method === "btree") && !spec.where;
+
 function pgCreateIndexSql(spec: IndexSpec, concurrently: boolean): string {
   const unique = spec.unique ? "UNIQUE " : "";
   const conc = concurrently ? "CONCURRENTLY " : "";
@@ -75,6 +79,7 @@ export function createIndexConcurrently(spec: IndexSpec): Statement {
     lockedTables: [spec.table],
     rewrite: false,
     scan: true,
+    effects: [effect.createIndex(spec, { concurrent: true, plain: plainSpec(spec) })],
     why:
       "CONCURRENTLY builds the index in two table scans while reads and writes go on; it cannot run in a " +
       "transaction block and waits for transactions already running. No IF NOT EXISTS on purpose: it would " +
@@ -91,6 +96,7 @@ export function createIndexPlain(spec: IndexSpec): Statement {
     lockedTables: [spec.table],
     rewrite: false,
     scan: true,
+    effects: [effect.createIndex(spec, { concurrent: false, plain: plainSpec(spec) })],
     why: "A plain build holds SHARE: reads go on, writes wait until it ends. Fine on a small table; it is quick and runs in a transaction.",
   };
 }
@@ -103,6 +109,7 @@ export function dropIndexConcurrently(spec: Pick<IndexSpec, "table" | "name">): 
     lock: "SHARE UPDATE EXCLUSIVE",
     lockedTables: [spec.table],
     rewrite: false,
+    effects: [effect.dropIndex(spec, true)],
     why: "CONCURRENTLY marks the index dead, waits for queries still using it, then removes it, without blocking the table. It cannot run in a transaction block.",
   };
 }
@@ -115,6 +122,7 @@ export function dropIndexPlain(spec: Pick<IndexSpec, "table" | "name">): Stateme
     lock: "ACCESS EXCLUSIVE",
     lockedTables: [spec.table],
     rewrite: false,
+    effects: [effect.dropIndex(spec, false)],
     why: "A plain DROP INDEX takes ACCESS EXCLUSIVE on the table; it is instant once granted, hence the short lock timeout before it.",
   };
 }
@@ -136,6 +144,7 @@ export function mysqlAddIndex(spec: IndexSpec, hidden?: "INVISIBLE" | "IGNORED")
     lockedTables: [spec.table],
     rewrite: false,
     scan: true,
+    effects: [effect.createIndex(spec, { concurrent: false, plain: !hidden })],
     why:
       "Online DDL: InnoDB builds the index while reads and writes continue, taking an exclusive metadata lock " +
       "only briefly at the start and the end. Naming ALGORITHM and LOCK makes MySQL refuse rather than silently fall back to a blocking copy.",
@@ -149,6 +158,7 @@ export function mysqlDropIndex(spec: Pick<IndexSpec, "table" | "name">): Stateme
     lock: "INPLACE, LOCK=NONE",
     lockedTables: [spec.table],
     rewrite: false,
+    effects: [effect.dropIndex(spec, false)],
     why: "Dropping a secondary index is a metadata change in InnoDB; only a brief metadata lock is taken.",
   };
 }

@@ -9,7 +9,7 @@
  * runs on every supported version (PostgreSQL 10 has no transaction control in DO). Statements that
  * cannot run in a transaction block (CONCURRENTLY) are left alone: they take only weak locks.
  */
-import type { Statement } from "../model.js";
+import type { Statement, StatementEffect } from "../model.js";
 import { quoteTable } from "../sql.js";
 import { lockRank } from "../locks.js";
 import { sqlLiteral } from "../encode.js";
@@ -108,6 +108,8 @@ function retryStatement(group: Statement[]): Statement {
   const tables = [...new Set(group.filter((s) => s.lock.toUpperCase() === lock).flatMap((s) => s.lockedTables ?? []))];
   const parts = group.map((s) => s.why).filter((w): w is string => !!w);
   const what = tables.length ? `locking ${tables.join(", ")}` : "this step";
+  // The loop itself, then what the wrapped statements do: never one effect alone, so no tool helper stands for the block.
+  const effects: StatementEffect[] = [{ kind: "lock_retry" }, ...group.flatMap((s) => s.effects ?? [])];
   return {
     sql: retrySql(group, what),
     transaction: true,
@@ -115,6 +117,7 @@ function retryStatement(group: Statement[]): Statement {
     lockedTables: tables,
     rewrite: group.some((s) => s.rewrite),
     ...(group.some((s) => s.scan) ? { scan: true } : {}),
+    effects,
     why:
       `Retried by the migration itself: each attempt waits at most lock_timeout for its locks; on a lock timeout or a deadlock ` +
       `the attempt rolls back alone (releasing what it held), waits ${FIRST_PAUSE_MS} ms doubling up to ${MAX_PAUSE_MS / 1000} s with jitter, ` +

@@ -9,6 +9,7 @@ import type { RecipeContext } from "../context.js";
 import type { Statement } from "../model.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { bareName, literal, stmt } from "./statements.js";
+import { effect } from "../effects.js";
 
 /** MySQL's identifier limit (procedure names included). */
 const MAX_NAME = 64;
@@ -77,7 +78,7 @@ export function mysqlDropColumn(ctx: RecipeContext, table: string, column: strin
   const c = quoteIdent("mysql", column);
   const rebuild = `ALTER TABLE ${t} DROP COLUMN ${c}, ALGORITHM=INPLACE, LOCK=NONE;`;
   if (!ctx.caps.has("instantDropColumn")) {
-    return [stmt(rebuild, "INPLACE, LOCK=NONE", [table], { rewrite: true, why: "This version cannot drop a column instantly: the table is rebuilt in place while reads and writes go on." })];
+    return [stmt(rebuild, "INPLACE, LOCK=NONE", [table], { rewrite: true, effects: [effect.dropColumn(table, column)], why: "This version cannot drop a column instantly: the table is rebuilt in place while reads and writes go on." })];
   }
   const where = `TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${mysqlLiteral(bareName(table))}`;
   const indexesOf = `SELECT INDEX_NAME FROM information_schema.STATISTICS WHERE ${where} AND COLUMN_NAME = ${mysqlLiteral(column)}`;
@@ -96,6 +97,7 @@ export function mysqlDropColumn(ctx: RecipeContext, table: string, column: strin
     lock: "INSTANT",
     lockedTables: [table],
     rewrite: false,
+    effects: [effect.dropColumn(table, column)],
     why:
       `Drops ${column} instantly. INSTANT refuses a column that is in an index, so indexes on ${column} alone are dropped first ` +
       "(in place, metadata only); if a multi-column index includes it, the column is dropped with ALGORITHM=INPLACE, LOCK=NONE instead " +

@@ -15,6 +15,7 @@ import { mysqlRestatedDefinition } from "./column-defaults.js";
 import * as estimate from "./estimate.js";
 import { mayBlockForScan } from "./size-policy.js";
 import { bareName, finishPhase, literal, regclass, stmt, type PhaseDraft } from "./statements.js";
+import { effect } from "../effects.js";
 
 /**
  * The helper CHECK's name. Not `<table>_<column>_not_null`: from PostgreSQL 18 that is the name of the
@@ -102,6 +103,7 @@ function mysqlNotNullPhase(ctx: RecipeContext, { table, column, t, c }: Target):
     statements: [
       stmt(`ALTER TABLE ${t} MODIFY COLUMN ${def}, ALGORITHM=INPLACE, LOCK=NONE;`, "INPLACE, LOCK=NONE", [table], {
         rewrite: true,
+        effects: [effect.setNotNull(table, column.name)],
         why: "Online rebuild: the brief metadata locks at the start and end are the only blocking moments.",
       }),
     ],
@@ -126,6 +128,7 @@ function scanningSetNotNullPhase(ctx: RecipeContext, { table, column, t, c }: Ta
     statements: [
       stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
         scan: true,
+        effects: [effect.setNotNull(table, column.name)],
         why: "One statement: blocks reads and writes while it scans the table.",
       }),
     ],
@@ -192,6 +195,7 @@ function setNotNullDropCheckPhase(ctx: RecipeContext, { table, column, t, c }: T
       "so the ACCESS EXCLUSIVE lock is brief. The check is then redundant and is dropped.",
     statements: [
       stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} SET NOT NULL;`, "ACCESS EXCLUSIVE", [table], {
+        effects: [effect.setNotNull(table, column.name)],
         why: "No scan: the validated check proves the column has no NULL.",
       }),
       stmt(`ALTER TABLE ${t} DROP CONSTRAINT ${n};`, "ACCESS EXCLUSIVE", [table], { why: "Redundant now." }),

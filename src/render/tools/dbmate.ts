@@ -4,11 +4,12 @@
  */
 import template from "../../../templates/dbmate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { sqlComment } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
-import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
+import { fileHeader, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { splitNotes, terminated, type Segment } from "./steps.js";
+import { renderPhaseSteps } from "./phase-loop.js";
 
 const section = (seg: Segment | null, what: string) =>
   seg ? seg.statements.map((s) => terminated(s.sql)).join("\n") : `-- Nothing to ${what} in this file.`;
@@ -16,32 +17,27 @@ const section = (seg: Segment | null, what: string) =>
 export const dbmate: ToolRenderer = {
   tool: "dbmate",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
-    const phases: Record<string, PhaseFiles> = {};
     // After the project's newest migration (--project), in its naming style (timestamp or sequence).
     const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
-    for (const phase of sqlPhases(plan.phases)) {
-      // dbmate sends a section as one query: in a transaction:false section, two statements would share an
-      // implicit transaction block and CONCURRENTLY fails (25001). So each such statement gets its own file.
-      const { steps, droppedSettings } = phaseSteps(phase, { isolate: true });
-      const paths: string[] = [];
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        const path = `db/migrations/${clock.next()}_${step.slug}.sql`;
+    // dbmate sends a section as one query: in a transaction:false section, two statements would share an
+    // implicit transaction block and CONCURRENTLY fails (25001). So each such statement gets its own file.
+    const { files, phases } = renderPhaseSteps(
+      plan,
+      ctx,
+      { isolate: true },
+      (phase, step) => {
         const down = phase.irreversible
           ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${raiseIrreversibleSql(phase.irreversible, plan.engine)}`
           : section(step.down, "undo");
-        files.push({
-          path,
-          content: renderTemplate(template, {
-            ...fileHeader(plan, phase, step.up?.statements ?? []),
-            transaction: step.transaction,
-            up: section(step.up, "apply"),
-            down,
-          }),
+        const content = renderTemplate(template, {
+          ...fileHeader(plan, phase, step.up?.statements ?? []),
+          transaction: step.transaction,
+          up: section(step.up, "apply"),
+          down,
         });
-        paths.push(path);
-      }
-      phases[phase.id] = {
+        return { files: [{ path: `db/migrations/${clock.next()}_${step.slug}.sql`, content }], ref: null };
+      },
+      ({ phase, steps, droppedSettings, paths }) => ({
         files: paths,
         command: "dbmate migrate",
         // dbmate can only undo the newest applied file: this phase's files are the newest once later phases are undone.
@@ -53,8 +49,8 @@ export const dbmate: ToolRenderer = {
             : []),
           ...(phase.irreversible ? [`The migrate:down section raises an error: ${phase.irreversible}`] : []),
         ],
-      };
-    }
+      }),
+    );
     return {
       tool: "dbmate",
       files,

@@ -70,98 +70,130 @@ function addIndexConcurrently(step: Step, stateOps: string[], modelName: string)
   ].join("\n");
 }
 
+/** The migration chain being written: the app, its folder, the last number and name (the next file depends on it). */
+interface Chain {
+  app: string;
+  dir: string;
+  number: number;
+  previous: string | null;
+  files: RenderedFile[];
+}
+
+/** The next file name in the chain: `0042_<slug>`. */
+const nextName = (chain: Chain, slug: string) => `${String(++chain.number).padStart(4, "0")}_${slug}`;
+
+/** Writes one migration file depending on the chain's previous one; returns its path. */
+function writeMigration(plan: Plan, chain: Chain, name: string, m: { transaction: boolean; operations: string; phase: Phase; applies: Statement[]; concurrently?: boolean }): string {
+  const path = `${chain.dir}/${name}.py`;
+  chain.files.push({
+    path,
+    content: renderTemplate(template, {
+      ...fileHeader(plan, m.phase, m.applies),
+      transaction: m.transaction,
+      concurrently: !!m.concurrently,
+      dependencies: chain.previous ? `(${JSON.stringify(chain.app)}, ${JSON.stringify(chain.previous)})` : "",
+      operations: m.operations,
+    }),
+  });
+  chain.previous = name;
+  return path;
+}
+
+/** What the phase changes in Django's state, and the notes about it. */
+interface PhaseState {
+  ops: string[];
+  notes: string[];
+}
+
+/** A phase without SQL whose model changes: a state-only migration shipped with the deploy. */
+function stateOnlyPhase(plan: Plan, ctx: RenderContext, chain: Chain, phase: Phase, state: PhaseState): PhaseFiles {
+  const before = chain.previous;
+  const name = nextName(chain, phaseSlug(ctx, phase));
+  const ops = `${I}# The model changes with this deploy; the database does not: only Django's state moves.\n` + separate(state.ops, "", I);
+  const path = writeMigration(plan, chain, name, { transaction: true, operations: ops, phase, applies: [] });
+  return {
+    files: [path],
+    command: `python manage.py migrate ${chain.app} ${name}`,
+    rollbackCommand: `python manage.py migrate ${chain.app} ${before ?? "zero"}`,
+    notes: [
+      "Ship this state-only migration with the deploy that changes the model; it changes no table. " +
+        "If `makemigrations` generated a migration for the same change, delete it: it would change the database too early.",
+      ...state.notes,
+    ],
+  };
+}
+
+/** A phase with SQL: one migration per step, the state moving with the last one that applies something. */
+function sqlPhase(plan: Plan, ctx: RenderContext, chain: Chain, phase: Phase, state: PhaseState, modelName: string): { entry: PhaseFiles; concurrently: boolean } {
+  const before = chain.previous;
+  const { steps } = phaseSteps(phase);
+  const named = nameSteps(steps, (part) => phaseSlug(ctx, phase, part));
+  // The state moves with the phase's last file that applies something: after it, the database matches.
+  const stateStep = [...named].reverse().find((s) => s.up) ?? named[named.length - 1];
+  const paths: string[] = [];
+  let concurrently = false;
+  for (const step of named) {
+    const name = nextName(chain, step.slug);
+    const idiom = step === stateStep ? addIndexConcurrently(step, state.ops, modelName) : undefined;
+    const operations = idiom
+      ? idiom
+      : step === stateStep && state.ops.length
+        ? `${I}# Django's state and the database change apart: the SQL changes the table, the state follows the model.\n` +
+          separate(state.ops, runSql(step.up, step.down, phase.irreversible, I + "        ") + ",", I)
+        : runSql(step.up, step.down, phase.irreversible, I) + ",";
+    if (idiom) concurrently = true;
+    paths.push(writeMigration(plan, chain, name, { transaction: step.transaction, operations, phase, applies: step.up?.statements ?? [], concurrently: !!idiom }));
+  }
+  const entry = {
+    files: paths,
+    command: `python manage.py migrate ${chain.app} ${chain.previous}`,
+    rollbackCommand: phase.irreversible ? undefined : `python manage.py migrate ${chain.app} ${before ?? "zero"}`,
+    notes: [
+      ...splitNotes(steps, [], "`atomic = False`"),
+      ...(phase.irreversible ? [`No reverse_sql, so Django refuses to unapply it: ${phase.irreversible}`] : []),
+      ...state.notes,
+    ],
+  };
+  return { entry, concurrently };
+}
+
 export const django: ToolRenderer = {
   tool: "django",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
     const phases: Record<string, PhaseFiles> = {};
     // Chained onto the app's latest migration when there is a project (--project): its label, folder and next number.
     const chained = ctx.project?.django;
     const APP = chained?.app ?? DEFAULT_APP;
-    const dir = chained?.migrationsDir ?? `${DEFAULT_APP}/migrations`;
+    const chain: Chain = { app: APP, dir: chained?.migrationsDir ?? `${DEFAULT_APP}/migrations`, number: chained?.lastNumber ?? 0, previous: chained?.last ?? null, files: [] };
     const notes = chained
       ? [`Numbered after ${APP}'s latest migration (${chained.last ?? "none"}), which the first file depends on.`]
       : [
           'Files are written for an app labelled "app": move them into your app\'s migrations folder, rename the label, ' +
             "renumber them after your latest migration and point the first one's dependencies at it (or generate with --project).",
         ];
-    let number = chained?.lastNumber ?? 0;
-    let previous: string | null = chained?.last ?? null;
     const models = modelChanges(plan);
     const snippets: Record<string, ModelSnippet> = {};
     let usesConcurrently = false;
     const modelName = modelClassName(plan.answers.table ?? "table").toLowerCase();
-
-    const write = (name: string, transaction: boolean, operations: string, phase: Phase, applies: Statement[]) => {
-      const path = `${dir}/${name}.py`;
-      files.push({
-        path,
-        content: renderTemplate(template, {
-          ...fileHeader(plan, phase, applies),
-          transaction,
-          concurrently: operations.includes("AddIndexConcurrently("),
-          dependencies: previous ? `(${JSON.stringify(APP)}, ${JSON.stringify(previous)})` : "",
-          operations,
-        }),
-      });
-      previous = name;
-      return path;
-    };
-
     for (const phase of plan.phases) {
-      const before = previous;
       const pm = models.get(phase.id);
       const snippet = pm && djangoSnippet(pm, { app: APP });
       if (snippet) snippets[phase.id] = { file: `${APP}/models.py`, lang: "diff", text: snippet };
-      const state = pm ? djangoStateOperations(pm, { app: APP }) : { ops: [], missing: [] };
-      const stateNotes = [
-        ...state.missing.map((m) => `Django's state is not changed by this phase's migration: ${m}.`),
-        ...(state.ops.length ? [`Its migration carries the model change as state operations (model_name "${modelName}", guessed from the table: check it against your model).`] : []),
-      ];
-      if (!phase.statements.length) {
-        if (!state.ops.length) continue;
-        const name = `${String(++number).padStart(4, "0")}_${phaseSlug(ctx, phase)}`;
-        const ops = `${I}# The model changes with this deploy; the database does not: only Django's state moves.\n` + separate(state.ops, "", I);
-        const path = write(name, true, ops, phase, []);
-        phases[phase.id] = {
-          files: [path],
-          command: `python manage.py migrate ${APP} ${name}`,
-          rollbackCommand: `python manage.py migrate ${APP} ${before ?? "zero"}`,
-          notes: [
-            "Ship this state-only migration with the deploy that changes the model; it changes no table. " +
-              "If `makemigrations` generated a migration for the same change, delete it: it would change the database too early.",
-            ...stateNotes,
-          ],
-        };
-        continue;
-      }
-      const { steps } = phaseSteps(phase);
-      const named = nameSteps(steps, (part) => phaseSlug(ctx, phase, part));
-      // The state moves with the phase's last file that applies something: after it, the database matches.
-      const stateStep = [...named].reverse().find((s) => s.up) ?? named[named.length - 1];
-      const paths: string[] = [];
-      for (const step of named) {
-        const name = `${String(++number).padStart(4, "0")}_${step.slug}`;
-        const idiom = step === stateStep ? addIndexConcurrently(step, state.ops, modelName) : undefined;
-        const ops = idiom
-          ? idiom
-          : step === stateStep && state.ops.length
-            ? `${I}# Django's state and the database change apart: the SQL changes the table, the state follows the model.\n` +
-              separate(state.ops, runSql(step.up, step.down, phase.irreversible, I + "        ") + ",", I)
-            : runSql(step.up, step.down, phase.irreversible, I) + ",";
-        if (idiom) usesConcurrently = true;
-        paths.push(write(name, step.transaction, ops, phase, step.up?.statements ?? []));
-      }
-      phases[phase.id] = {
-        files: paths,
-        command: `python manage.py migrate ${APP} ${previous}`,
-        rollbackCommand: phase.irreversible ? undefined : `python manage.py migrate ${APP} ${before ?? "zero"}`,
+      const { ops, missing } = pm ? djangoStateOperations(pm, { app: APP }) : { ops: [], missing: [] };
+      const state: PhaseState = {
+        ops,
         notes: [
-          ...splitNotes(steps, [], "`atomic = False`"),
-          ...(phase.irreversible ? [`No reverse_sql, so Django refuses to unapply it: ${phase.irreversible}`] : []),
-          ...stateNotes,
+          ...missing.map((m) => `Django's state is not changed by this phase's migration: ${m}.`),
+          ...(ops.length ? [`Its migration carries the model change as state operations (model_name "${modelName}", guessed from the table: check it against your model).`] : []),
         ],
       };
+      if (!phase.statements.length) {
+        if (state.ops.length) phases[phase.id] = stateOnlyPhase(plan, ctx, chain, phase, state);
+        continue;
+      }
+      const { entry, concurrently } = sqlPhase(plan, ctx, chain, phase, state, modelName);
+      phases[phase.id] = entry;
+      usesConcurrently ||= concurrently;
     }
     if (usesConcurrently)
       notes.push("A plain concurrent index build is Django's AddIndexConcurrently (django.contrib.postgres, Django 3.0+): the same statement, with the index in Django's state.");
@@ -170,6 +202,6 @@ export const django: ToolRenderer = {
         "Add each phase's migration files to the app when that phase is due, with its model change (PLAN.md shows it): Django reads its state from " +
           "every migration file in the folder, so with later phases' files present `makemigrations` would compare the model against the final state.",
       );
-    return { tool: "django", files, phases, notes, models: snippets };
+    return { tool: "django", files: chain.files, phases, notes, models: snippets };
   },
 };

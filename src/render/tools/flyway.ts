@@ -5,35 +5,30 @@
 import template from "../../../templates/flyway/migration.sql.eta?raw";
 import confTemplate from "../../../templates/flyway/script.conf.eta?raw";
 import type { Plan } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
+import type { RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { fileHeader, renderTemplate } from "./common.js";
+import { splitNotes } from "./steps.js";
+import { fileStatements, renderPhaseSteps } from "./phase-loop.js";
 
 const REASON = "it holds a statement that cannot run inside a transaction block";
 
 export const flyway: ToolRenderer = {
   tool: "flyway",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
-    const phases: Record<string, PhaseFiles> = {};
     // Numbered after the project's highest version (--project), in its folder.
     const dir = ctx.project?.numbered?.dir ?? "sql";
     let version = ctx.project?.numbered?.last ?? 0;
-    for (const phase of sqlPhases(plan.phases)) {
-      const { steps } = phaseSteps(phase);
-      const paths: string[] = [];
-      const versions: number[] = [];
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+    const { files, phases } = renderPhaseSteps(
+      plan,
+      ctx,
+      {},
+      (phase, step) => {
         const v = ++version;
-        versions.push(v);
+        const files: RenderedFile[] = [];
         for (const [prefix, seg] of [["V", step.up], ["U", step.down]] as const) {
           const script = `${prefix}${v}__${step.slug}.sql`;
           const irreversible = prefix === "U" ? phase.irreversible : undefined;
-          const statements = irreversible
-            ? [raiseIrreversibleSql(irreversible, plan.engine)]
-            : seg
-              ? seg.statements.map((s) => terminated(s.sql))
-              : [`-- Nothing to ${prefix === "V" ? "apply" : "undo"} in this script.`];
+          const nothing = `-- Nothing to ${prefix === "V" ? "apply" : "undo"} in this script.`;
           const path = `${dir}/${script}`;
           files.push({
             path,
@@ -43,17 +38,14 @@ export const flyway: ToolRenderer = {
               transaction: step.transaction || !seg,
               conf: `${script}.conf`,
               irreversible,
-              statements,
+              statements: fileStatements(seg, irreversible, plan.engine, nothing),
             }),
           });
-          paths.push(path);
-          if (!step.transaction && seg && !irreversible) {
-            files.push({ path: `${path}.conf`, content: renderTemplate(confTemplate, { script, reason: REASON }) });
-            paths.push(`${path}.conf`);
-          }
+          if (!step.transaction && seg && !irreversible) files.push({ path: `${path}.conf`, content: renderTemplate(confTemplate, { script, reason: REASON }) });
         }
-      }
-      phases[phase.id] = {
+        return { files, ref: v };
+      },
+      ({ phase, steps, paths, refs: versions }) => ({
         files: paths,
         command: `flyway migrate -target=${versions[versions.length - 1]}`,
         rollbackCommand: phase.irreversible ? undefined : versions.map(() => "flyway undo").join(" && "),
@@ -61,8 +53,8 @@ export const flyway: ToolRenderer = {
           ...splitNotes(steps, [], "a `.conf` script configuration with `executeInTransaction=false`"),
           ...(phase.irreversible ? [`The undo script raises an error: ${phase.irreversible}`] : []),
         ],
-      };
-    }
+      }),
+    );
     return {
       tool: "flyway",
       files,

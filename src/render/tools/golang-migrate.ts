@@ -4,48 +4,42 @@
  */
 import template from "../../../templates/golang-migrate/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
-import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, terminated } from "./steps.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
+import { fileHeader, renderTemplate } from "./common.js";
+import { splitNotes } from "./steps.js";
+import { fileStatements, renderPhaseSteps } from "./phase-loop.js";
 
 const migrateIn = (dir: string) => `migrate -path ${dir} -database "$DATABASE_URL"`;
 
 export const golangMigrate: ToolRenderer = {
   tool: "golang-migrate",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
-    const phases: Record<string, PhaseFiles> = {};
     // Numbered after the project's highest version (--project), in its folder.
     const dir = ctx.project?.numbered?.dir ?? "migrations";
     const MIGRATE = migrateIn(dir);
     let version = ctx.project?.numbered?.last ?? 0;
-    for (const phase of sqlPhases(plan.phases)) {
-      const { steps, droppedSettings } = phaseSteps(phase, { isolate: true });
-      const paths: string[] = [];
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+    const { files, phases } = renderPhaseSteps(
+      plan,
+      ctx,
+      { isolate: true },
+      (phase, step) => {
         const v = String(++version).padStart(6, "0");
-        for (const [direction, seg] of [["up", step.up], ["down", step.down]] as const) {
+        const files = (["up", "down"] as const).map((direction) => {
+          const seg = direction === "up" ? step.up : step.down;
           const irreversible = direction === "down" ? phase.irreversible : undefined;
-          const statements = irreversible
-            ? [raiseIrreversibleSql(irreversible, plan.engine)]
-            : seg
-              ? seg.statements.map((s) => terminated(s.sql))
-              : [`-- Nothing to ${direction === "up" ? "apply" : "undo"} in this file.`];
-          const path = `${dir}/${v}_${step.slug}.${direction}.sql`;
-          files.push({
-            path,
-            content: renderTemplate(template, {
-              direction: direction === "up" ? "Up" : "Down",
-              ...fileHeader(plan, phase, seg?.statements ?? []),
-              alone: !step.transaction && !!seg && !irreversible,
-              irreversible,
-              statements,
-            }),
+          const nothing = `-- Nothing to ${direction === "up" ? "apply" : "undo"} in this file.`;
+          const content = renderTemplate(template, {
+            direction: direction === "up" ? "Up" : "Down",
+            ...fileHeader(plan, phase, seg?.statements ?? []),
+            alone: !step.transaction && !!seg && !irreversible,
+            irreversible,
+            statements: fileStatements(seg, irreversible, plan.engine, nothing),
           });
-          paths.push(path);
-        }
-      }
-      phases[phase.id] = {
+          return { path: `${dir}/${v}_${step.slug}.${direction}.sql`, content };
+        });
+        return { files, ref: v };
+      },
+      ({ phase, steps, droppedSettings, paths }) => ({
         files: paths,
         command: `${MIGRATE} up ${steps.length}`,
         rollbackCommand: phase.irreversible ? undefined : `${MIGRATE} down ${steps.length}`,
@@ -53,8 +47,8 @@ export const golangMigrate: ToolRenderer = {
           ...splitNotes(steps, droppedSettings, "a file of their own"),
           ...(phase.irreversible ? [`The down file raises an error: ${phase.irreversible}`] : []),
         ],
-      };
-    }
+      }),
+    );
     return {
       tool: "golang-migrate",
       files,

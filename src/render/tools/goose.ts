@@ -4,11 +4,12 @@
  */
 import template from "../../../templates/goose/migration.sql.eta?raw";
 import type { Plan } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { sqlComment } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
-import { fileHeader, phaseSlug, raiseIrreversibleSql, renderTemplate } from "./common.js";
-import { isBlock, nameSteps, phaseSteps, splitNotes, sqlPhases, terminated, type Segment } from "./steps.js";
+import { fileHeader, raiseIrreversibleSql, renderTemplate } from "./common.js";
+import { isBlock, splitNotes, terminated, type Segment } from "./steps.js";
+import { renderPhaseSteps } from "./phase-loop.js";
 
 const gooseCommand = (dir: string) => `goose -dir ${dir} postgres "$DATABASE_URL"`;
 
@@ -22,45 +23,43 @@ const section = (seg: Segment | null, what: string) =>
 export const goose: ToolRenderer = {
   tool: "goose",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
-    const phases: Record<string, PhaseFiles> = {};
     // After the project's newest migration (--project), in its folder and its naming style (timestamp or sequence).
     const dir = ctx.project?.versioned?.dir ?? "migrations";
     const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
     const GOOSE = gooseCommand(dir);
     let before = ctx.project?.versioned?.last ?? "0";
-    for (const phase of sqlPhases(plan.phases)) {
-      const { steps } = phaseSteps(phase);
-      const paths: string[] = [];
-      let last = before;
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        last = clock.next();
-        const path = `${dir}/${last}_${step.slug}.sql`;
+    const { files, phases } = renderPhaseSteps(
+      plan,
+      ctx,
+      {},
+      (phase, step) => {
+        const version = clock.next();
         const down = phase.irreversible
           ? `${sqlComment(`Irreversible: ${phase.irreversible}`)}\n${statement(raiseIrreversibleSql(phase.irreversible, plan.engine))}`
           : section(step.down, "undo");
-        files.push({
-          path,
-          content: renderTemplate(template, {
-            ...fileHeader(plan, phase, step.up?.statements ?? []),
-            transaction: step.transaction,
-            up: section(step.up, "apply"),
-            down,
-          }),
+        const content = renderTemplate(template, {
+          ...fileHeader(plan, phase, step.up?.statements ?? []),
+          transaction: step.transaction,
+          up: section(step.up, "apply"),
+          down,
         });
-        paths.push(path);
-      }
-      phases[phase.id] = {
-        files: paths,
-        command: `${GOOSE} up-to ${last}`,
-        rollbackCommand: phase.irreversible ? undefined : `${GOOSE} down-to ${before}`,
-        notes: [
-          ...splitNotes(steps, [], "`-- +goose NO TRANSACTION`"),
-          ...(phase.irreversible ? [`The Down section raises an error: ${phase.irreversible}`] : []),
-        ],
-      };
-      before = last;
-    }
+        return { files: [{ path: `${dir}/${version}_${step.slug}.sql`, content }], ref: version };
+      },
+      ({ phase, steps, paths, refs }) => {
+        const last = refs[refs.length - 1] ?? before;
+        const entry = {
+          files: paths,
+          command: `${GOOSE} up-to ${last}`,
+          rollbackCommand: phase.irreversible ? undefined : `${GOOSE} down-to ${before}`,
+          notes: [
+            ...splitNotes(steps, [], "`-- +goose NO TRANSACTION`"),
+            ...(phase.irreversible ? [`The Down section raises an error: ${phase.irreversible}`] : []),
+          ],
+        };
+        before = last;
+        return entry;
+      },
+    );
     return { tool: "goose", files, phases, notes: [] };
   },
 };

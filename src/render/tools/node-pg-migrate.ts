@@ -4,11 +4,12 @@
  */
 import template from "../../../templates/node-pg-migrate/migration.js.eta?raw";
 import type { Plan } from "../../plan/model.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { jsString } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
-import { fileHeader, phaseSlug, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { fileHeader, renderTemplate } from "./common.js";
+import { splitNotes, type Segment } from "./steps.js";
+import { renderPhaseSteps } from "./phase-loop.js";
 
 function body(seg: Segment | null, transaction: boolean, what: string): string {
   const lines: string[] = [];
@@ -21,31 +22,26 @@ function body(seg: Segment | null, transaction: boolean, what: string): string {
 export const nodePgMigrate: ToolRenderer = {
   tool: "node-pg-migrate",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
-    const files: RenderedFile[] = [];
-    const phases: Record<string, PhaseFiles> = {};
     // node-pg-migrate's default prefix: milliseconds since the epoch, one second apart, after the project's newest (--project).
     const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "milliseconds");
     // CommonJS files: `.cjs` in a project whose package.json makes `.js` files ES modules.
     const ext = ctx.project?.commonJs ?? "js";
-    for (const phase of sqlPhases(plan.phases)) {
-      const { steps } = phaseSteps(phase);
-      const paths: string[] = [];
-      for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
-        const path = `migrations/${clock.next()}_${step.slug}.${ext}`;
-        files.push({
-          path,
-          content: renderTemplate(template, {
-            ...fileHeader(plan, phase, step.up?.statements ?? []),
-            up: body(step.up, step.transaction, "apply"),
-            down: body(step.down, step.transaction, "undo"),
-            irreversible: phase.irreversible,
-          }),
+    const { files, phases } = renderPhaseSteps(
+      plan,
+      ctx,
+      {},
+      (phase, step) => {
+        // A migration's name is its file name without the extension; `up NAME` / `down NAME` run exactly that one.
+        const name = `${clock.next()}_${step.slug}`;
+        const content = renderTemplate(template, {
+          ...fileHeader(plan, phase, step.up?.statements ?? []),
+          up: body(step.up, step.transaction, "apply"),
+          down: body(step.down, step.transaction, "undo"),
+          irreversible: phase.irreversible,
         });
-        paths.push(path);
-      }
-      // A migration's name is its file name without the extension; `up NAME` / `down NAME` run exactly that one.
-      const names = paths.map((p) => p.replace(/^migrations\//, "").replace(/\.c?js$/, ""));
-      phases[phase.id] = {
+        return { files: [{ path: `migrations/${name}.${ext}`, content }], ref: name };
+      },
+      ({ phase, steps, paths, refs: names }) => ({
         files: paths,
         command: names.map((n) => `npx node-pg-migrate up ${n}`).join(" && "),
         rollbackCommand: phase.irreversible ? undefined : [...names].reverse().map((n) => `npx node-pg-migrate down ${n}`).join(" && "),
@@ -53,8 +49,8 @@ export const nodePgMigrate: ToolRenderer = {
           ...splitNotes(steps, [], "`pgm.noTransaction()`"),
           ...(phase.irreversible ? [`exports.down = false: ${phase.irreversible}`] : []),
         ],
-      };
-    }
+      }),
+    );
     return {
       tool: "node-pg-migrate",
       files,

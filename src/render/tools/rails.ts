@@ -5,11 +5,13 @@
 import template from "../../../templates/rails/migration.rb.eta?raw";
 import type { Plan, Statement } from "../../plan/model.js";
 import { concurrentIndex, validatesForeignKey } from "./idioms.js";
-import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
+import { dropsColumn } from "../../plan/effects.js";
+import type { RenderContext, ToolOutput, ToolRenderer } from "../types.js";
 import { rubyString } from "../../plan/encode.js";
 import { versionClock } from "../../project/versions.js";
-import { camelize, fileHeader, phaseSlug, renderTemplate } from "./common.js";
-import { nameSteps, phaseSteps, splitNotes, sqlPhases, type Segment } from "./steps.js";
+import { camelize, fileHeader, renderTemplate } from "./common.js";
+import { splitNotes, type Segment } from "./steps.js";
+import { renderPhaseSteps } from "./phase-loop.js";
 import { modelChanges } from "../models/changes.js";
 import { railsSnippet, snippetsBy } from "../models/snippets.js";
 
@@ -21,7 +23,7 @@ export const RAILS_MIGRATION_VERSION = "7.1";
  * they produce exactly the statement, `execute` otherwise. An escaped string literal, never a heredoc: no line
  * of the SQL can end it, and `#` is escaped so nothing interpolates.
  */
-function statementCode(plan: Plan, s: Statement): string {
+function statementCode(s: Statement): string {
   const idx = concurrentIndex(s);
   // Rails reads a dot in a table name as the schema's: only plain names go through add_index.
   if (idx && ![idx.table, idx.schema ?? ""].some((n) => /[."]/.test(n))) {
@@ -29,17 +31,15 @@ function statementCode(plan: Plan, s: Statement): string {
     const columns = idx.columns.map((c) => rubyString(c)).join(", ");
     return `    add_index ${table}, [${columns}], name: ${rubyString(idx.name)}${idx.unique ? ", unique: true" : ""}, algorithm: :concurrently`;
   }
-  const fk = validatesForeignKey(plan, s);
+  const fk = validatesForeignKey(s);
   if (fk) return `    validate_foreign_key ${rubyString(fk.table)}, name: ${rubyString(fk.name)}`;
   return `    execute ${rubyString(s.sql.trimEnd(), "    ")}`;
 }
 
-const execute = (plan: Plan, seg: Segment | null, what: string) =>
-  seg ? seg.statements.map((s) => statementCode(plan, s)).join("\n") : `    # Nothing to ${what} in this file.`;
+const execute = (seg: Segment | null, what: string) =>
+  seg ? seg.statements.map(statementCode).join("\n") : `    # Nothing to ${what} in this file.`;
 
 export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS_MIGRATION_VERSION): ToolOutput {
-  const files: RenderedFile[] = [];
-  const phases: Record<string, PhaseFiles> = {};
   // After the project's newest migration in db/migrate (--project).
   const clock = versionClock(ctx.now, ctx.project?.versioned?.last, "timestamp");
   const column = plan.answers.columns?.[0]?.name ?? "column";
@@ -50,44 +50,41 @@ export function renderRails(plan: Plan, ctx: RenderContext, railsVersion = RAILS
         "selecting it (its cached column list would otherwise break every query once the column is gone).",
     );
   }
-  for (const phase of sqlPhases(plan.phases)) {
-    const { steps } = phaseSteps(phase);
-    const versions: string[] = [];
-    const paths: string[] = [];
-    for (const step of nameSteps(steps, (part) => phaseSlug(ctx, phase, part))) {
+  const { files, phases } = renderPhaseSteps(
+    plan,
+    ctx,
+    {},
+    (phase, step) => {
       const version = clock.next();
-      const path = `db/migrate/${version}_${step.slug}.rb`;
       const down = phase.irreversible
         ? `    raise ActiveRecord::IrreversibleMigration, ${rubyString(`This migration cannot be undone: ${phase.irreversible}`)}`
-        : execute(plan, step.down, "undo");
-      files.push({
-        path,
-        content: renderTemplate(template, {
-          ...fileHeader(plan, phase, step.up?.statements ?? []),
-          className: camelize(step.slug),
-          railsVersion,
-          transaction: step.transaction,
-          up: execute(plan, step.up, "apply"),
-          down,
-        }),
+        : execute(step.down, "undo");
+      const content = renderTemplate(template, {
+        ...fileHeader(plan, phase, step.up?.statements ?? []),
+        className: camelize(step.slug),
+        railsVersion,
+        transaction: step.transaction,
+        up: execute(step.up, "apply"),
+        down,
       });
-      versions.push(version);
-      paths.push(path);
-    }
-    const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
-    if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
-    if (plan.answers.operation === "drop_column" && phase.statements.some((s) => /\bDROP\s+COLUMN\b/i.test(s.sql))) {
-      phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
-    }
-    phases[phase.id] = {
-      files: paths,
-      command: versions.map((v) => `bin/rails db:migrate:up VERSION=${v}`).join(" && "),
-      rollbackCommand: phase.irreversible
-        ? undefined
-        : [...versions].reverse().map((v) => `bin/rails db:migrate:down VERSION=${v}`).join(" && "),
-      notes: phaseNotes,
-    };
-  }
+      return { files: [{ path: `db/migrate/${version}_${step.slug}.rb`, content }], ref: version };
+    },
+    ({ phase, steps, paths, refs: versions }) => {
+      const phaseNotes = splitNotes(steps, [], "`disable_ddl_transaction!`");
+      if (phase.irreversible) phaseNotes.push(`down raises ActiveRecord::IrreversibleMigration: ${phase.irreversible}`);
+      if (plan.answers.operation === "drop_column" && dropsColumn(phase)) {
+        phaseNotes.push(`Only after the deploy with \`self.ignored_columns += ["${column}"]\` is live; remove that line in a later deploy.`);
+      }
+      return {
+        files: paths,
+        command: versions.map((v) => `bin/rails db:migrate:up VERSION=${v}`).join(" && "),
+        rollbackCommand: phase.irreversible
+          ? undefined
+          : [...versions].reverse().map((v) => `bin/rails db:migrate:down VERSION=${v}`).join(" && "),
+        notes: phaseNotes,
+      };
+    },
+  );
   notes.push(`Files declare ActiveRecord::Migration[${railsVersion}]: change it to your Rails version if older.`);
   return { tool: "rails", files, phases, notes, models: snippetsBy(modelChanges(plan), railsSnippet) };
 }

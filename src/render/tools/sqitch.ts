@@ -7,7 +7,7 @@ import { commentText, dollarQuoted, raiseMessage } from "../../plan/encode.js";
 import scriptTemplate from "../../../templates/sqitch/script.sql.eta?raw";
 import planTemplate from "../../../templates/sqitch/sqitch.plan.eta?raw";
 import confTemplate from "../../../templates/sqitch/sqitch.conf.eta?raw";
-import type { Check, Plan } from "../../plan/model.js";
+import type { Check, Phase, Plan } from "../../plan/model.js";
 import type { PhaseFiles, RenderContext, RenderedFile, ToolOutput, ToolRenderer } from "../types.js";
 import { lockSummary, raiseIrreversibleSql, renderTemplate, snake } from "./common.js";
 import { appendLines } from "../../project/edits.js";
@@ -26,6 +26,32 @@ function verifyStatement(check: Check): string {
   return `DO ${dollarQuoted(body, "verify")};`;
 }
 
+/** A phase's three scripts: deploy, revert, and verify (its checks, each failing the verify when not ok). */
+function changeScripts(plan: Plan, phase: Phase, change: string): RenderedFile[] {
+  const common = { change, phase, summary: plan.summary };
+  const upSegs = segments(phase.statements);
+  const mixed = upSegs.some((s) => !s.transaction);
+  const script = (kind: string, data: object) => ({ path: `${kind.toLowerCase()}/${change}.sql`, content: renderTemplate(scriptTemplate, { ...common, kind, ...data }) });
+  return [
+    script("Deploy", {
+      locks: lockSummary(phase.statements),
+      explain: mixed ? ["Statements outside BEGIN/COMMIT cannot run in a transaction block; psql runs them one by one."] : [],
+      blocks: blocks(upSegs),
+    }),
+    script("Revert", {
+      locks: lockSummary(phase.rollback ?? []),
+      explain: phase.irreversible ? [`Irreversible: ${phase.irreversible}`] : [],
+      blocks: phase.irreversible ? [{ wrap: false, statements: [raiseIrreversibleSql(phase.irreversible, plan.engine)] }] : blocks(segments(phase.rollback ?? [])),
+    }),
+    script("Verify", {
+      locks: [],
+      explain: phase.checks.map((c) => `Check: ${c.description}`),
+      // Verify reads only; ROLLBACK leaves no trace.
+      blocks: [{ wrap: true, end: "ROLLBACK", statements: phase.checks.length ? phase.checks.map(verifyStatement) : ["SELECT 1;"] }],
+    }),
+  ];
+}
+
 export const sqitch: ToolRenderer = {
   tool: "sqitch",
   render(plan: Plan, ctx: RenderContext): ToolOutput {
@@ -40,45 +66,11 @@ export const sqitch: ToolRenderer = {
       if (project?.changes.includes(change)) {
         throw new ProjectError(`${project.plan.path} already has a change named ${change}: this plan was added before (revert and remove it, or choose another change)`);
       }
-      const common = { change, phase, summary: plan.summary };
-      const upSegs = segments(phase.statements);
-      const mixed = upSegs.some((s) => !s.transaction);
-      files.push({
-        path: `deploy/${change}.sql`,
-        content: renderTemplate(scriptTemplate, {
-          ...common,
-          kind: "Deploy",
-          locks: lockSummary(phase.statements),
-          explain: mixed ? ["Statements outside BEGIN/COMMIT cannot run in a transaction block; psql runs them one by one."] : [],
-          blocks: blocks(upSegs),
-        }),
-      });
-      files.push({
-        path: `revert/${change}.sql`,
-        content: renderTemplate(scriptTemplate, {
-          ...common,
-          kind: "Revert",
-          locks: lockSummary(phase.rollback ?? []),
-          explain: phase.irreversible ? [`Irreversible: ${phase.irreversible}`] : [],
-          blocks: phase.irreversible
-            ? [{ wrap: false, statements: [raiseIrreversibleSql(phase.irreversible, plan.engine)] }]
-            : blocks(segments(phase.rollback ?? [])),
-        }),
-      });
-      files.push({
-        path: `verify/${change}.sql`,
-        content: renderTemplate(scriptTemplate, {
-          ...common,
-          kind: "Verify",
-          locks: [],
-          explain: phase.checks.map((c) => `Check: ${c.description}`),
-          // Verify reads only; ROLLBACK leaves no trace.
-          blocks: [{ wrap: true, end: "ROLLBACK", statements: phase.checks.length ? phase.checks.map(verifyStatement) : ["SELECT 1;"] }],
-        }),
-      });
+      const scripts = changeScripts(plan, phase, change);
+      files.push(...scripts);
       changes.push({ name: change, requires: previous ? ` [${previous}]` : "", note: commentText(phase.title) });
       phases[phase.id] = {
-        files: [`deploy/${change}.sql`, `revert/${change}.sql`, `verify/${change}.sql`],
+        files: scripts.map((f) => f.path),
         command: `sqitch deploy --to ${change}`,
         rollbackCommand: phase.irreversible ? undefined : previous ? `sqitch revert -y --to ${previous}` : "sqitch revert -y",
         notes: [

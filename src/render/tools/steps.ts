@@ -4,6 +4,7 @@
  * non-transactional statements becomes several files; these helpers do that cut once for all.
  */
 import type { Phase, Statement } from "../../plan/model.js";
+import { soleEffect } from "../../plan/effects.js";
 
 /** Consecutive statements that run in the same transaction mode. */
 export interface Segment {
@@ -20,7 +21,8 @@ export interface Step {
   down: Segment | null;
 }
 
-const settingKey = (s: Statement) => s.sql.replace(/\s*(=|\bTO\b).*$/is, "").trim().toLowerCase();
+/** What a setting sets, from its effect; a setting without one is only ever the same as itself. */
+const settingKey = (s: Statement) => soleEffect(s, "setting")?.name ?? s.sql;
 
 /**
  * Cut statements into segments by transaction mode. A setting (SET lock_timeout ...) joins the
@@ -113,7 +115,11 @@ export function phaseSteps(phase: Phase, opts: { isolate?: boolean } = {}): { st
 /** Phases that carry SQL, in order; deploy-only phases produce no file. */
 export const sqlPhases = (phases: Phase[]) => phases.filter((p) => p.statements.length > 0);
 
-/** A statement with its own semicolons inside (DO block, function body) that a naive splitter would cut. */
+/**
+ * A statement with its own semicolons inside (DO block, function body) that a naive splitter would cut. This reads
+ * the text on purpose: it predicts what the tool's own splitter (goose, the mysql client) does with that text, a
+ * lexical fact about the SQL, not what the statement does (that is `Statement.effects`).
+ */
 export const isBlock = (sql: string) => /\$[A-Za-z_]*\$/.test(sql) || sql.replace(/;\s*$/, "").includes(";");
 
 /** Ensure one trailing semicolon. */

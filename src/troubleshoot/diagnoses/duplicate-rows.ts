@@ -1,5 +1,6 @@
 /** Unique violation: existing duplicates stop a unique index or constraint from being built. */
 import { lockTimeout } from "../../plan/sql.js";
+import { effect } from "../../plan/effects.js";
 import { INVALID_INDEXES_SQL, lit, notNullAll, qi, qt } from "./common.js";
 import type { Diagnosis, DiagnosisInput, Query, RepairPhase, RepairStep } from "./types.js";
 
@@ -160,10 +161,10 @@ function repairPhases(input: DiagnosisInput, pg: boolean, backup: string): Repai
       kind: "expand",
       why: "CONCURRENTLY keeps writes flowing; it cannot run inside a transaction, so it has its own migration.",
       statements: [
-        { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, why: "Removes the INVALID leftover of the failed build, if there is one." },
-        { sql: `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false },
+        { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, why: "Removes the INVALID leftover of the failed build, if there is one.", effects: [effect.dropIndex({ table: names.table, name: index }, true)] },
+        { sql: `CREATE UNIQUE INDEX CONCURRENTLY ${qi(engine, index)} ON ${qt(engine, names.table)} (${names.columns.map((c) => qi(engine, c)).join(", ")});`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effects: [effect.createIndex({ table: names.table, name: index, columns: names.columns, unique: true }, { concurrent: true, plain: true })] },
       ],
-      rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false }],
+      rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${qi(engine, index)};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false, effects: [effect.dropIndex({ table: names.table, name: index }, true)] }],
       checks: [{ description: "The new index is valid", sql: `SELECT bool_and(indisvalid) AS ok FROM pg_index WHERE indexrelid = ${lit(qt(engine, index))}::regclass;` }],
     });
   } else {

@@ -1,5 +1,6 @@
 /** An INVALID index left by a failed or interrupted CREATE INDEX CONCURRENTLY. */
 import { capabilities } from "../../engines/index.js";
+import { effect } from "../../plan/effects.js";
 import { INVALID_INDEXES_SQL, lit, qi, qt } from "./common.js";
 import type { Diagnosis, DiagnosisInput, DiagnosisReport, RepairPhase } from "./types.js";
 
@@ -51,10 +52,10 @@ export const invalidIndex: Diagnosis = {
         kind: "expand",
         why: "An INVALID index cannot be repaired in place by re-running the migration; it must be dropped and built again. Both statements avoid blocking writes and cannot run in a transaction.",
         statements: [
-          { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false },
-          { sql: create, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false },
+          { sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effects: [effect.dropIndex({ table: names.table, name: names.indexName }, true)] },
+          { sql: create, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", lockedTables: [names.table], rewrite: false, effects: [effect.createIndex({ table: names.table, name: names.indexName, columns: names.columns, unique }, { concurrent: true, plain: true })] },
         ],
-        rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false }],
+        rollback: [{ sql: `DROP INDEX CONCURRENTLY IF EXISTS ${idx};`, transaction: false, lock: "SHARE UPDATE EXCLUSIVE", rewrite: false, effects: [effect.dropIndex({ table: names.table, name: names.indexName }, true)] }],
         checks: [{ description: "The index is valid", sql: validSql }],
       },
     ];

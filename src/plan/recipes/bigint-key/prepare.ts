@@ -9,6 +9,7 @@ import { quoteIdent, quoteTable } from "../../sql.js";
 import { backfillPhase } from "../batched-update.js";
 import * as estimate from "../estimate.js";
 import { finishPhase, literal, regclass, stmt, type PhaseDraft } from "../statements.js";
+import { effect } from "../../effects.js";
 import { copySyncTrigger, qualifyColumn } from "../sync-trigger.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
 
@@ -80,8 +81,10 @@ export function backfillPhases(ctx: RecipeContext, mm: BigintKeyMembers): PhaseD
 export function buildPhase(ctx: RecipeContext, mm: BigintKeyMembers): PhaseDraft {
   const p = mm.parent;
   const pt = quoteTable(ctx.engine, p.tableName);
-  const conc = (sql: string, table: string) => stmt(sql, "SHARE UPDATE EXCLUSIVE", [table], { transaction: false, why: "Built without blocking writes; cannot run in a transaction block." });
-  const statements: Statement[] = [conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.newName)});`, p.tableName)];
+  const conc = (sql: string, table: string, extra: Partial<Statement> = {}) => stmt(sql, "SHARE UPDATE EXCLUSIVE", [table], { transaction: false, why: "Built without blocking writes; cannot run in a transaction block.", ...extra });
+  const statements: Statement[] = [conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.newName)});`, p.tableName, {
+    effects: [effect.createIndex({ table: p.tableName, name: p.newKeyIndex, columns: [p.newName], unique: true }, { concurrent: true, plain: true })],
+  })];
   const rollback: Statement[] = [];
   for (const m of all(mm)) {
     for (const i of m.indexes) statements.push(conc(rebuiltIndexSql(ctx, m, i.definition, copyName(i.name)), m.tableName));
@@ -102,7 +105,7 @@ export function buildPhase(ctx: RecipeContext, mm: BigintKeyMembers): PhaseDraft
       stmt(`ALTER TABLE ${ct} ADD CONSTRAINT ${q(ctx, c.newFkName)} FOREIGN KEY (${q(ctx, c.newName)}) REFERENCES ${pt} (${q(ctx, p.newName)}) ${actions} NOT VALID;`, "SHARE ROW EXCLUSIVE", [c.tableName, p.tableName], {
         why: "NOT VALID: enforced for new writes at once, no scan while the strong lock is held.",
       }),
-      stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${q(ctx, c.newFkName)};`, "SHARE UPDATE EXCLUSIVE", [c.tableName], { scan: true, why: "Checks the existing rows without blocking writes." }),
+      stmt(`ALTER TABLE ${ct} VALIDATE CONSTRAINT ${q(ctx, c.newFkName)};`, "SHARE UPDATE EXCLUSIVE", [c.tableName], { scan: true, why: "Checks the existing rows without blocking writes.", effects: [effect.validateConstraint(c.tableName, "foreign_key", c.newFkName)] }),
     );
     rollback.push(stmt(`ALTER TABLE ${ct} DROP CONSTRAINT IF EXISTS ${q(ctx, c.newFkName)};`, "ACCESS EXCLUSIVE", [c.tableName, p.tableName]));
   }

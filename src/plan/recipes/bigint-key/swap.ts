@@ -7,6 +7,7 @@ import type { RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import { quoteTable } from "../../sql.js";
 import { stmt } from "../statements.js";
+import { effect } from "../../effects.js";
 import { dollarQuoted } from "../../encode.js";
 import type { BigintKeyMembers, ConvertedColumn } from "./members.js";
 import { all, copyName, inLockOrder, q, syncTriggerOf } from "./prepare.js";
@@ -90,7 +91,7 @@ export function swapStatements(ctx: RecipeContext, mm: BigintKeyMembers): Statem
     if (m !== p && m.column.default !== null) out.push(...moveSequence(ctx, m, m.column.name, m.newName, "bigint"));
     out.push(
       stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.column.name)} TO ${q(ctx, m.oldName)};`, AE, [m.tableName]),
-      stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.newName)} TO ${q(ctx, m.column.name)};`, AE, [m.tableName], { why: "The application sees bigint under the same name." }),
+      stmt(`ALTER TABLE ${t} RENAME COLUMN ${q(ctx, m.newName)} TO ${q(ctx, m.column.name)};`, AE, [m.tableName], { effects: [effect.renameColumn(m.tableName, m.newName, m.column.name)], why: "The application sees bigint under the same name." }),
     );
     if (!m.column.nullable) out.push(stmt(`ALTER TABLE ${t} ALTER COLUMN ${q(ctx, m.oldName)} DROP NOT NULL;`, AE, [m.tableName], { why: "Nothing writes the old column any more." }));
     for (const i of m.indexes) out.push(renameIndex(ctx, m, i.name, oldIndexName(i.name)), renameIndex(ctx, m, copyName(i.name), i.name));
@@ -106,10 +107,11 @@ export function swapRollback(ctx: RecipeContext, mm: BigintKeyMembers): Statemen
   const p = mm.parent;
   const pt = quoteTable(ctx.engine, p.tableName);
   const oldKey = `${p.newKeyIndex.slice(0, 55)}_rollback`;
-  const conc = (sql: string) => stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false });
+  const conc = (sql: string, name: string, column: string) =>
+    stmt(sql, "SHARE UPDATE EXCLUSIVE", [p.tableName], { transaction: false, effects: [effect.createIndex({ table: p.tableName, name, columns: [column], unique: true }, { concurrent: true, plain: true })] });
   const out: Statement[] = [
-    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, oldKey)} ON ${pt} (${q(ctx, p.oldName)});`),
-    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.column.name)});`),
+    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, oldKey)} ON ${pt} (${q(ctx, p.oldName)});`, oldKey, p.oldName),
+    conc(`CREATE UNIQUE INDEX CONCURRENTLY ${q(ctx, p.newKeyIndex)} ON ${pt} (${q(ctx, p.column.name)});`, p.newKeyIndex, p.column.name),
     lockAll(ctx, mm),
   ];
   for (const m of all(mm)) {

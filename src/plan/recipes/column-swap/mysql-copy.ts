@@ -13,6 +13,7 @@ import { mysqlAutoIncrement, mysqlColumnAsRead, type MysqlFkChange } from "../my
 import { finishPhase, stmt } from "../statements.js";
 import { mysqlTypeCheck } from "./checks.js";
 import { mysqlVarchar } from "./type-shape.js";
+import { effect } from "../../effects.js";
 
 export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: string, to: string, fks?: MysqlFkChange): RecipeResult {
   const table = ctx.answers.table;
@@ -46,7 +47,7 @@ export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: strin
         why: inplace
           ? "The new length needs the same number of length bytes, so InnoDB only updates metadata; reads and writes continue."
           : "MySQL has no online path for this type change: the explicit ALGORITHM makes the cost visible.",
-        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(to)}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace })],
+        statements: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(to)}, ${algo};`, inplace ? "INPLACE, LOCK=NONE" : "COPY, LOCK=SHARED", [table], { rewrite: !inplace, effects: [effect.alterColumnType(table, column.name)] })],
         rollback: [stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(from)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true })],
         checks: [
           mysqlTypeCheck(table, column.name, to),
@@ -69,7 +70,7 @@ function mysqlWithForeignKeys(ctx: RecipeContext, column: Column, from: string, 
   const t = quoteTable(ctx.engine, table);
   const c = quoteIdent(ctx.engine, column.name);
   const modify = (type: string) =>
-    stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(type)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true });
+    stmt(`ALTER TABLE ${t} MODIFY COLUMN ${c} ${restated(type)}, ALGORITHM=COPY, LOCK=SHARED;`, "COPY, LOCK=SHARED", [table], { rewrite: true, effects: [effect.alterColumnType(table, column.name)] });
   const list = fks.names.join(", ");
   const dropPhase = finishPhase(ctx, {
     title: `Drop the foreign keys on ${column.name}`,

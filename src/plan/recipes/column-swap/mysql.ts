@@ -19,6 +19,7 @@ import type { SyncTrigger } from "../sync-trigger.js";
 import { mysqlColumnCheck, mysqlTriggerCheck, mysqlTypeCheck } from "./checks.js";
 import { mysqlIndexCheck, mysqlSwappedIndexes, type IndexRenames, type MysqlSwappedIndexes } from "./mysql-indexes.js";
 import { swapNames, type SwapNames } from "./names.js";
+import { effect } from "../../effects.js";
 
 /** What the MySQL column swap's steps share. */
 interface MysqlSwap extends SwapNames {
@@ -162,8 +163,8 @@ function mysqlSwapPhase(ctx: RecipeContext, k: MysqlSwap): PhaseDraft {
       MYSQL_SWAP_RACE +
       (k.indexes?.names.length ? ` The same ALTER moves the original indexes out of the way and the last statement gives the copies their names (${k.indexes.names.join(", ")}), so after the swap they are on ${column.name} as before.` : ""),
     // The copies take the original names after the triggers, so the index renames do not widen the race above.
-    statements: [mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], k.indexes?.swap), ...k.reverse.create, ...k.forward.drop, ...(k.indexes?.swap.after ?? [])],
-    rollback: [mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], k.indexes?.swapBack), ...k.forward.create, ...k.reverse.drop, ...(k.indexes?.swapBack.after ?? [])],
+    statements: [{ ...mysqlSwapAlter(ctx, k, [c, o, from], [n, c, to], k.indexes?.swap), effects: [effect.renameColumn(table, column.name, oldName), effect.renameColumn(table, newName, column.name)] }, ...k.reverse.create, ...k.forward.drop, ...(k.indexes?.swap.after ?? [])],
+    rollback: [{ ...mysqlSwapAlter(ctx, k, [c, n, to], [o, c, from], k.indexes?.swapBack), effects: [effect.renameColumn(table, column.name, newName), effect.renameColumn(table, oldName, column.name)] }, ...k.forward.create, ...k.reverse.drop, ...(k.indexes?.swapBack.after ?? [])],
     checks: [
       mysqlTypeCheck(table, column.name, to),
       mysqlColumnCheck(table, oldName, true),

@@ -8,6 +8,7 @@ import * as estimate from "../estimate.js";
 import { finishPhase, stmt } from "../statements.js";
 import { typeCheck } from "./checks.js";
 import { typeShape } from "./type-shape.js";
+import { effect } from "../../effects.js";
 
 /** PostgreSQL, binary-coercible change: one catalog-only ALTER (in UTC for timestamp to timestamptz). */
 export function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, to: string, cheap: string): RecipeResult {
@@ -24,8 +25,8 @@ export function pgCatalogOnly(ctx: RecipeContext, column: Column, from: string, 
         kind: "expand",
         why: cheap,
         statements: [
-          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, why: "The no-rewrite path only applies in UTC." }] : []),
-          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept." }),
+          ...(tz ? [{ sql: "SET LOCAL TimeZone = 'UTC';", transaction: true, lock: "none", rewrite: false, setting: true, effects: [effect.setting("TimeZone")], why: "The no-rewrite path only applies in UTC." }] : []),
+          stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to};`, "ACCESS EXCLUSIVE", [table], { why: "Binary-coercible: no rewrite, indexes kept.", effects: [effect.alterColumnType(table, column.name)] }),
         ],
         rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: !tz && typeShape(from).base !== "text", why: "Going back may rewrite (narrowing is checked row by row)." })],
         checks: [typeCheck(ctx, column.name, to)],
@@ -52,7 +53,7 @@ export function pgRewriteInPlace(ctx: RecipeContext, column: Column, from: strin
         title: `Change ${column.name} to ${to} (rewrites the table)`,
         kind: "expand",
         why: "Reads and writes wait for the whole rewrite.",
-        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index." })],
+        statements: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${to}${using ? ` USING ${using}` : ""};`, "ACCESS EXCLUSIVE", [table], { rewrite: true, why: "Rewrites every row and rebuilds every index.", effects: [effect.alterColumnType(table, column.name)] })],
         rollback: [stmt(`ALTER TABLE ${t} ALTER COLUMN ${c} TYPE ${from} USING ${c}::${from};`, "ACCESS EXCLUSIVE", [table], { rewrite: true })],
         checks: [typeCheck(ctx, column.name, to)],
         estimate: estimate.rewrite(ctx.answers.approx_rows),

@@ -18,6 +18,7 @@ import { finishPhase, finishRetriedPhase, literal, regclass, stmt, type PhaseDra
 import { copySyncTrigger, qualifyColumn, reverseSyncTrigger, type SyncTrigger } from "../sync-trigger.js";
 import { typeCheck } from "./checks.js";
 import { swapNames, type SwapNames } from "./names.js";
+import { effect } from "../../effects.js";
 
 /** What the PostgreSQL column swap's steps share. */
 interface PgSwap extends SwapNames {
@@ -61,8 +62,8 @@ function pgSwapStatements(ctx: RecipeContext, k: PgSwap, reverse: SyncTrigger, l
   return [
     lockFirst,
     ...k.trigger.drop,
-    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only." }),
-    stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name." }),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${c} TO ${o};`, "ACCESS EXCLUSIVE", [table], { why: "Catalog only.", effects: [effect.renameColumn(table, column.name, k.oldName)] }),
+    stmt(`ALTER TABLE ${t} RENAME COLUMN ${n} TO ${c};`, "ACCESS EXCLUSIVE", [table], { why: "The application now sees the new type under the old name.", effects: [effect.renameColumn(table, k.newName, column.name)] }),
     // First, so an identity leaves the old column before its NOT NULL is dropped (refused on an identity column).
     ...(k.objects?.swap ?? []),
     ...(column.nullable === false ? [stmt(`ALTER TABLE ${t} ALTER COLUMN ${o} DROP NOT NULL;`, "ACCESS EXCLUSIVE", [table], { why: "The old column is only written by the reverse trigger now; it must not reject inserts." })] : []),

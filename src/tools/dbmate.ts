@@ -1,0 +1,15 @@
+/** dbmate: what troubleshooting knows about it and how a project using it is recognised. */
+import { hasFile, sqlInsertNote, type ToolModule } from "./types.js";
+
+export const dbmate: ToolModule = {
+  facts: {
+    name: "dbmate",
+    historyTable: () => "schema_migrations",
+    historySql: () => "SELECT version FROM schema_migrations ORDER BY version DESC LIMIT 20;",
+    statusCommand: "dbmate status",
+    markApplied: (v) => sqlInsertNote("schema_migrations", "version", v),
+    clearFailed: (v) => `DELETE FROM schema_migrations WHERE version = '${v}';  -- by hand, only for a migration you undid`,
+    transactionalOnPostgres: true,
+  },
+  detect: (f) => hasFile(f, /^db\/migrations\/\d+_[^/]+\.sql$/),
+};
