@@ -186,3 +186,60 @@ describe("with a migration tool", () => {
     expect(out.files.map((f) => f.content).join("\n")).not.toMatch(/ADD CONSTRAINT orders_amount_ok CHECK/);
   });
 });
+
+describe("a type change with the tools, and a primary key column", () => {
+  const typeChange = (over: Partial<PlanAnswers>) =>
+    mysqlPlan({ ...base, operation: "change_column_type", table: "orders", columns: [{ name: "amount", type: "int", nullable: false }], details: { new_type: "bigint" }, ...over });
+
+  it("with gh-ost the type changes in one MODIFY COLUMN run by the tool, not by a new-column swap with triggers", () => {
+    const plan = typeChange({ online_ddl_tool: "gh-ost" });
+    const phase = externalPhase(plan);
+    const alter = shellWords(phase.external!.rehearse).find((w) => w.startsWith("--alter="))!.slice("--alter=".length);
+    expect(alter).toBe("MODIFY COLUMN amount bigint NOT NULL");
+    expect(plan.phases.flatMap((p) => p.statements).some((s) => /TRIGGER/.test(s.sql))).toBe(false);
+    // Native: the new-column swap (triggers, batched backfill), as before.
+    const native = typeChange({ online_ddl_tool: "native" });
+    expect(native.phases.some((p) => p.external)).toBe(false);
+    expect(native.phases.flatMap((p) => p.statements).some((s) => /CREATE TRIGGER/.test(s.sql))).toBe(true);
+  });
+
+  it("refuses the new-column swap for the primary key column (it would leave the key and AUTO_INCREMENT on the old column) and names the way that works", () => {
+    const id = { columns: [{ name: "id", type: "int", nullable: false }] };
+    expect(() => typeChange({ ...id, online_ddl_tool: "native" })).toThrow(/orders\.id is the primary key: .*online_ddl_tool gh-ost or pt-online-schema-change/);
+    expect(() => typeChange({ ...id, engine: "mariadb", engine_version: "10.11.6" })).toThrow(/online_ddl_tool pt-online-schema-change \(/);
+    // The batching key named in the answers is the primary key when no schema was read.
+    expect(() => typeChange({ columns: [{ name: "order_no", type: "int" }], details: { new_type: "bigint", primary_key: "order_no" } })).toThrow(/orders\.order_no is the primary key/);
+    const viaTool = typeChange({ ...id, engine: "mariadb", engine_version: "10.11.6", online_ddl_tool: "pt-online-schema-change" });
+    const words = shellWords(externalPhase(viaTool).external!.execute);
+    // Without the schema read, the primary key's restated definition keeps AUTO_INCREMENT, after a phase checking it is there.
+    expect(words.slice(words.indexOf("--alter"), words.indexOf("--alter") + 2)).toEqual(["--alter", "MODIFY COLUMN id bigint NOT NULL AUTO_INCREMENT"]);
+    expect(viaTool.phases[0].title).toBe("Check that id is AUTO_INCREMENT");
+    // Allowed to block writes: one ALTER TABLE with a table copy, no tool.
+    const blocking = typeChange({ ...id, downtime_tolerance: "minutes", approx_rows: 5_000 });
+    expect(blocking.phases.flatMap((p) => p.statements).map((s) => s.sql)).toContainEqual(expect.stringMatching(/^ALTER TABLE orders MODIFY COLUMN id bigint NOT NULL AUTO_INCREMENT, ALGORITHM=COPY/));
+    // Any other column keeps its definition as given, with no such check.
+    expect(typeChange({ online_ddl_tool: "gh-ost" }).phases.some((p) => /AUTO_INCREMENT/.test(p.title))).toBe(false);
+  });
+
+  it("on MariaDB: the AUTO_INCREMENT check tells the two columns apart, and the clause the tool gets keeps inserts working past 2^31", async (t) => {
+    if (!throwaway.server) return t.skip(throwaway.skip);
+    const db = await freshDb(throwaway.server, "online_tools_pk");
+    try {
+      await db.query("CREATE TABLE orders (id INT NOT NULL AUTO_INCREMENT PRIMARY KEY, amount INT)");
+      await db.query("CREATE TABLE plain_keys (id INT NOT NULL PRIMARY KEY, amount INT)");
+      await db.query("INSERT INTO orders (amount) VALUES (1), (2)");
+      const plan = typeChange({ columns: [{ name: "id", type: "int", nullable: false }], engine: "mariadb", engine_version: "10.11.6", online_ddl_tool: "pt-online-schema-change" });
+      await expectChecks(db, plan.phases[0]);
+      const other = typeChange({ table: "plain_keys", columns: [{ name: "id", type: "int", nullable: false }], engine: "mariadb", engine_version: "10.11.6", online_ddl_tool: "pt-online-schema-change" });
+      expect(Number(await scalar(db, other.phases[0].checks[0].sql))).toBe(0);
+      const words = shellWords(externalPhase(plan).external!.execute);
+      await db.query(`ALTER TABLE orders ${words[words.indexOf("--alter") + 1]}`);
+      await db.query("INSERT INTO orders (id, amount) VALUES (3000000000, 3)");
+      await db.query("INSERT INTO orders (amount) VALUES (4)");
+      expect(await scalar(db, "SELECT MAX(id) FROM orders")).toBe(3000000001);
+      expect(await scalar(db, "SELECT COUNT(*) FROM orders")).toBe(4);
+    } finally {
+      await db.end();
+    }
+  });
+});

@@ -14,6 +14,8 @@ import { detailsOf, type RecipeContext } from "../context.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import { requireType } from "../recipes/column-defaults.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
+import { onlineToolRuns } from "../recipes/online-schema-tools.js";
+import { findTable } from "../../schema/model.js";
 import { mysqlColumnFks } from "../recipes/mysql-fk.js";
 import { bigintKeyPlan } from "../recipes/bigint-key/index.js";
 import { mysqlSingleStep } from "../recipes/column-swap/mysql-copy.js";
@@ -60,5 +62,29 @@ function mysql(ctx: RecipeContext): RecipeResult {
     );
   }
   if (fks) return mysqlSingleStep(ctx, column, from, to, fks);
-  return mysqlVarchar(ctx, column, from, to).inplace || mayBlockForScan(ctx) ? mysqlSingleStep(ctx, column, from, to) : mysqlExpandContract(ctx, column, from, to);
+  // One MODIFY COLUMN: in place, allowed to block, or copied in throttled chunks by the chosen gh-ost / pt-osc.
+  const primaryKey = isPrimaryKeyColumn(ctx, column.name);
+  if (mysqlVarchar(ctx, column, from, to).inplace || mayBlockForScan(ctx) || onlineToolRuns(ctx)) return mysqlSingleStep(ctx, column, from, to, undefined, primaryKey);
+  if (primaryKey) throw new PlanError(mysqlPrimaryKeySwap(ctx, column.name), "online_ddl_tool");
+  return mysqlExpandContract(ctx, column, from, to);
+}
+
+/**
+ * The table's primary key column: from the schema when read, else the batching key the answers name (id by
+ * default), which is the primary key in practice.
+ */
+function isPrimaryKeyColumn(ctx: RecipeContext, name: string): boolean {
+  const table = ctx.snapshot && findTable(ctx.snapshot, ctx.answers.table);
+  if (table) return table.primaryKey?.columns.includes(name) ?? false;
+  return name === (detailsOf(ctx, "change_column_type").primary_key ?? "id");
+}
+
+/** Why a new-column swap cannot change a MySQL primary key column, and what can. */
+function mysqlPrimaryKeySwap(ctx: RecipeContext, column: string): string {
+  const tools = ctx.product === "mariadb" ? "pt-online-schema-change" : "gh-ost or pt-online-schema-change";
+  return (
+    `${ctx.answers.table}.${column} is the primary key: a swap to a new column would leave the primary key and AUTO_INCREMENT on the old one, ` +
+    `and MySQL cannot move them without rebuilding the table. Answer online_ddl_tool ${tools} (it rebuilds the table with the new type in throttled chunks), ` +
+    "or allow a longer downtime tolerance for one ALTER TABLE ... MODIFY COLUMN (ALGORITHM=COPY: writes wait for the copy)"
+  );
 }

@@ -27,6 +27,12 @@ type Ext = Exclude<OnlineDdlTool, "native">;
 /** Whether the plan's rebuilds may go to an external tool: MySQL family, large table, no downtime. */
 const applies = (ctx: RecipeContext) => ctx.engine === "mysql" && ctx.size === "large" && ctx.answers.downtime_tolerance === "none";
 
+/** gh-ost or pt-online-schema-change was chosen and will run this plan's rebuild (a large table that must stay online). */
+export const onlineToolRuns = (ctx: RecipeContext): boolean => {
+  const tool = ctx.answers.online_ddl_tool;
+  return tool !== undefined && tool !== "native" && applies(ctx);
+};
+
 /** Database and table words for the tools: the qualified name's schema, else the MYSQL_DATABASE variable. */
 function target(table: string): { db: string; table: string; bare: string; dbLiteral: string } {
   const [db, bare] = table.includes(".") ? table.split(".", 2) : [null, table];

@@ -41,3 +41,11 @@ export function mysqlTriggerCheck(table: string, names: { ins: string; upd: stri
     sql: `SELECT COUNT(*) = ${present ? 2 : 0} AS ok FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND EVENT_OBJECT_TABLE = ${literal(bareName(table))} AND TRIGGER_NAME IN (${literal(names.ins)}, ${literal(names.upd)});`,
   };
 }
+
+/** MySQL check that `column` is (or is not) AUTO_INCREMENT, as a MODIFY COLUMN that restates it assumes. */
+export function mysqlAutoIncrementCheck(table: string, column: string, autoIncrement: boolean) {
+  return {
+    description: `${column} is ${autoIncrement ? "" : "not "}AUTO_INCREMENT, as the MODIFY COLUMN below restates it`,
+    sql: `SELECT ${autoIncrement ? "" : "NOT "}(LOWER(EXTRA) LIKE '%auto_increment%') AS ok FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${literal(bareName(table), "mysql")} AND COLUMN_NAME = ${literal(column, "mysql")};`,
+  };
+}

@@ -11,11 +11,16 @@ import { mysqlRestatedDefinition } from "../column-defaults.js";
 import * as estimate from "../estimate.js";
 import { mysqlAutoIncrement, mysqlColumnAsRead, type MysqlFkChange } from "../mysql-fk.js";
 import { finishPhase, stmt } from "../statements.js";
-import { mysqlTypeCheck } from "./checks.js";
+import { mysqlAutoIncrementCheck, mysqlTypeCheck } from "./checks.js";
 import { mysqlVarchar } from "./type-shape.js";
 import { effect } from "../../effects.js";
 
-export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: string, to: string, fks?: MysqlFkChange): RecipeResult {
+/**
+ * `primaryKey`: the column is the table's primary key. Without the schema read, its MODIFY then restates
+ * AUTO_INCREMENT (dropping it would make every insert that leaves the key out fail), after a check phase
+ * that stops the plan if the column is not AUTO_INCREMENT after all.
+ */
+export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: string, to: string, fks?: MysqlFkChange, primaryKey = false): RecipeResult {
   const table = ctx.answers.table;
   const { column, collation } = mysqlColumnAsRead(ctx.snapshot, table, asGiven);
   const t = quoteTable(ctx.engine, table);
@@ -23,7 +28,8 @@ export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: strin
   const varchar = mysqlVarchar(ctx, column, from, to);
   const inplace = varchar.inplace;
   const algo = inplace ? "ALGORITHM=INPLACE, LOCK=NONE" : "ALGORITHM=COPY, LOCK=SHARED";
-  const autoInc = mysqlAutoIncrement(ctx.snapshot, table, column.name) ? " AUTO_INCREMENT" : "";
+  const assumedAutoInc = primaryKey && !ctx.snapshot;
+  const autoInc = assumedAutoInc || mysqlAutoIncrement(ctx.snapshot, table, column.name) ? " AUTO_INCREMENT" : "";
   const warnings = [
     "MODIFY COLUMN restates the whole definition: the nullability, default, charset and comment given here replace the old ones, so copy them from SHOW CREATE TABLE.",
     ...(varchar.note ? [varchar.note] : []),
@@ -41,6 +47,7 @@ export function mysqlSingleStep(ctx: RecipeContext, asGiven: Column, from: strin
       ? "Single phase: growing a VARCHAR within the same length-byte count (utf8mb4: up to 63 characters stays on one byte) is an in-place metadata change."
       : "Single phase with a table copy (ALGORITHM=COPY): reads continue, writes wait. For large tables run it through gh-ost or pt-online-schema-change instead.",
     phases: [
+      ...(assumedAutoInc ? [autoIncrementPhase(table, column.name)] : []),
       finishPhase(ctx, {
         title: `Change ${column.name} to ${to}`,
         kind: "switch",
@@ -109,5 +116,19 @@ function mysqlWithForeignKeys(ctx: RecipeContext, column: Column, from: string, 
       ...warnings,
       "Between the first and the last phase the references are not checked: a row written then that points at a missing parent makes adding the foreign key back fail (find it with a LEFT JOIN, fix it, run the phase again).",
     ],
+  };
+}
+
+/** Before a primary key's MODIFY restates AUTO_INCREMENT without the schema read: check that it is there to keep. */
+function autoIncrementPhase(table: string, column: string) {
+  return {
+    title: `Check that ${column} is AUTO_INCREMENT`,
+    kind: "verify" as const,
+    why:
+      `MODIFY COLUMN replaces the whole definition of ${column}: this plan keeps AUTO_INCREMENT on it, as a primary key usually has. ` +
+      "If this check fails the column is not AUTO_INCREMENT: run the plan again with --database-url (it then reads the definition) before going on.",
+    statements: [],
+    rollback: [],
+    checks: [mysqlAutoIncrementCheck(table, column, true)],
   };
 }
