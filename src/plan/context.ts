@@ -35,6 +35,9 @@ export function detailsOf<O extends Operation>(ctx: RecipeContext, operation: O)
   return (ctx.answers.operation === operation ? (ctx.answers.details ?? {}) : {}) as DetailsOf<O>;
 }
 
+/** The key column batches walk by (and, without a schema, taken for the primary key): details.primary_key, else id. */
+export const batchKey = (details: { primary_key?: string } | undefined): string => details?.primary_key ?? "id";
+
 export function sizeClass(rows: number): SizeClass {
   if (rows < 10_000) return "small";
   if (rows <= 1_000_000) return "medium";

@@ -2,6 +2,7 @@
 import type { Answers } from "../answers/schema.js";
 import type { DiagnosisInput, Names } from "./diagnoses/types.js";
 import { dialectOf, isMysqlFamily } from "../engines/index.js";
+import { batchKey } from "../plan/context.js";
 
 /**
  * PostgreSQL's default constraint names are `<table>_<columns>_key` (unique) and `<table>_<column>_fkey`.
@@ -52,7 +53,7 @@ export function buildNames(answers: Answers): Names {
     constraintName: d.constraint_name ?? d.index_name ?? `${table.split(".").pop()}_${columns[0]}_fkey`,
     refTable: pick(d.ref_table, "parent_table"),
     refColumn: d.ref_column ?? "id",
-    primaryKey: d.primary_key ?? "id",
+    primaryKey: batchKey(d),
     placeholders,
     guessed,
   };

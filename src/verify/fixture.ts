@@ -7,6 +7,7 @@
 import type { Column, PlanAnswers } from "../answers/schema.js";
 import { quoteIdent } from "../plan/sql.js";
 import { bareName } from "../plan/encode.js";
+import { batchKey } from "../plan/context.js";
 
 export const DEFAULT_FIXTURE_ROWS = 5000;
 /** Rows in a referenced (parent) table. */
@@ -102,7 +103,7 @@ function existingColumns(answers: PlanAnswers): FixtureColumn[] {
   const d = answers.details ?? {};
   const cols: Column[] = answers.columns ?? [];
   if (op === "add_column" || op === "create_table") return [];
-  const pk = d.primary_key ?? "id";
+  const pk = batchKey(d);
   const assigned = /^\s*"?([A-Za-z_][\w$]*)"?\s*=/.exec(d.set ?? "")?.[1];
   return cols
     .filter((c) => c.name !== pk || op === "add_primary_key")
@@ -141,7 +142,7 @@ export function fixtureSql(answers: PlanAnswers, rows = DEFAULT_FIXTURE_ROWS): s
   const op = answers.operation;
   const d = answers.details ?? {};
   const table = bareName(answers.table);
-  const pk = d.primary_key ?? "id";
+  const pk = batchKey(d);
   const out: string[] = [];
 
   const parents = new Map<string, string>();

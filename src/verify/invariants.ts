@@ -7,6 +7,7 @@ import type { PlanAnswers } from "../answers/schema.js";
 import type { Check } from "../plan/model.js";
 import { quoteIdent } from "../plan/sql.js";
 import { bareName } from "../plan/encode.js";
+import { batchKey } from "../plan/context.js";
 
 export interface Invariant {
   /** Run on the fixture before the plan: records what must hold afterwards. */
@@ -22,7 +23,7 @@ export function invariantsFor(answers: PlanAnswers): Invariant[] {
   const keys = (answers.columns ?? []).map((c) => c.name);
   if (answers.operation !== "add_unique_constraint" || !d.dedup || d.dedup === "none" || keys.length === 0) return [];
   const table = q(bareName(answers.table));
-  const pk = q(d.primary_key ?? "id");
+  const pk = q(batchKey(d));
   const anyNull = keys.map((k) => `u.${q(k)} IS NULL`).join(" OR ");
   const allSet = keys.map((k) => `${q(k)} IS NOT NULL`).join(" AND ");
   const same = keys.map((k) => `d.${q(k)} = u.${q(k)}`).join(" AND ");

@@ -6,7 +6,7 @@
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { columnDefinition, defaultClause, defaultSql, isVolatileDefault, requireType } from "../recipes/column-defaults.js";
@@ -164,7 +164,7 @@ function pgExpandBackfill(ctx: Ctx<"postgresql">, { table, t, cols, rollback, wa
     ctx,
     {
       table,
-      primaryKey: ctx.answers.details?.primary_key ?? "id",
+      primaryKey: batchKey(ctx.answers.details),
       set: slow.map((c) => `${quoteIdent(ctx.engine, c.name)} = ${defaultClause(ctx.engine, c)}`).join(", "),
       pending: slow.map((c) => `${quoteIdent(ctx.engine, c.name)} IS NULL`).join(" OR "),
       label: slow.map((c) => `${table}.${c.name}`).join(", "),

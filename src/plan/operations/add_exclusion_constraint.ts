@@ -5,7 +5,7 @@
  * a trigger, filled in keyset batches, swapped in by two renames, with a reverse trigger for rollback.
  */
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import type { Check, Statement } from "../model.js";
 import { PlanError } from "../errors.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
@@ -225,7 +225,7 @@ function expandPhase(ctx: Ctx, k: CopySwap, ex: Exclusion, body: string, name: s
  * existing rows in batches, swap the tables by renaming (with a reverse trigger for rollback), drop the old one later.
  */
 function copyAndSwap(ctx: Ctx, ex: Exclusion, body: string, name: string): RecipeResult {
-  const k = copySwapNames(ctx, "excl", ctx.answers.details?.primary_key ?? "id", name);
+  const k = copySwapNames(ctx, "excl", batchKey(ctx.answers.details), name);
   return {
     summary: `Add exclusion constraint ${name} on ${k.table} by copy-and-swap (no long lock)`,
     strategy:

@@ -6,7 +6,7 @@
  */
 import { probeFinding } from "../../schema/model.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import type { Check } from "../model.js";
 import type { Dialect } from "../../engines/index.js";
 import { PlanError } from "../errors.js";
@@ -64,7 +64,7 @@ function uniqueSpec(ctx: Ctx): Unique {
   const dedup: DedupSpec | undefined =
     dedupMode === "none" || probe?.clean
       ? undefined
-      : { table: answers.table, columns, primaryKey: d.primary_key ?? "id", keep: dedupMode, referencedBy: d.referenced_by ?? [] };
+      : { table: answers.table, columns, primaryKey: batchKey(d), keep: dedupMode, referencedBy: d.referenced_by ?? [] };
   return { columns, name, index: { table: answers.table, name, columns, unique: true }, dedupMode, probe, dedup, what: `(${columns.join(", ")})` };
 }
 

@@ -5,7 +5,7 @@
  */
 import { dollarQuoted, schemaPrefix } from "../encode.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import * as estimate from "../recipes/estimate.js";
@@ -197,7 +197,7 @@ function plan(ctx: Ctx, dialect: BackfillDialect): RecipeResult {
   if (!set) throw new PlanError("backfill needs the SET expression, e.g. full_name = first_name || ' ' || last_name", "details.set");
   const table = ctx.answers.table;
   const t = quoteTable(ctx.engine, table);
-  const pkName = ctx.answers.details?.primary_key ?? "id";
+  const pkName = batchKey(ctx.answers.details);
   const pk = quoteIdent(ctx.engine, pkName);
   const assignment = singleAssignment(set);
   let pending = ctx.answers.details?.backfill_where;

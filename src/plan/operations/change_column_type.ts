@@ -10,7 +10,7 @@
  */
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
-import { detailsOf, type RecipeContext } from "../context.js";
+import { batchKey, detailsOf, type RecipeContext } from "../context.js";
 import type { OperationRecipes, RecipeResult } from "../recipe.js";
 import { requireType } from "../recipes/column-defaults.js";
 import { mayBlockForScan } from "../recipes/size-policy.js";
@@ -76,7 +76,7 @@ function mysql(ctx: RecipeContext): RecipeResult {
 function isPrimaryKeyColumn(ctx: RecipeContext, name: string): boolean {
   const table = ctx.snapshot && findTable(ctx.snapshot, ctx.answers.table);
   if (table) return table.primaryKey?.columns.includes(name) ?? false;
-  return name === (detailsOf(ctx, "change_column_type").primary_key ?? "id");
+  return name === (batchKey(detailsOf(ctx, "change_column_type")));
 }
 
 /** Why a new-column swap cannot change a MySQL primary key column, and what can. */

@@ -7,7 +7,7 @@ import type { Column } from "../../answers/schema.js";
 import type { Statement } from "../model.js";
 import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import * as estimate from "../recipes/estimate.js";
@@ -93,7 +93,7 @@ function dropNames(ctx: Ctx): DropColumn {
     t: quoteTable(ctx.engine, table),
     column,
     c: quoteIdent(ctx.engine, column.name),
-    pk: quoteIdent(ctx.engine, ctx.answers.details?.primary_key ?? "id"),
+    pk: quoteIdent(ctx.engine, batchKey(ctx.answers.details)),
     keepCopy: ctx.answers.rollback_need !== "none",
     archive,
     a: quoteTable(ctx.engine, archive),

@@ -5,7 +5,7 @@
  */
 import { schemaPrefix } from "../encode.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { constraintName, quoteIdent, quoteTable } from "../sql.js";
 import * as estimate from "../recipes/estimate.js";
 import { bareName, finishPhase, finishRetriedPhase, literal, stmt, type PhaseDraft } from "../recipes/statements.js";
@@ -134,7 +134,7 @@ function dropTableNames(ctx: Ctx): DropTable {
   return {
     table,
     t: quoteTable(ctx.engine, table),
-    pk: ctx.answers.details?.primary_key ?? "id",
+    pk: batchKey(ctx.answers.details),
     children,
     archive,
     archiveTable,

@@ -7,7 +7,7 @@
 import type { Column } from "../../answers/schema.js";
 import { PlanError } from "../errors.js";
 import { columnObjects, type ColumnObjects } from "../recipes/column-objects.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { quoteIdent, quoteTable } from "../sql.js";
 import { mysqlDropColumn } from "../recipes/mysql-ddl.js";
 import { backfillPhase } from "../recipes/batched-update.js";
@@ -246,7 +246,7 @@ function expandContract(ctx: Ctx, dialect: RenameDialect, k: Rename): RecipeResu
   const expand = expandPhase(ctx, dialect, k, addNew, dropNew, trigger);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: ctx.answers.details?.primary_key ?? "id", set: `${n} = ${o}`, pending: dialect.differs(k), label: `${table}.${newName}` },
+    { table, primaryKey: batchKey(ctx.answers.details), set: `${n} = ${o}`, pending: dialect.differs(k), label: `${table}.${newName}` },
     `Copies ${column.name} into ${newName} for rows written before the trigger existed.`,
   );
   const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...newColumn, nullable: false }) : [];

@@ -5,7 +5,7 @@
  */
 import { probeFinding } from "../../schema/model.js";
 import { PlanError } from "../errors.js";
-import type { RecipeContext } from "../context.js";
+import { batchKey, type RecipeContext } from "../context.js";
 import { quoteIdent } from "../sql.js";
 import { backfillPhase } from "../recipes/batched-update.js";
 import { notNullPhases } from "../recipes/not-null.js";
@@ -25,7 +25,7 @@ function plan(ctx: RecipeContext<"set_not_null">): RecipeResult {
             ctx,
             {
               table,
-              primaryKey: ctx.answers.details?.primary_key ?? "id",
+              primaryKey: batchKey(ctx.answers.details),
               set: fill,
               pending: ctx.answers.details?.backfill_where ?? `${c} IS NULL`,
               label: `${table}.${column.name}`,

@@ -4,7 +4,7 @@
  * keep the old column written while a rollback is still possible), and the old column dropped last.
  */
 import type { Column } from "../../../answers/schema.js";
-import { detailsOf, type RecipeContext } from "../../context.js";
+import { batchKey, detailsOf, type RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
@@ -214,7 +214,7 @@ export function mysqlExpandContract(ctx: RecipeContext, column: Column, from: st
   const expand = mysqlAddNewColumnPhase(ctx, k);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: detailsOf(ctx, "change_column_type").primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
+    { table, primaryKey: batchKey(detailsOf(ctx, "change_column_type")), set: `${k.n} = ${k.convert}`, pending: k.pending, label: `${table}.${newName}` },
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails (strict mode): fix the data (or the USING expression) and run it again.`,
   );
   const notNullPhase = k.notNull ? [mysqlNewColumnNotNullPhase(ctx, k)] : [];

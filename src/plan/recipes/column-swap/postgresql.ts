@@ -4,7 +4,7 @@
  * transaction with a reverse trigger for the rollback window, and the old column dropped last.
  */
 import type { Column } from "../../../answers/schema.js";
-import { detailsOf, type RecipeContext } from "../../context.js";
+import { batchKey, detailsOf, type RecipeContext } from "../../context.js";
 import type { Statement } from "../../model.js";
 import type { RecipeResult } from "../../recipe.js";
 import { thousands } from "../../format.js";
@@ -152,7 +152,7 @@ export function pgExpandContract(ctx: RecipeContext, column: Column, from: strin
   const expand = pgAddNewColumnPhase(ctx, k);
   const backfill = backfillPhase(
     ctx,
-    { table, primaryKey: detailsOf(ctx, "change_column_type").primary_key ?? "id", set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
+    { table, primaryKey: batchKey(detailsOf(ctx, "change_column_type")), set: `${k.n} = ${k.convert}`, pending: `${k.n} IS DISTINCT FROM (${k.convert})`, label: `${table}.${newName}` },
     `Converts the existing values into ${newName}. If a value cannot be converted the batch fails: fix the data (or the USING expression) and run it again.`,
   );
   const notNull = column.nullable === false ? notNullPhases(ctx, table, { ...column, name: newName, type: to }) : [];
