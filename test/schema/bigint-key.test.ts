@@ -11,7 +11,7 @@ import { buildPlan } from "../../src/plan/build.js";
 import { fillFromSnapshot } from "../../src/schema/fill.js";
 import { snapshotFromUrl } from "../../src/schema/sources.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
-import { runStatements, type RunStats } from "./run-plan.js";
+import { applyRollBackReapply, type RunStats } from "./run-plan.js";
 import { startWriter, tableState } from "./writer.js";
 
 const KEYS = {
@@ -75,19 +75,11 @@ describe("integer primary key to bigint, from the schema, under concurrent write
     const writer = await startWriter(server.url);
     const started = Date.now();
     try {
-      for (const phase of plan.phases) {
-        await runStatements(runner, phase.statements, stats);
-        for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id}: ${c.description}`).toBe(true);
-        if (phase.rollback?.length && phase.kind !== "backfill") {
-          await runStatements(runner, phase.rollback, stats);
-          if (phase.kind === "switch") {
-            const back = (await runner.query(`SELECT format_type(atttypid, NULL) AS t FROM pg_attribute a JOIN pg_constraint c ON c.conrelid = a.attrelid AND a.attnum = c.conkey[1] WHERE c.conname = 'accounts_pkey'`)).rows;
-            expect(back, "after the swap's rollback the primary key is the integer column again").toEqual([{ t: "integer" }]);
-          }
-          await runStatements(runner, phase.statements, stats);
-          for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id} again: ${c.description}`).toBe(true);
-        }
-      }
+      await applyRollBackReapply(runner, plan.phases, stats, async (phase) => {
+        if (phase.kind !== "switch") return;
+        const back = (await runner.query(`SELECT format_type(atttypid, NULL) AS t FROM pg_attribute a JOIN pg_constraint c ON c.conrelid = a.attrelid AND a.attnum = c.conkey[1] WHERE c.conname = 'accounts_pkey'`)).rows;
+        expect(back, "after the swap's rollback the primary key is the integer column again").toEqual([{ t: "integer" }]);
+      });
     } finally {
       await writer.stop();
       await runner.end();

@@ -13,7 +13,7 @@ import { buildPlan } from "../../src/plan/build.js";
 import { fillFromSnapshot } from "../../src/schema/fill.js";
 import { snapshotFromUrl } from "../../src/schema/sources.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
-import { runStatements, type RunStats } from "./run-plan.js";
+import { applyRollBackReapply, type RunStats } from "./run-plan.js";
 import { startWriter, tableState } from "./writer.js";
 
 let server: PgServer | null = null;
@@ -76,15 +76,7 @@ describe("change_column_type of a non-key column from the schema, under concurre
     const writer = await startWriter(server.url);
     const started = Date.now();
     try {
-      for (const phase of plan.phases) {
-        await runStatements(runner, phase.statements, stats);
-        for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id}: ${c.description}`).toBe(true);
-        if (phase.rollback?.length && phase.kind !== "backfill") {
-          await runStatements(runner, phase.rollback, stats);
-          await runStatements(runner, phase.statements, stats);
-          for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id} again: ${c.description}`).toBe(true);
-        }
-      }
+      await applyRollBackReapply(runner, plan.phases, stats);
     } finally {
       await writer.stop();
       await runner.end();

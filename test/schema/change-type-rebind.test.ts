@@ -12,7 +12,7 @@ import { buildPlan } from "../../src/plan/build.js";
 import { fillFromSnapshot } from "../../src/schema/fill.js";
 import { snapshotFromUrl } from "../../src/schema/sources.js";
 import { startPostgres, type PgServer } from "../support/pg-server.js";
-import { runStatements, type RunStats } from "./run-plan.js";
+import { applyRollBackReapply, type RunStats } from "./run-plan.js";
 
 let server: PgServer | null = null;
 let admin: pg.Client;
@@ -105,15 +105,7 @@ describe("change_column_type moves an identity, a chain of views and column gran
     const writer = await startWriter(server.url);
     const started = Date.now();
     try {
-      for (const phase of p.phases) {
-        await runStatements(runner, phase.statements, stats);
-        for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id}: ${c.description}`).toBe(true);
-        if (phase.rollback?.length && phase.kind !== "backfill") {
-          await runStatements(runner, phase.rollback, stats);
-          await runStatements(runner, phase.statements, stats);
-          for (const c of phase.checks) expect((await runner.query(c.sql)).rows[0]?.ok, `${phase.id} again: ${c.description}`).toBe(true);
-        }
-      }
+      await applyRollBackReapply(runner, p.phases, stats);
     } finally {
       await writer.stop();
       await runner.end();

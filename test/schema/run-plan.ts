@@ -1,7 +1,8 @@
 /** Runs plan statements on a real server the way a migration tool does: consecutive transactional statements in one
  * transaction, the others alone; a group that hits the lock timeout is retried with backoff. */
 import type pg from "pg";
-import type { Statement } from "../../src/plan/model.js";
+import { expect } from "vitest";
+import type { Phase, Statement } from "../../src/plan/model.js";
 
 export interface RunStats {
   lockRetries: number;
@@ -34,6 +35,27 @@ export async function runStatements(client: pg.Client, statements: Statement[], 
         }
         throw new Error(`${(e as Error).message}\n  in: ${g.map((s) => s.sql).join("\n      ")}`);
       }
+    }
+  }
+}
+
+const expectChecks = async (client: pg.Client, phase: Phase, when: string) => {
+  for (const c of phase.checks) expect((await client.query(c.sql)).rows[0]?.ok, `${phase.id}${when}: ${c.description}`).toBe(true);
+};
+
+/**
+ * Every phase in order, its checks after it; each phase with a rollback (backfills aside: undone with the phase that
+ * added their column) is rolled back, `afterRollback` looks at the state, and it is applied again and checked again.
+ */
+export async function applyRollBackReapply(client: pg.Client, phases: Phase[], stats: RunStats, afterRollback?: (phase: Phase) => Promise<void>): Promise<void> {
+  for (const phase of phases) {
+    await runStatements(client, phase.statements, stats);
+    await expectChecks(client, phase, "");
+    if (phase.rollback?.length && phase.kind !== "backfill") {
+      await runStatements(client, phase.rollback, stats);
+      await afterRollback?.(phase);
+      await runStatements(client, phase.statements, stats);
+      await expectChecks(client, phase, " again");
     }
   }
 }
