@@ -4,7 +4,6 @@
  * would run long, long transactions are read where the user may see them and reported unread where not, and
  * `plan --probe --answers -` leaves out the dedup the probe shows is not needed, saying what it found.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,7 @@ import type { MysqlQuery } from "../../src/schema/mysql-reader.js";
 import { runMysqlProbes } from "../../src/schema/mysql-probes.js";
 import { integerLimit, maxValueResult } from "../../src/schema/probes.js";
 import { runCli } from "../support/cli.js";
-import { MARIADB_CLIENT, mariadbForFile, type MariadbServer } from "../support/mariadb-server.js";
+import { loadDatabase, mariadbForFile, type MariadbServer } from "../support/mariadb-server.js";
 
 const throwaway = mariadbForFile();
 
@@ -32,12 +31,7 @@ GRANT SELECT ON shop.* TO reader@'%';
 
 let prepared: Promise<MariadbServer> | undefined;
 function shop(): Promise<MariadbServer> {
-  prepared ??= (async () => {
-    const server = throwaway.server!;
-    server.createDatabase("shop");
-    execFileSync(MARIADB_CLIENT!, server.clientArgs("shop"), { input: FIXTURE });
-    return server;
-  })();
+  prepared ??= Promise.resolve().then(() => loadDatabase(throwaway.server!, "shop", FIXTURE));
   return prepared;
 }
 

@@ -143,6 +143,13 @@ export async function startMariadb(): Promise<MariadbServer | { reason: string }
 /** Path of the `mariadb` command-line client (the `mysql` client on older systems). */
 export const MARIADB_CLIENT = CLIENT;
 
+/** Creates database `name` on `server` and runs `sql` in it with the command-line client; returns the server. */
+export function loadDatabase(server: MariadbServer, name: string, sql: string): MariadbServer {
+  server.createDatabase(name);
+  execFileSync(CLIENT!, server.clientArgs(name), { input: sql });
+  return server;
+}
+
 /** One throwaway server for a test file: started before its tests, stopped after; `skip` says why there is none. */
 export function mariadbForFile(): { readonly server: MariadbServer | null; readonly skip: string } {
   const state: { server: MariadbServer | null; skip: string } = { server: null, skip: "" };

@@ -5,14 +5,13 @@
  * return are shown on stdout and in REPAIR.md: duplicate groups, orphans, the metadata-lock waiter and the
  * transaction holding it, the state a migration left halfway.
  */
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import mysql from "mysql2/promise";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { MARIADB_CLIENT, mariadbForFile, type MariadbServer } from "../support/mariadb-server.js";
+import { loadDatabase, mariadbForFile, type MariadbServer } from "../support/mariadb-server.js";
 
 const throwaway = mariadbForFile();
 const dir = mkdtempSync(join(tmpdir(), "mw-mysql-ts-"));
@@ -33,12 +32,7 @@ GRANT PROCESS ON *.* TO watcher@'%';
 
 let prepared: Promise<MariadbServer> | undefined;
 function shop(): Promise<MariadbServer> {
-  prepared ??= (async () => {
-    const server = throwaway.server!;
-    server.createDatabase("shop");
-    execFileSync(MARIADB_CLIENT!, server.clientArgs("shop"), { input: FIXTURE });
-    return server;
-  })();
+  prepared ??= Promise.resolve().then(() => loadDatabase(throwaway.server!, "shop", FIXTURE));
   return prepared;
 }
 
