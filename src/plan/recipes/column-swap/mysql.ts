@@ -195,6 +195,7 @@ function mysqlSwapWarnings(ctx: RecipeContext, k: MysqlSwap): string[] {
       ? k.indexes.notes
       : [`Indexes, unique constraints and foreign keys on ${k.column.name} (including foreign keys in other tables that reference it) do not move with the data: create the matching ones on ${k.newName} before the swap (ALGORITHM=INPLACE, LOCK=NONE), and drop the old ones with ${k.oldName}.`]),
     ...mysqlOnlineDdlWarnings(ctx),
+    `From the swap until the contract phase, the reverse triggers copy every write of ${k.column.name} into ${k.oldName} (still ${k.from}), so a value that does not fit ${k.from} fails the write (strict mode): run the contract phase before the application writes such values, e.g. before an int key passes 2147483647.`,
     "The backfill writes every row through the binary log: watch replica lag (SHOW REPLICA STATUS, Seconds_Behind_Source) and raise the pause between batches, or stop and resume later, when it grows.",
     "For very large tables gh-ost or pt-online-schema-change can do the whole copy-and-swap instead of this plan. gh-ost cannot run on a table that has triggers, so never start one while this plan's triggers exist.",
   ];
